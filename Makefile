@@ -1,0 +1,113 @@
+# Mica - top-level build.
+#
+#   make run     build, then boot Mica in QEMU with the serial console here
+#   make check   build everything and run every test; ends "N passed, N failed"
+#   make bench   benchmarks (figures, never pass/fail)
+#   make debug   boot halted with a gdb stub; see docs/hacking.md
+#   make iso     the GRUB image (BIOS and UEFI) for real PCs
+#
+# Variables: SMP (CPUs, default 2), MEM (MiB, default 512), ACCEL (tcg or kvm),
+# CMDLINE (extra kernel command line).
+
+BUILD   ?= build
+SMP     ?= 2
+MEM     ?= 512
+ACCEL   ?= tcg
+CMDLINE ?=
+
+KDIR    := kernel
+ARCH    := $(KDIR)/arch/x86_64
+KCC     := gcc
+KLD     := ld
+KCFLAGS := -std=c11 -ffreestanding -fno-pie -fno-pic -mno-red-zone -mcmodel=kernel \
+           -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
+           -fno-asynchronous-unwind-tables -fno-strict-aliasing -O2 -g \
+           -Wall -Wextra -Werror -I$(KDIR)/include -I$(ARCH)/include -MMD -MP
+KASFLAGS := -D__ASSEMBLER__ -I$(KDIR)/include -I$(ARCH)/include -MMD -MP -g
+KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T $(ARCH)/linker.ld
+
+KSRC_C := $(shell find $(KDIR) -name '*.c' | sort)
+KSRC_S := $(shell find $(KDIR) -name '*.S' | sort)
+KOBJS  := $(patsubst %.c,$(BUILD)/%.o,$(KSRC_C)) $(patsubst %.S,$(BUILD)/%.o,$(KSRC_S))
+KERNEL := $(BUILD)/mica.elf
+ISO    := $(BUILD)/mica.iso
+
+all: $(KERNEL) $(ISO) host-tests
+
+deps:
+	@tools/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(KCC) $(KASFLAGS) -c $< -o $@
+
+# The kernel is linked twice: the first link yields the addresses of all
+# functions, which tools/mksyms.py turns into the symbol table that the second
+# link embeds for symbolized backtraces.  The table sits at the very end of the
+# image, so no other address changes between the two links.
+$(BUILD)/ksyms_table0.S:
+	@mkdir -p $(BUILD)
+	@python3 tools/mksyms.py < /dev/null > $@
+
+$(BUILD)/ksyms_table%.o: $(BUILD)/ksyms_table%.S
+	@$(KCC) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/mica.pass1.elf: $(KOBJS) $(BUILD)/ksyms_table0.o $(ARCH)/linker.ld
+	@echo "  LD      $@"
+	@$(KLD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms_table0.o
+
+$(BUILD)/ksyms_table1.S: $(BUILD)/mica.pass1.elf tools/mksyms.py
+	@nm -n --defined-only $< | python3 tools/mksyms.py > $@
+
+$(KERNEL): $(KOBJS) $(BUILD)/ksyms_table1.o $(ARCH)/linker.ld
+	@echo "  LD      $@"
+	@$(KLD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms_table1.o
+	@tools/check-ksyms.sh $(BUILD)/mica.pass1.elf $@
+
+$(ISO): $(KERNEL) tools/mkiso.sh
+	@echo "  ISO     $@"
+	@tools/mkiso.sh $(KERNEL) $@
+
+kernel: $(KERNEL)
+iso: $(ISO)
+
+host-tests:
+	$(MAKE) -C tests/host all
+
+QEMU_ARGS = $(shell tools/qemu-args.sh $(ACCEL) $(SMP) $(MEM))
+
+run: deps $(KERNEL)
+	@echo "Mica: booting in QEMU ($(ACCEL), $(SMP) CPUs, $(MEM) MiB). Leave with Ctrl-A X."
+	qemu-system-x86_64 $(QEMU_ARGS) -kernel $(KERNEL) -append "$(CMDLINE)" -serial mon:stdio
+
+run-iso: deps $(ISO)
+	qemu-system-x86_64 $(QEMU_ARGS) -cdrom $(ISO) -serial mon:stdio
+
+run-uefi: deps $(ISO)
+	qemu-system-x86_64 $(QEMU_ARGS) -bios /usr/share/ovmf/OVMF.fd -cdrom $(ISO) -serial mon:stdio
+
+debug: deps $(KERNEL)
+	@echo "QEMU waits for gdb on localhost:1234; in another terminal run: gdb -x tools/gdbinit"
+	qemu-system-x86_64 $(QEMU_ARGS) -kernel $(KERNEL) -append "$(CMDLINE)" -serial mon:stdio -s -S
+
+format:
+	clang-format -i $$(git ls-files -co --exclude-standard -- '*.c' '*.h')
+
+check: deps
+	@tools/check.sh
+
+bench: deps $(KERNEL)
+	@tools/bench.sh
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all deps kernel iso host-tests run run-iso run-uefi debug format check bench clean
+
+-include $(KOBJS:.o=.d)

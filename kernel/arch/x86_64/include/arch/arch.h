@@ -1,0 +1,40 @@
+/*
+ * arch/arch.h - what the generic kernel asks of the architecture
+ * (implemented under kernel/arch/x86_64/).
+ */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+/* Stop all other CPUs (NMI), without waiting for locks they may hold. */
+void arch_stop_other_cpus(void);
+
+/* Print a symbolized backtrace starting from frame pointer `fp`. */
+void arch_backtrace(uint64_t fp);
+
+/* The current frame pointer, for arch_backtrace(). */
+static inline uint64_t arch_frame_pointer(void)
+{
+    uint64_t fp;
+    __asm__ volatile("mov %%rbp, %0" : "=r"(fp));
+    return fp;
+}
+
+/* Halt this CPU for good, interrupts off. */
+_Noreturn void arch_halt_forever(void);
+
+/* Leave QEMU through the isa-debug-exit device (test runs); returns if absent. */
+void arch_qemu_exit(uint32_t code);
+
+/* Time stamp counter and its calibrated rate. */
+uint64_t arch_timestamp(void);
+uint64_t arch_timestamp_hz(void);
+uint64_t arch_ns_since_boot(void);
+void arch_delay_us(uint64_t us);
+
+/* Number of CPUs online, and the same for each. */
+unsigned arch_cpus_online(void);
+
+#endif

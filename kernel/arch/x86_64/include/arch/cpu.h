@@ -1,0 +1,44 @@
+/*
+ * arch/cpu.h - the small set of CPU primitives that generic kernel code may use.
+ *
+ * Generic code (kernel/lib, kernel/mm, kernel/core) includes only this header
+ * from the architecture.  Host unit tests provide their own version of it in
+ * tests/host/shim/arch/cpu.h, so the same generic sources compile on the host.
+ */
+#ifndef ARCH_CPU_H
+#define ARCH_CPU_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+/* Tell the CPU we are spinning (lowers power, helps the sibling hyperthread). */
+static inline void arch_cpu_relax(void)
+{
+    __asm__ volatile("pause" ::: "memory");
+}
+
+/* Disable interrupts and return the previous RFLAGS, for arch_irq_restore(). */
+static inline uint64_t arch_irq_save(void)
+{
+    uint64_t flags;
+    __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags)::"memory");
+    return flags;
+}
+
+static inline void arch_irq_restore(uint64_t flags)
+{
+    if (flags & (1u << 9))
+        __asm__ volatile("sti" ::: "memory");
+}
+
+static inline bool arch_irq_enabled(void)
+{
+    uint64_t flags;
+    __asm__ volatile("pushfq; popq %0" : "=r"(flags));
+    return (flags & (1u << 9)) != 0;
+}
+
+/* The number of the CPU we run on (0 = boot CPU); see percpu.c. */
+unsigned arch_cpu_id(void);
+
+#endif

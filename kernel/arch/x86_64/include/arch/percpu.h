@@ -1,0 +1,93 @@
+/*
+ * arch/percpu.h - the data each CPU keeps for itself.
+ *
+ * Every CPU has a struct percpu, reached through the GS segment base: the
+ * first field points to the structure itself, so `mov %gs:0, reg` yields it.
+ * It holds the CPU's own GDT and TSS (with the I/O permission bitmap that
+ * later holds a driver process's ports), its stacks and its counters.
+ */
+#ifndef ARCH_PERCPU_H
+#define ARCH_PERCPU_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdatomic.h>
+
+#define MAX_CPUS 64
+
+#define GDT_KCODE   0x08
+#define GDT_KDATA   0x10
+#define GDT_UCODE32 0x18
+#define GDT_UDATA   0x20
+#define GDT_UCODE64 0x28
+#define GDT_TSS     0x30
+#define GDT_ENTRIES 8
+
+#define IST_DOUBLE_FAULT  1
+#define IST_NMI           2
+#define IST_MACHINE_CHECK 3
+#define IST_STACK_SIZE    8192
+
+#define IOPB_BYTES 8192 /* one bit per I/O port, 65536 ports */
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
+/* The TSS followed by its I/O permission bitmap and the required all-ones byte. */
+struct tss_io {
+    struct tss tss;
+    uint8_t iopb[IOPB_BYTES + 1];
+} __attribute__((packed));
+
+enum cpu_state {
+    CPU_OFFLINE = 0,
+    CPU_STARTING, /* SIPI sent, waiting for the CPU to answer */
+    CPU_BOOTING,  /* answered, setting itself up */
+    CPU_ONLINE,
+    CPU_ABANDONED, /* never answered; if it wakes up late it halts itself */
+};
+
+typedef void (*cpu_work_fn)(void *arg);
+
+struct percpu {
+    struct percpu *self; /* must be first: %gs:0 */
+    unsigned id;         /* 0 = boot CPU */
+    uint32_t apic_id;
+    _Atomic int state;
+    uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
+    struct tss_io tss __attribute__((aligned(16)));
+    uint64_t kstack_top;
+    uint64_t ist_top[4];
+    /* Counters. */
+    _Atomic uint64_t ticks;
+    _Atomic uint64_t ipis;
+    /* Work handed to this CPU by smp_run_on_all(). */
+    _Atomic(cpu_work_fn) work_fn;
+    void *work_arg;
+};
+
+extern struct percpu *cpu_table[MAX_CPUS];
+extern unsigned cpu_count; /* CPUs described by the firmware and usable */
+
+static inline struct percpu *this_cpu(void)
+{
+    struct percpu *p;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+    return p;
+}
+
+void percpu_init_bsp(void);
+struct percpu *percpu_alloc(unsigned id, uint32_t apic_id);
+void percpu_load(struct percpu *p);
+void gdt_load(struct percpu *p);
+void idt_init(void);
+void idt_load(void);
+
+#endif

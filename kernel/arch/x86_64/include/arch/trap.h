@@ -1,0 +1,35 @@
+/*
+ * arch/trap.h - the saved state of an interrupted context, and how handlers
+ * for interrupt vectors are installed.
+ */
+#ifndef ARCH_TRAP_H
+#define ARCH_TRAP_H
+
+#include <stdint.h>
+
+/* Laid out by isr.S (general registers) and the CPU (from rip on). */
+struct trap_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* Vectors. 0-31 are the CPU's exceptions. */
+#define VEC_PIC_BASE   0x20 /* legacy PIC, remapped here and masked */
+#define VEC_IRQ_BASE   0x30 /* I/O APIC lines */
+#define VEC_TIMER      0xf0
+#define VEC_IPI_WAKE   0xf1
+#define VEC_IPI_CALL   0xf2
+#define VEC_APIC_ERROR 0xfe
+#define VEC_SPURIOUS   0xff
+
+typedef void (*irq_handler_fn)(struct trap_frame *f);
+
+void irq_set_handler(unsigned vector, irq_handler_fn fn);
+void trap_dispatch(struct trap_frame *f);
+
+int probe_read_u64(const void *addr, uint64_t *out);
+int probe_write_u8(void *addr, uint8_t value);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * main.c - the generic part of kernel start-up, after the architecture has
+ * brought up memory, interrupts, timers and all CPUs.
+ *
+ * It announces that the kernel is ready with one line that tests look for:
+ *   mica: ready cpus=N mem=MMiB boot=Tms
+ * (CPUs online, usable memory, time since the first kernel instruction),
+ * runs the self-tests when asked to, and lets the boot CPU idle.
+ */
+#include <mica/cmdline.h>
+#include <mica/kernel.h>
+#include <mica/log.h>
+#include <mica/panic.h>
+#include <mica/selftest.h>
+#include <mica/testexit.h>
+#include <mica/bootinfo.h>
+#include <arch/arch.h>
+#include <arch/cpu.h>
+#include <arch/smp.h>
+
+/* Test-only: crash on purpose, to show the exception report (mica.inject=fault / ap-fault). */
+static void deliberate_fault(void *arg)
+{
+    (void)arg;
+    if (arch_cpu_id() + 1 != arch_cpus_online())
+        return;
+    pr_info("inject: dereferencing a null pointer on cpu %u\n", arch_cpu_id());
+    *(volatile uint64_t *)0 = 0xdead;
+}
+
+static void inject_faults(const char *cmdline)
+{
+    if (cmdline_has_value(cmdline, "mica.inject", "fault")) {
+        pr_info("inject: dereferencing a null pointer on cpu %u\n", arch_cpu_id());
+        *(volatile uint64_t *)0 = 0xdead;
+    }
+    if (cmdline_has_value(cmdline, "mica.inject", "ap-fault"))
+        smp_run_on_all(deliberate_fault, 0);
+    if (cmdline_has_value(cmdline, "mica.inject", "panic"))
+        panic("inject: panic requested on the command line");
+}
+
+_Noreturn void kernel_main(uint64_t usable_bytes)
+{
+    uint64_t ms = arch_ns_since_boot() / 1000000;
+    kprintf("mica: ready cpus=%u mem=%luMiB boot=%lums\n", arch_cpus_online(),
+            usable_bytes / (1024 * 1024), ms);
+
+    inject_faults(boot_info.cmdline);
+    unsigned failed = 0;
+    if (cmdline_has(boot_info.cmdline, "mica.selftest"))
+        failed = selftest_run_all();
+    test_exit_if_requested(failed ? TEST_EXIT_FAIL : TEST_EXIT_PASS);
+    cpu_idle_loop();
+}

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""System tests: boot Mica in QEMU and check what it prints and how it exits.
+
+Every boot is bounded in time and ends by itself: test boots pass `mica.exit`,
+so the kernel leaves QEMU through the isa-debug-exit device with 33 (pass),
+35 (self-test failed) or 37 (panic).  Each case prints one line,
+"PASS: system/NAME" or "FAIL: system/NAME: why", which `make check` counts.
+Logs of every boot are kept in build/systest/NAME.log.
+
+Usage: systest.py [--jobs N] [--accel tcg|kvm] [NAME-FILTER ...]
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(ROOT, "build")
+KERNEL = os.path.join(BUILD, "mica.elf")
+TEST_ISO = os.path.join(BUILD, "mica-test.iso")
+OVMF = "/usr/share/ovmf/OVMF.fd"
+
+EXIT_PASS, EXIT_FAIL, EXIT_PANIC = 33, 35, 37
+READY = re.compile(r"^mica: ready cpus=(\d+) mem=(\d+)MiB boot=(\d+)ms", re.M)
+SELFTEST_SUMMARY = re.compile(r"^selftest: (\d+) passed, (\d+) failed", re.M)
+
+
+class Case:
+    def __init__(self, name, cmdline="", smp=2, mem=256, boot="pvh", exit_code=EXIT_PASS,
+                 cpus=None, expect=(), forbid=(), timeout=60, selftest=False):
+        self.name = name
+        self.cmdline = cmdline
+        self.smp = smp
+        self.mem = mem
+        self.boot = boot
+        self.exit_code = exit_code
+        self.cpus = smp if cpus is None else cpus
+        self.expect = expect
+        self.forbid = forbid
+        self.timeout = timeout
+        self.selftest = selftest
+
+
+def cases():
+    out = []
+    # The boot matrix: 1, 2 and 4 CPUs with 64 MiB and 2 GiB, self-tests on every CPU.
+    for smp in (1, 2, 4):
+        for mem in (64, 2048):
+            out.append(Case(f"boot-smp{smp}-{mem}m", "mica.selftest", smp=smp, mem=mem,
+                            selftest=True))
+    # Real-PC boot paths: GRUB (Multiboot2) under SeaBIOS and under OVMF UEFI.
+    out.append(Case("grub-bios", boot="iso-bios", smp=2, mem=256, selftest=True,
+                    expect=[r"booted via multiboot2"]))
+    out.append(Case("grub-uefi", boot="iso-uefi", smp=2, mem=256, selftest=True, timeout=120,
+                    expect=[r"booted via multiboot2", r"XSDT tables"]))
+    # Bad input: each a clear one-line reason, never a hang or a triple fault.
+    panics = [
+        ("too-little-memory", "", 8, r"PANIC on cpu 0: boot: not enough memory: \d+ KiB usable"),
+        ("memmap-missing", "mica.inject=memmap-missing", 256,
+         r"PANIC on cpu 0: boot: bad boot information: the boot loader gave no memory map"),
+        ("memmap-corrupt", "mica.inject=memmap-corrupt", 256,
+         r"PANIC on cpu 0: boot: bad boot information: entry wraps past 2\^64"),
+        ("acpi-missing", "mica.inject=acpi-missing", 256, r"PANIC on cpu 0: ACPI: no RSDP found"),
+        ("acpi-rsdp-checksum", "mica.inject=acpi-rsdp-checksum", 256,
+         r"PANIC on cpu 0: ACPI: RSDP checksum mismatch"),
+        ("acpi-root-checksum", "mica.inject=acpi-root-checksum", 256,
+         r"PANIC on cpu 0: ACPI: (RSDT|XSDT) checksum mismatch"),
+        ("acpi-madt-checksum", "mica.inject=acpi-madt-checksum", 256,
+         r"PANIC on cpu 0: ACPI: MADT checksum mismatch"),
+    ]
+    for name, cmdline, mem, reason in panics:
+        out.append(Case(name, cmdline, smp=1, mem=mem, exit_code=EXIT_PANIC, expect=[reason]))
+    out.append(Case("memmap-corrupt-grub", boot="iso-bios-inject-memmap", smp=1, mem=256,
+                    exit_code=EXIT_PANIC,
+                    expect=[r"Booting .Mica",
+                            r"PANIC on cpu 0: boot: bad boot information: entry wraps"]))
+    # A corrupt HPET table is not fatal: the TSC is calibrated against the PIT instead.
+    out.append(Case("acpi-hpet-checksum", "mica.inject=acpi-hpet-checksum mica.selftest", smp=2,
+                    selftest=True,
+                    expect=[r"warning: ACPI: HPET checksum mismatch, table ignored",
+                            r"calibrated against the PIT"]))
+    # A CPU that never answers its STARTUP IPI: a warning, and the others carry on.
+    out.append(Case("ap-no-sipi", "mica.inject=ap-no-sipi mica.selftest", smp=4, cpus=3,
+                    selftest=True,
+                    expect=[r"warning: smp: cpu with APIC id \d+ did not answer its STARTUP IPI"]))
+    # Exception reports: vector, error code, registers, CR2, symbolized backtrace; all CPUs stop.
+    out.append(Case("fault-report", "mica.inject=fault", smp=2, exit_code=EXIT_PANIC,
+                    expect=[r"EXCEPTION 14 \(page fault\) on cpu 0, error code 0x2",
+                            r"rip 0x[0-9a-f]{16} <kernel_main\+0x[0-9a-f]+>",
+                            r"cr2 0x0000000000000000", r"rax 0x[0-9a-f]{16}",
+                            r"page fault: no page for write in kernel mode",
+                            r"#1 +0x[0-9a-f]{16} kmain\+0x",
+                            r"PANIC on cpu 0: unhandled exception 14 \(page fault\)"]))
+    out.append(Case("fault-on-ap", "mica.inject=ap-fault", smp=4, exit_code=EXIT_PANIC,
+                    expect=[r"EXCEPTION 14 \(page fault\) on cpu 3",
+                            r"deliberate_fault\+0x",
+                            r"PANIC on cpu 3: unhandled exception 14"]))
+    out.append(Case("panic", "mica.inject=panic", smp=4, exit_code=EXIT_PANIC,
+                    expect=[r"PANIC on cpu 0: inject: panic requested",
+                            r"backtrace:\n +#0 +0x[0-9a-f]{16} \w+\+0x", r"mica: halted\."]))
+    return out
+
+
+def qemu_command(case, accel):
+    args = subprocess.run([os.path.join(ROOT, "tools", "qemu-args.sh"), accel, str(case.smp),
+                           str(case.mem)], check=True, capture_output=True, text=True).stdout.split()
+    cmd = ["qemu-system-x86_64"] + args + ["-serial", "stdio", "-monitor", "none"]
+    cmdline = ("mica.exit " + case.cmdline).strip()
+    if case.boot == "pvh":
+        cmd += ["-kernel", KERNEL, "-append", cmdline]
+    elif case.boot == "iso-bios":
+        cmd += ["-cdrom", TEST_ISO]
+    elif case.boot == "iso-bios-inject-memmap":
+        cmd += ["-cdrom", os.path.join(BUILD, "mica-test-memmap.iso")]
+    elif case.boot == "iso-uefi":
+        cmd += ["-bios", OVMF, "-cdrom", TEST_ISO]
+    return cmd
+
+
+def check_output(case, code, out):
+    if code != case.exit_code:
+        return f"exit code {code}, expected {case.exit_code}"
+    for pattern in case.expect:
+        if not re.search(pattern, out, re.M):
+            return f"output lacks /{pattern}/"
+    for pattern in case.forbid:
+        if re.search(pattern, out, re.M):
+            return f"output has /{pattern}/"
+    if case.exit_code == EXIT_PASS:
+        m = READY.search(out)
+        if not m:
+            return "no 'mica: ready' line"
+        cpus, mem = int(m.group(1)), int(m.group(2))
+        if cpus != case.cpus:
+            return f"ready line says cpus={cpus}, expected {case.cpus}"
+        if not case.mem * 0.9 <= mem <= case.mem:
+            return f"ready line says mem={mem}MiB for a {case.mem} MiB machine"
+    if case.selftest:
+        m = SELFTEST_SUMMARY.search(out)
+        if not m or m.group(2) != "0" or m.group(1) == "0":
+            return "self-tests did not all pass"
+    return None
+
+
+def run_case(case, accel):
+    log = os.path.join(BUILD, "systest", case.name + ".log")
+    start = time.monotonic()
+    try:
+        p = subprocess.run(qemu_command(case, accel), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=case.timeout)
+        code, out = p.returncode, p.stdout.decode(errors="replace").replace("\r\n", "\n")
+        why = check_output(case, code, out)
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode(errors="replace").replace("\r\n", "\n")
+        why = f"timed out after {case.timeout} s (hang?)"
+    with open(log, "w") as f:
+        f.write(out)
+    return case, why, time.monotonic() - start, out
+
+
+def build_test_isos():
+    env = dict(os.environ, MICA_ISO_CMDLINE="mica.exit mica.selftest")
+    subprocess.run([os.path.join(ROOT, "tools", "mkiso.sh"), KERNEL, TEST_ISO], check=True,
+                   env=env)
+    env["MICA_ISO_CMDLINE"] = "mica.exit mica.inject=memmap-corrupt"
+    subprocess.run([os.path.join(ROOT, "tools", "mkiso.sh"), KERNEL,
+                    os.path.join(BUILD, "mica-test-memmap.iso")], check=True, env=env)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--accel", default=os.environ.get("ACCEL", "tcg"))
+    ap.add_argument("filters", nargs="*")
+    opts = ap.parse_args()
+    os.makedirs(os.path.join(BUILD, "systest"), exist_ok=True)
+    selected = [c for c in cases() if not opts.filters or any(f in c.name for f in opts.filters)]
+    if any(c.boot.startswith("iso") for c in selected):
+        build_test_isos()
+    failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
+        for case, why, secs, out in pool.map(lambda c: run_case(c, opts.accel), selected):
+            if why is None:
+                print(f"PASS: system/{case.name} ({secs:.1f} s)", flush=True)
+                continue
+            failed += 1
+            print(f"FAIL: system/{case.name}: {why}", flush=True)
+            for line in out.splitlines()[-25:]:
+                print(f"    | {line}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
