@@ -7,6 +7,7 @@
  * (CPUs online, usable memory, time since the first kernel instruction),
  * runs the self-tests when asked to, and lets the boot CPU idle.
  */
+#include <mica/bench.h>
 #include <mica/cmdline.h>
 #include <mica/kernel.h>
 #include <mica/log.h>
@@ -50,6 +51,8 @@ _Noreturn void kernel_main(uint64_t usable_bytes)
     unsigned failed = 0;
     if (cmdline_has(boot_info.cmdline, "mica.selftest"))
         failed = selftest_run_all();
+    if (cmdline_has(boot_info.cmdline, "mica.bench"))
+        bench_run_all();
     test_exit_if_requested(failed ? TEST_EXIT_FAIL : TEST_EXIT_PASS);
     cpu_idle_loop();
 }

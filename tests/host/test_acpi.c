@@ -1275,6 +1275,15 @@ static void test_dump_file(void)
     CHECK_EQ(parse_dump_text(text, dump_path), 0);
     CHECK(info.ncpus >= 1);
     CHECK(info.nioapics >= 1);
+    /* Captures are named <machine>-<N>cpu.acpidump: the MADT must list exactly N CPUs. */
+    const char *cpu_tag = strstr(dump_path, "cpu.acpidump");
+    if (cpu_tag) {
+        const char *digits = cpu_tag;
+        while (digits > dump_path && digits[-1] >= '0' && digits[-1] <= '9')
+            digits--;
+        CHECK_EQ(info.ncpus, strtoul(digits, NULL, 10));
+    }
+    CHECK(info.lapic_phys == 0xfee00000);
     fprintf(stderr, "  %s: %u tables, %u CPUs, %u I/O APICs, %u overrides, HPET %s, MCFG %s\n",
             dump_path, info.ntables, info.ncpus, info.nioapics, info.noverrides,
             info.has_hpet ? "yes" : "no", info.has_mcfg ? "yes" : "no");

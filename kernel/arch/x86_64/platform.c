@@ -100,7 +100,7 @@ static void dump_tables(uint64_t rsdp_phys)
 {
     const uint8_t *rsdp = kmap(rsdp_phys, 36, KMAP_WB);
     bool xsdt = rsdp[15] >= 2;
-    dump_bytes("RSD PTR ", rsdp_phys, xsdt ? 36 : 20);
+    dump_bytes("RSDP", rsdp_phys, xsdt ? 36 : 20);
     uint64_t root = 0;
     memcpy(&root, rsdp + (xsdt ? 24 : 16), xsdt ? 8 : 4);
     uint32_t len = table_length(root);

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""make bench: boot Mica with `mica.bench` and print its figures.
+
+Each configuration boots once and collects the kernel's "bench: NAME VALUE UNIT"
+lines.  Configurations: plain TCG (cycles of the host's TSC, noisy) and TCG
+with `-icount shift=0,sleep=off`, where the guest's TSC advances by one per
+executed instruction, so the figures are repeatable instruction counts that
+show the length of each path.  Output: a table for people, then the same
+figures as `config/NAME VALUE UNIT` lines for scripts comparing runs.
+"""
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KERNEL = os.path.join(ROOT, "build", "mica.elf")
+LINE = re.compile(r"^bench: (\S+) (\S+) (\S+)\s*$", re.M)
+
+
+def host_cpu_model():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def boot(accel_opts, extra, smp=2, mem=256, timeout=300):
+    cmd = ["qemu-system-x86_64", "-machine", "q35", "-accel", accel_opts, "-cpu", "max",
+           "-smp", str(smp), "-m", str(mem), "-display", "none", "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-serial", "stdio",
+           "-monitor", "none", "-kernel", KERNEL, "-append", "mica.exit mica.bench loglevel=2"]
+    cmd += extra
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+    out = p.stdout.decode(errors="replace")
+    if p.returncode != 33 or "bench: done" not in out:
+        sys.stderr.write(out[-2000:])
+        raise SystemExit(f"bench: the {accel_opts} boot failed (exit {p.returncode})")
+    return [(m.group(1), m.group(2), m.group(3)) for m in LINE.finditer(out.replace("\r", ""))
+            if m.group(1) != "done"]
+
+
+def main():
+    configs = [
+        ("tcg", "tcg,thread=multi", []),
+        ("icount", "tcg,thread=single", ["-icount", "shift=0,sleep=off"]),
+    ]
+    print(f"host CPU: {host_cpu_model()}")
+    print("guest CPU: QEMU -cpu max; page-table isolation (Meltdown mitigation): not used by Mica")
+    results = {}
+    for name, accel, extra in configs:
+        results[name] = boot(accel, extra)
+    names = [n for n, _, _ in results["tcg"]]
+    print(f"\n{'figure':32} {'tcg':>14} {'icount':>14}  unit")
+    for n in names:
+        row = [dict((k, v) for k, v, _ in results[c]).get(n, "-") for c, _, _ in configs]
+        unit = next(u for k, _, u in results["tcg"] if k == n)
+        print(f"{n:32} {row[0]:>14} {row[1]:>14}  {unit}")
+    print()
+    for c, _, _ in configs:
+        for n, v, u in results[c]:
+            print(f"{c}/{n} {v} {u}")
+
+
+if __name__ == "__main__":
+    main()
