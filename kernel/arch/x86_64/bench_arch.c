@@ -12,7 +12,7 @@
 #include <arch/trap.h>
 #include <arch/x86.h>
 
-#define RUNS 201
+#define RUNS           201
 #define VEC_BENCH_SELF 0xef
 
 static uint64_t samples[RUNS];
