@@ -32,7 +32,33 @@ KOBJS  := $(patsubst %.c,$(BUILD)/%.o,$(KSRC_C)) $(patsubst %.S,$(BUILD)/%.o,$(K
 KERNEL := $(BUILD)/mica.elf
 ISO    := $(BUILD)/mica.iso
 
-all: $(KERNEL) $(ISO) host-tests
+# Native user programs: freestanding, static, general registers only (the
+# kernel does not save FPU/SSE state yet).
+UCC      := gcc
+UCFLAGS  := -std=c11 -ffreestanding -fno-pie -fno-pic -mgeneral-regs-only -fno-stack-protector \
+            -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror \
+            -I$(KDIR)/include -Iuser/lib -MMD -MP
+ULDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T user/lib/user.ld
+ULIB_SRC := user/lib/crt0.S user/lib/syscall.S user/lib/runtime.c kernel/lib/format.c kernel/lib/string.c
+ULIB_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(ULIB_SRC))
+ROOTTASK_SRC := $(wildcard user/roottask/*.c)
+ROOTTASK := $(BUILD)/roottask.elf
+
+$(BUILD)/user-obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  UCC     $<"
+	@$(UCC) $(UCFLAGS) -c $< -o $@
+
+$(BUILD)/user-obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  UAS     $<"
+	@$(UCC) -D__ASSEMBLER__ -I$(KDIR)/include -c $< -o $@
+
+$(ROOTTASK): $(ULIB_OBJS) $(patsubst %,$(BUILD)/user-obj/%.o,$(ROOTTASK_SRC)) user/lib/user.ld
+	@echo "  LD      $@"
+	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
+
+all: $(KERNEL) $(ROOTTASK) $(ISO) host-tests
 
 deps:
 	@tools/deps.sh
@@ -82,9 +108,9 @@ host-tests:
 
 QEMU_ARGS = $(shell tools/qemu-args.sh $(ACCEL) $(SMP) $(MEM))
 
-run: deps $(KERNEL)
+run: deps $(KERNEL) $(ROOTTASK)
 	@echo "Mica: booting in QEMU ($(ACCEL), $(SMP) CPUs, $(MEM) MiB). Leave with Ctrl-A X."
-	qemu-system-x86_64 $(QEMU_ARGS) -kernel $(KERNEL) -append "$(CMDLINE)" -serial mon:stdio
+	qemu-system-x86_64 $(QEMU_ARGS) -kernel $(KERNEL) -initrd $(ROOTTASK) -append "$(CMDLINE)" -serial mon:stdio
 
 run-iso: deps $(ISO)
 	qemu-system-x86_64 $(QEMU_ARGS) -cdrom $(ISO) -serial mon:stdio
@@ -110,4 +136,4 @@ clean:
 
 .PHONY: all deps kernel iso host-tests run run-iso run-uefi debug format check bench clean
 
--include $(KOBJS:.o=.d)
+-include $(KOBJS:.o=.d) $(patsubst %.o,%.d,$(wildcard $(BUILD)/user-obj/*/*/*.o))

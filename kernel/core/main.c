@@ -12,6 +12,8 @@
 #include <mica/kernel.h>
 #include <mica/log.h>
 #include <mica/panic.h>
+#include <mica/roottask.h>
+#include <mica/sched.h>
 #include <mica/selftest.h>
 #include <mica/testexit.h>
 #include <mica/bootinfo.h>
@@ -19,7 +21,8 @@
 #include <arch/cpu.h>
 #include <arch/smp.h>
 
-/* Test-only: crash on purpose, to show the exception report (mica.inject=fault / ap-fault). */
+/* Test-only: crash on purpose on the last CPU, to show an exception report from an AP
+ * (mica.inject=ap-fault). */
 static void deliberate_fault(void *arg)
 {
     (void)arg;
@@ -53,6 +56,9 @@ _Noreturn void kernel_main(uint64_t usable_bytes)
         failed = selftest_run_all();
     if (cmdline_has(boot_info.cmdline, "mica.bench"))
         bench_run_all();
-    test_exit_if_requested(failed ? TEST_EXIT_FAIL : TEST_EXIT_PASS);
-    cpu_idle_loop();
+    if (!roottask_start())
+        test_exit_if_requested(failed ? TEST_EXIT_FAIL : TEST_EXIT_PASS);
+    else if (failed)
+        test_exit_if_requested(TEST_EXIT_FAIL);
+    sched_idle_loop();
 }

@@ -20,6 +20,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, "build")
 KERNEL = os.path.join(BUILD, "mica.elf")
+ROOTTASK = os.path.join(BUILD, "roottask.elf")
+RESULT = re.compile(r"^(PASS|FAIL): kernel/\S+", re.M)
 TEST_ISO = os.path.join(BUILD, "mica-test.iso")
 OVMF = "/usr/share/ovmf/OVMF.fd"
 
@@ -30,7 +32,7 @@ SELFTEST_SUMMARY = re.compile(r"^selftest: (\d+) passed, (\d+) failed", re.M)
 
 class Case:
     def __init__(self, name, cmdline="", smp=2, mem=256, boot="pvh", exit_code=EXIT_PASS,
-                 cpus=None, expect=(), forbid=(), timeout=60, selftest=False):
+                 cpus=None, expect=(), forbid=(), timeout=60, selftest=False, roottask=False):
         self.name = name
         self.cmdline = cmdline
         self.smp = smp
@@ -42,6 +44,7 @@ class Case:
         self.forbid = forbid
         self.timeout = timeout
         self.selftest = selftest
+        self.roottask = roottask
 
 
 def cases():
@@ -51,6 +54,11 @@ def cases():
         for mem in (64, 2048):
             out.append(Case(f"boot-smp{smp}-{mem}m", "mica.selftest", smp=smp, mem=mem,
                             selftest=True))
+    # The kernel's native interface, tested from user mode by the root task on 1, 2 and 4 CPUs.
+    for smp in (1, 2, 4):
+        out.append(Case(f"roottask-smp{smp}", "", smp=smp, mem=256, roottask=True, timeout=120,
+                        expect=[r"roottask: \d+ passed, 0 failed",
+                                r"mica: halted by the root task \(verdict pass\)"]))
     # Real-PC boot paths: GRUB (Multiboot2) under SeaBIOS and under OVMF UEFI.
     out.append(Case("grub-bios", boot="iso-bios", smp=2, mem=256, selftest=True,
                     expect=[r"booted via multiboot2"]))
@@ -111,6 +119,8 @@ def qemu_command(case, accel):
     cmdline = ("mica.exit " + case.cmdline).strip()
     if case.boot == "pvh":
         cmd += ["-kernel", KERNEL, "-append", cmdline]
+        if case.roottask:
+            cmd += ["-initrd", ROOTTASK]
     elif case.boot == "iso-bios":
         cmd += ["-cdrom", TEST_ISO]
     elif case.boot == "iso-bios-inject-memmap":
@@ -184,6 +194,9 @@ def main():
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
         for case, why, secs, out in pool.map(lambda c: run_case(c, opts.accel), selected):
+            if case.roottask and case.smp == 1:
+                for m in RESULT.finditer(out):  # each user-mode test counts on its own
+                    print(m.group(0), flush=True)
             if why is None:
                 print(f"PASS: system/{case.name} ({secs:.1f} s)", flush=True)
                 continue

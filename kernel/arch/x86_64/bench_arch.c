@@ -12,8 +12,7 @@
 #include <arch/trap.h>
 #include <arch/x86.h>
 
-#define RUNS           201
-#define VEC_BENCH_SELF 0xef
+#define RUNS 201
 
 static uint64_t samples[RUNS];
 static _Atomic unsigned self_hits;

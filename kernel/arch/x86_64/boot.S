@@ -9,8 +9,8 @@
  *     pvh_entry, with EBX = the physical address of the hvm_start_info block.
  *
  * Both record which protocol it was, build boot page tables that map the first
- * 4 GiB three times (identity, direct map at DIRECT_MAP, kernel image at
- * KERNEL_VBASE), switch on long mode with no-execute support, and call kmain()
+ * 4 GiB twice (identity, and the direct map at DIRECT_MAP) and the first 2 GiB
+ * once more at KERNEL_VBASE for the kernel image, switch on long mode with no-execute support, and call kmain()
  * in the higher half.  kmain() replaces these tables with the real ones.
  */
 #include <arch/layout.h>

@@ -5,7 +5,8 @@
  * interrupt gates (interrupts stay off in the handler until it enables them)
  * and reachable only from the kernel, except that later work opens chosen
  * vectors to user mode.  Double faults, NMIs and machine checks run on their
- * own IST stacks, so that even a kernel stack overflow is reported.
+ * own IST stacks, so that even a kernel stack overflow into a guard page is
+ * reported.  (The boot CPU's first stack, in boot.S, has no guard page yet.)
  */
 #include <stdint.h>
 #include <arch/percpu.h>

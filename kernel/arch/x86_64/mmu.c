@@ -178,6 +178,10 @@ void mmu_init(const struct memmap *m)
     map_kernel_section(__data_start, __data_end, PTE_W | PTE_NX | PTE_G);
     map_kernel_section(__ksyms_start, __ksyms_end, PTE_NX | PTE_G);
     map_direct(m);
+    /* Create the top-level entries of the stack and device areas now, so that the
+       kernel half of the PML4 never changes and address spaces can share it. */
+    walk_create(kernel_root, KSTACK_AREA, 2);
+    walk_create(kernel_root, KMAP_AREA, 2);
     write_cr3(kernel_root);
     mmu_cpu_features_init();
 }
@@ -200,8 +204,45 @@ void *kmap(uint64_t pa, size_t size, enum kmap_cache cache)
     return (void *)(va + (pa - first));
 }
 
+/*
+ * Kernel stacks of threads that have gone are kept, still mapped, for the
+ * next thread: unmapping would need a TLB shoot-down of a global mapping on
+ * every CPU, and thread creation is faster this way.
+ */
+static uint64_t free_stacks[256];
+static unsigned nfree_stacks;
+
+void kstack_free(uint64_t top)
+{
+    uint64_t irq = spin_lock_irqsave(&kmap_lock);
+    if (nfree_stacks < sizeof free_stacks / sizeof free_stacks[0])
+        free_stacks[nfree_stacks++] = top;
+    spin_unlock_irqrestore(&kmap_lock, irq);
+}
+
+static uint64_t reuse_stack(void)
+{
+    uint64_t top = 0;
+    uint64_t irq = spin_lock_irqsave(&kmap_lock);
+    if (nfree_stacks)
+        top = free_stacks[--nfree_stacks];
+    spin_unlock_irqrestore(&kmap_lock, irq);
+    return top;
+}
+
 uint64_t kstack_alloc(void)
 {
+    uint64_t top = kstack_alloc_try();
+    if (!top)
+        panic("kstack: out of memory");
+    return top;
+}
+
+uint64_t kstack_alloc_try(void)
+{
+    uint64_t top = reuse_stack();
+    if (top)
+        return top;
     uint64_t irq = spin_lock_irqsave(&kmap_lock);
     uint64_t base = kstack_next + PAGE_4K; /* the page below stays unmapped: guard */
     kstack_next += KSTACK_SIZE + PAGE_4K;
@@ -209,11 +250,103 @@ uint64_t kstack_alloc(void)
     for (uint64_t off = 0; off < KSTACK_SIZE; off += PAGE_4K) {
         uint64_t pa = pmm_alloc_pages(0);
         if (!pa)
-            panic("kstack: out of memory");
+            return 0; /* the pages mapped so far stay with this never-used slot */
         uint64_t irq2 = spin_lock_irqsave(&kmap_lock);
         uint64_t *e = walk_create(kernel_root, base + off, 0);
         *e = pa | PTE_W | PTE_NX | PTE_G | PTE_P;
         spin_unlock_irqrestore(&kmap_lock, irq2);
     }
     return base + KSTACK_SIZE;
+}
+
+/* ---- User address spaces ---- */
+
+#define USER_TOP 0x0000800000000000ull
+
+/* The kernel half is shared: every address space copies the kernel's PML4 entries 256-511. */
+uint64_t mmu_new_user_root(void)
+{
+    uint64_t pa = pmm_alloc_pages(0);
+    if (!pa)
+        return 0;
+    uint64_t *root = phys_to_virt(pa);
+    const uint64_t *kernel = phys_to_virt(kernel_root);
+    memset(root, 0, PAGE_4K / 2);
+    memcpy(root + 256, kernel + 256, PAGE_4K / 2);
+    return pa;
+}
+
+/* The PTE for a user va, creating tables (user-accessible) if `create`; NULL if none/no memory. */
+static uint64_t *user_pte(uint64_t root, uint64_t va, bool create)
+{
+    uint64_t *table = phys_to_virt(root);
+    for (int level = 3; level > 0; level--) {
+        uint64_t *e = &table[index_at(va, level)];
+        if (!(*e & PTE_P)) {
+            if (!create)
+                return 0;
+            uint64_t pa = pmm_alloc_pages(0);
+            if (!pa)
+                return 0;
+            memset(phys_to_virt(pa), 0, PAGE_4K);
+            *e = pa | PTE_P | PTE_W | PTE_U;
+        }
+        table = table_va(*e);
+    }
+    return &table[index_at(va, 0)];
+}
+
+int mmu_user_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags)
+{
+    if (va >= USER_TOP || (va & (PAGE_4K - 1)))
+        return -EINVAL;
+    uint64_t *pte = user_pte(root, va, true);
+    if (!pte)
+        return -ENOMEM;
+    *pte = pa | flags | PTE_P | PTE_U;
+    return 0;
+}
+
+uint64_t mmu_user_unmap(uint64_t root, uint64_t va)
+{
+    uint64_t *pte = user_pte(root, va, false);
+    if (!pte || !(*pte & PTE_P))
+        return 0;
+    uint64_t old = *pte;
+    *pte = 0;
+    return old;
+}
+
+uint64_t mmu_user_lookup(uint64_t root, uint64_t va)
+{
+    uint64_t *pte = user_pte(root, va, false);
+    return pte ? *pte : 0;
+}
+
+int mmu_user_update(uint64_t root, uint64_t va, uint64_t flags)
+{
+    uint64_t *pte = user_pte(root, va, false);
+    if (!pte || !(*pte & PTE_P))
+        return -ENOENT;
+    *pte = (*pte & PTE_ADDR) | flags | PTE_P | PTE_U;
+    return 0;
+}
+
+static void free_table(uint64_t pa, int level)
+{
+    uint64_t *table = phys_to_virt(pa);
+    for (int i = 0; level > 0 && i < 512; i++)
+        if (table[i] & PTE_P)
+            free_table(table[i] & PTE_ADDR, level - 1);
+    pmm_free_pages(pa, 0);
+}
+
+/* Free the page tables of the user half (not the pages they map: those belong to VM objects). */
+void mmu_free_user_root(uint64_t root)
+{
+    uint64_t *table = phys_to_virt(root);
+    for (int i = 0; i < 256; i++)
+        if (table[i] & PTE_P)
+            free_table(table[i] & PTE_ADDR, 2);
+    pmm_free_pages(root, 0);
 }

@@ -32,3 +32,22 @@ probe_write_u8:
     .balign 8
     .quad 1b, 2b
     .quad 3b, 4b
+
+/*
+ * int copy_user_bytes(void *dst, const void *src, uint64_t len)
+ * Copy to or from user memory.  A page the user has not touched yet faults
+ * and is filled in by the page-fault handler, which then resumes the copy;
+ * an address the user may not access ends the copy with -EFAULT.
+ */
+    .text
+    .globl copy_user_bytes
+copy_user_bytes:
+    movq %rdx, %rcx
+5:  rep movsb
+    xorl %eax, %eax
+    ret
+6:  movl $-EFAULT, %eax
+    ret
+
+    .section .extable, "a"
+    .quad 5b, 6b

@@ -17,6 +17,7 @@
 #include <mica/log.h>
 #include <mica/panic.h>
 #include <mica/pmm.h>
+#include <mica/sched.h>
 #include <mica/testexit.h>
 #include <arch/apic.h>
 #include <arch/arch.h>
@@ -33,6 +34,8 @@
 
 extern char __kernel_phys_start[], __kernel_phys_end[];
 void uart_init(void);
+void syscall_init_cpu(void);
+void tlb_init(void);
 
 _Noreturn void arch_halt_forever(void)
 {
@@ -133,6 +136,9 @@ void kmain(uint32_t proto, uint32_t info_phys)
     init_clock();
     timer_init_bsp();
 
+    syscall_init_cpu();
+    tlb_init();
+    sched_init_cpu(0);
     smp_init();
     smp_boot_aps();
     irq_enable();

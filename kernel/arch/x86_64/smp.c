@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <mica/log.h>
 #include <mica/panic.h>
+#include <mica/sched.h>
 #include <mica/spinlock.h>
 #include <mica/string.h>
 #include <arch/apic.h>
@@ -24,6 +25,8 @@
 #include <arch/smp.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
+
+void syscall_init_cpu(void);
 
 #define SIPI_PAGE         (AP_TRAMPOLINE_PHYS / 4096)
 #define ANSWER_TIMEOUT_US 1000000
@@ -65,32 +68,34 @@ void arch_stop_other_cpus(void)
         lapic_send_nmi_all_but_self();
 }
 
-_Noreturn void cpu_idle_loop(void)
+/* Called by the idle loop with interrupts off; runs handed-over work with them on. */
+void arch_idle_work(void)
 {
     struct percpu *p = this_cpu();
-    for (;;) {
+    cpu_work_fn fn;
+    while ((fn = atomic_exchange(&p->work_fn, (cpu_work_fn)0)) != 0) {
+        irq_enable();
+        fn(p->work_arg);
+        atomic_fetch_sub(&work_remaining, 1);
         irq_disable();
-        cpu_work_fn fn = atomic_exchange(&p->work_fn, (cpu_work_fn)0);
-        if (fn) {
-            irq_enable();
-            fn(p->work_arg);
-            atomic_fetch_sub(&work_remaining, 1);
-            continue;
-        }
-        irq_enable_and_halt();
     }
+}
+
+void arch_send_reschedule(unsigned cpu)
+{
+    struct percpu *p = cpu_table[cpu];
+    if (p)
+        lapic_send_ipi(p->apic_id, VEC_IPI_WAKE);
 }
 
 void smp_run_on_all(cpu_work_fn fn, void *arg)
 {
     spin_lock(&work_lock);
     struct percpu *self = this_cpu();
-    unsigned others = 0;
     for (unsigned i = 0; i < MAX_CPUS; i++) {
         struct percpu *p = cpu_table[i];
         if (!p || p == self || atomic_load(&p->state) != CPU_ONLINE)
             continue;
-        others++;
         atomic_fetch_add(&work_remaining, 1);
         p->work_arg = arg;
         atomic_store(&p->work_fn, fn);
@@ -99,7 +104,6 @@ void smp_run_on_all(cpu_work_fn fn, void *arg)
     fn(arg);
     while (atomic_load(&work_remaining) != 0)
         arch_cpu_relax();
-    (void)others;
     spin_unlock(&work_lock);
 }
 
@@ -121,8 +125,10 @@ void ap_main(uint64_t id)
         arch_halt_forever(); /* the boot CPU gave up on us: stay out of the way */
     lapic_init_cpu();
     timer_init_cpu();
+    syscall_init_cpu();
+    sched_init_cpu(p->id);
     atomic_store(&p->state, CPU_ONLINE);
-    cpu_idle_loop();
+    sched_idle_loop();
 }
 
 static bool wait_state_change(struct percpu *p, int from, uint64_t timeout_us)

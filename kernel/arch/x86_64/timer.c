@@ -10,6 +10,7 @@
  */
 #include <stdbool.h>
 #include <mica/log.h>
+#include <mica/sched.h>
 #include <arch/apic.h>
 #include <arch/arch.h>
 #include <arch/clock.h>
@@ -38,6 +39,7 @@ static void timer_interrupt(struct trap_frame *f)
     atomic_fetch_add(&this_cpu()->ticks, 1);
     if (use_deadline)
         arm_deadline();
+    sched_tick();
 }
 
 static uint32_t measure_apic_count_per_tick(void)

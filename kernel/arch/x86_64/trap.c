@@ -10,7 +10,11 @@
  * Vectors 32 and up are interrupts: they go to the handler installed for the
  * vector, and the local APIC is told when they are done.
  */
+#include <mica/aspace.h>
+#include <mica/bkl.h>
 #include <mica/ksyms.h>
+#include <mica/sched.h>
+#include <mica/thread.h>
 #include <mica/log.h>
 #include <mica/panic.h>
 #include <arch/apic.h>
@@ -147,10 +151,33 @@ static void report_exception(struct trap_frame *f)
     backtrace_from(1, f->rbp);
 }
 
+static bool from_user(const struct trap_frame *f)
+{
+    return (f->cs & 3) == 3;
+}
+
+/* A page fault in the kernel on a user address, inside a user-copy routine. */
+static bool user_copy_fault(struct trap_frame *f)
+{
+    uint64_t addr = read_cr2();
+    struct thread *t = thread_current();
+    if (addr >= ASPACE_USER_TOP || !t || !t->aspace || !bkl_held_by_me())
+        return false;
+    if (aspace_fault(t->aspace, addr, (f->error & 2) != 0, false) == 0)
+        return true; /* page now present: retry the access */
+    return try_fixup(f);
+}
+
 static void handle_exception(struct trap_frame *f)
 {
     if (f->vector == 2 && panic_in_progress())
         arch_halt_forever(); /* another CPU panicked and stopped us */
+    if (from_user(f) && f->vector != 2 && f->vector != 8 && f->vector != 18) {
+        user_exception(f);
+        return;
+    }
+    if (f->vector == 14 && user_copy_fault(f))
+        return;
     if ((f->vector == 14 || f->vector == 13) && try_fixup(f))
         return;
     log_enter_panic_mode();
@@ -161,10 +188,19 @@ static void handle_exception(struct trap_frame *f)
                       exception_names[f->vector], fn ? fn : "?", fn ? off : 0);
 }
 
+/* Leaving the kernel for user mode: switch threads first if the scheduler asks. */
+static void return_to_user_work(void)
+{
+    while (sched_need_resched())
+        schedule();
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
     if (f->vector < 32) {
         handle_exception(f);
+        if (from_user(f))
+            return_to_user_work();
         return;
     }
     if (f->vector == VEC_SPURIOUS)
@@ -177,4 +213,6 @@ void trap_dispatch(struct trap_frame *f)
     else
         pr_warn("interrupt on unexpected vector %lu on cpu %u\n", f->vector, arch_cpu_id());
     lapic_eoi();
+    if (from_user(f))
+        return_to_user_work();
 }

@@ -2,7 +2,7 @@
  * cmdline.h - the kernel command line (kernel/core/cmdline.c).
  *
  * The boot loader hands the kernel a string of options separated by spaces,
- * in the Linux style: "console=serial mica.smp=4 mica.inject=acpi-checksum,sipi quiet".
+ * in the Linux style: "loglevel=4 mica.selftest mica.inject=acpi-hpet-checksum,ap-no-sipi".
  * Each option is a key alone (a flag) or key=value.  Keys are matched as
  * whole words: "mica.testx" is not "mica.test".  If a key appears more than
  * once, cmdline_get and cmdline_get_u64 use the last occurrence (a later

@@ -22,6 +22,7 @@
 #define ENODEV    19  /* no such device */
 #define EINVAL    22  /* invalid argument */
 #define ENOSPC    28  /* no space left */
+#define EPIPE     32  /* the other side of an IPC went away */
 #define ERANGE    34  /* result out of range */
 #define ENOSYS    38  /* not implemented */
 #define ETIMEDOUT 110 /* timed out */

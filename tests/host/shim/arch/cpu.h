@@ -22,6 +22,14 @@ static inline void arch_irq_restore(uint64_t flags)
     (void)flags;
 }
 
+static inline void arch_irq_disable(void)
+{
+}
+
+static inline void arch_irq_enable(void)
+{
+}
+
 static inline bool arch_irq_enabled(void)
 {
     return false;

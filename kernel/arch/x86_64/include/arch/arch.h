@@ -34,7 +34,13 @@ uint64_t arch_timestamp_hz(void);
 uint64_t arch_ns_since_boot(void);
 void arch_delay_us(uint64_t us);
 
-/* Number of CPUs online, and the same for each. */
+/* Number of CPUs online. */
 unsigned arch_cpus_online(void);
+
+/* Ask another CPU to reschedule (an IPI). */
+void arch_send_reschedule(unsigned cpu);
+
+/* Run work handed to this CPU by smp_run_on_all() (idle loop only). */
+void arch_idle_work(void);
 
 #endif

@@ -31,6 +31,22 @@ static inline void arch_irq_restore(uint64_t flags)
         __asm__ volatile("sti" ::: "memory");
 }
 
+static inline void arch_irq_disable(void)
+{
+    __asm__ volatile("cli" ::: "memory");
+}
+
+static inline void arch_irq_enable(void)
+{
+    __asm__ volatile("sti" ::: "memory");
+}
+
+/* Enable interrupts and wait for one, in one step (no wake-up can slip in between). */
+static inline void arch_halt_until_interrupt(void)
+{
+    __asm__ volatile("sti; hlt" ::: "memory");
+}
+
 static inline bool arch_irq_enabled(void)
 {
     uint64_t flags;

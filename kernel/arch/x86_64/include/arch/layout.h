@@ -3,7 +3,7 @@
  *
  *   0x0000000000000000 - 0x00007fffffffffff  user space (later)
  *   0xffff800000000000 - 0xffffbfffffffffff  direct map of all physical memory
- *   0xffffc00000000000 - 0xffffc0ffffffffff  kernel stacks, each below a guard page
+ *   0xffffc00000000000 - 0xffffc0ffffffffff  kernel stacks, each above an unmapped guard page
  *   0xffffd00000000000 - 0xffffd0ffffffffff  device memory and firmware tables (kmap)
  *   0xffffffff80000000 - 0xffffffffffffffff  the kernel image (-mcmodel=kernel)
  *

@@ -41,7 +41,17 @@ uint64_t mmu_lookup(uint64_t root, uint64_t va, uint64_t *page_size);
 void *kmap(uint64_t pa, size_t size, enum kmap_cache cache);
 
 /* A kernel stack with an unmapped guard page below it; returns the top. */
-uint64_t kstack_alloc(void);
+uint64_t kstack_alloc(void);     /* panics when out of memory */
+uint64_t kstack_alloc_try(void); /* 0 when out of memory */
+void kstack_free(uint64_t top);
+
+/* User address spaces: 4 KiB pages in the lower half; the kernel half is shared. */
+uint64_t mmu_new_user_root(void); /* 0 when out of memory */
+void mmu_free_user_root(uint64_t root);
+int mmu_user_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags);
+uint64_t mmu_user_unmap(uint64_t root, uint64_t va); /* the old entry, 0 if none */
+uint64_t mmu_user_lookup(uint64_t root, uint64_t va);
+int mmu_user_update(uint64_t root, uint64_t va, uint64_t flags);
 
 /* The physical address of the boot page tables (used by the AP start-up code). */
 uint64_t mmu_boot_root(void);

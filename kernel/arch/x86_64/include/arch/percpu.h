@@ -9,10 +9,6 @@
 #ifndef ARCH_PERCPU_H
 #define ARCH_PERCPU_H
 
-#include <stdint.h>
-#include <stdbool.h>
-#include <stdatomic.h>
-
 #define MAX_CPUS 64
 
 #define GDT_KCODE   0x08
@@ -29,6 +25,15 @@
 #define IST_STACK_SIZE    8192
 
 #define IOPB_BYTES 8192 /* one bit per I/O port, 65536 ports */
+
+/* Offsets used by assembly (syscall.S); keep in step with struct percpu below. */
+#define PERCPU_KERNEL_RSP 8
+#define PERCPU_USER_RSP   16
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdatomic.h>
 
 struct tss {
     uint32_t reserved0;
@@ -56,9 +61,18 @@ enum cpu_state {
 
 typedef void (*cpu_work_fn)(void *arg);
 
+struct thread;
+struct runqueue;
+
 struct percpu {
-    struct percpu *self; /* must be first: %gs:0 */
-    unsigned id;         /* 0 = boot CPU */
+    struct percpu *self;          /* must be first: %gs:0 */
+    uint64_t kernel_rsp;          /* %gs:8: top of the current thread's kernel stack */
+    uint64_t user_rsp;            /* %gs:16: the user stack pointer during syscall entry */
+    struct thread *current;       /* the thread running here */
+    struct thread *idle;          /* this CPU's idle thread (its boot stack) */
+    struct thread *switched_from; /* set by schedule() for finish_switch() */
+    struct runqueue *rq;
+    unsigned id; /* 0 = boot CPU */
     uint32_t apic_id;
     _Atomic int state;
     uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
@@ -90,4 +104,5 @@ void gdt_load(struct percpu *p);
 void idt_init(void);
 void idt_load(void);
 
+#endif /* __ASSEMBLER__ */
 #endif

@@ -15,7 +15,4 @@ void smp_run_on_all(cpu_work_fn fn, void *arg);
 /* Send an interrupt that makes cpu count it in its `ipis` counter. */
 void smp_send_test_ipi(unsigned cpu);
 
-/* The loop every CPU ends in: do handed-over work, else halt until an interrupt. */
-_Noreturn void cpu_idle_loop(void);
-
 #endif

@@ -18,9 +18,10 @@ struct trap_frame {
 /* Vectors. 0-31 are the CPU's exceptions. */
 #define VEC_PIC_BASE   0x20 /* legacy PIC, remapped here and masked */
 #define VEC_IRQ_BASE   0x30 /* I/O APIC lines */
+#define VEC_BENCH_SELF 0xef /* bench_arch.c: interrupt entry cost */
 #define VEC_TIMER      0xf0
 #define VEC_IPI_WAKE   0xf1
-#define VEC_IPI_CALL   0xf2
+#define VEC_IPI_TLB    0xf3
 #define VEC_APIC_ERROR 0xfe
 #define VEC_SPURIOUS   0xff
 
@@ -29,6 +30,7 @@ typedef void (*irq_handler_fn)(struct trap_frame *f);
 void irq_set_handler(unsigned vector, irq_handler_fn fn);
 void trap_dispatch(struct trap_frame *f);
 
+void user_exception(struct trap_frame *f);
 int probe_read_u64(const void *addr, uint64_t *out);
 int probe_write_u8(void *addr, uint8_t value);
 

@@ -1,0 +1,160 @@
+/*
+ * ipc.c - synchronous IPC through endpoints (concepts: message passing,
+ * rendezvous, remote procedure call with one-shot replies).
+ *
+ * An endpoint is a meeting point.  A sender (send or call) and a receiver
+ * meet there: whoever comes first waits in the endpoint's queue; the second
+ * one copies the message (a tag and four words, carried in registers) and
+ * wakes the first.  A call additionally leaves the caller blocked until the
+ * receiver replies; the receiver holds the right to answer exactly once
+ * (its reply_to), which reply or reply-and-receive uses up.
+ * Everything here runs under the big kernel lock.
+ */
+#include <mica/errno.h>
+#include <mica/ipc.h>
+#include <mica/kmalloc.h>
+#include <mica/thread.h>
+
+static void queue_push(struct thread **head, struct thread **tail, struct thread *t)
+{
+    t->wait_next = 0;
+    if (*tail)
+        (*tail)->wait_next = t;
+    else
+        *head = t;
+    *tail = t;
+}
+
+static struct thread *queue_pop(struct thread **head, struct thread **tail)
+{
+    struct thread *t = *head;
+    if (!t)
+        return 0;
+    *head = t->wait_next;
+    if (!*head)
+        *tail = 0;
+    t->wait_next = 0;
+    return t;
+}
+
+static void queue_remove(struct thread **head, struct thread **tail, struct thread *t)
+{
+    struct thread *prev = 0;
+    for (struct thread *it = *head; it; prev = it, it = it->wait_next) {
+        if (it != t)
+            continue;
+        if (prev)
+            prev->wait_next = it->wait_next;
+        else
+            *head = it->wait_next;
+        if (*tail == it)
+            *tail = prev;
+        it->wait_next = 0;
+        return;
+    }
+}
+
+/* Closing the last handle: everyone still waiting gets -EPIPE. */
+static void endpoint_destroy(struct object *o)
+{
+    struct endpoint *ep = (struct endpoint *)o;
+    struct thread *t;
+    while ((t = queue_pop(&ep->senders, &ep->senders_tail)) != 0) {
+        t->waiting_on = 0;
+        t->in_call = false;
+        thread_wake(t, -EPIPE);
+    }
+    while ((t = queue_pop(&ep->receivers, &ep->receivers_tail)) != 0) {
+        t->waiting_on = 0;
+        thread_wake(t, -EPIPE);
+    }
+    kfree(ep);
+}
+
+struct endpoint *endpoint_create(void)
+{
+    struct endpoint *ep = kzalloc(sizeof *ep);
+    if (ep)
+        object_init(&ep->obj, OBJ_ENDPOINT, endpoint_destroy);
+    return ep;
+}
+
+static void block_on(struct endpoint *ep, struct thread *self)
+{
+    self->waiting_on = ep;
+    self->state = THREAD_BLOCKED;
+    thread_block();
+}
+
+/* Hand a message to a waiting receiver; a caller then waits for the reply. */
+int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
+{
+    struct thread *self = thread_current();
+    struct thread *rx = queue_pop(&ep->receivers, &ep->receivers_tail);
+    self->msg = *m;
+    self->in_call = call;
+    if (rx) {
+        rx->waiting_on = 0;
+        rx->msg = *m;
+        rx->badge = 0;
+        rx->reply_to = call ? self : 0;
+        thread_wake(rx, 0);
+        if (!call)
+            return 0;
+        self->state = THREAD_BLOCKED; /* wait for the reply */
+        thread_block();
+        return self->wait_result;
+    }
+    queue_push(&ep->senders, &ep->senders_tail, self);
+    block_on(ep, self);
+    return self->wait_result;
+}
+
+int ipc_recv(struct endpoint *ep, struct ipc_msg *out, uint64_t *badge)
+{
+    struct thread *self = thread_current();
+    struct thread *tx = queue_pop(&ep->senders, &ep->senders_tail);
+    if (tx) {
+        tx->waiting_on = 0;
+        self->msg = tx->msg;
+        self->reply_to = tx->in_call ? tx : 0;
+        if (!tx->in_call)
+            thread_wake(tx, 0); /* a plain send is complete; a caller waits on */
+    } else {
+        queue_push(&ep->receivers, &ep->receivers_tail, self);
+        block_on(ep, self);
+        if (self->wait_result < 0)
+            return self->wait_result;
+    }
+    *out = self->msg;
+    *badge = self->badge;
+    return 0;
+}
+
+int ipc_reply(const struct ipc_msg *m)
+{
+    struct thread *self = thread_current();
+    struct thread *caller = self->reply_to;
+    if (!caller)
+        return -EINVAL; /* nothing to answer, or already answered */
+    self->reply_to = 0;
+    caller->msg = *m;
+    caller->in_call = false;
+    thread_wake(caller, 0);
+    return 0;
+}
+
+void ipc_thread_exiting(struct thread *t)
+{
+    if (t->waiting_on) {
+        queue_remove(&t->waiting_on->senders, &t->waiting_on->senders_tail, t);
+        queue_remove(&t->waiting_on->receivers, &t->waiting_on->receivers_tail, t);
+        t->waiting_on = 0;
+    }
+    if (t->reply_to) {
+        struct thread *caller = t->reply_to;
+        t->reply_to = 0;
+        caller->in_call = false;
+        thread_wake(caller, -EPIPE); /* the server died before answering */
+    }
+}

@@ -1,0 +1,152 @@
+/*
+ * roottask.c - starting the first user program (concepts: program loading,
+ * process creation, the initial capabilities).
+ *
+ * The boot loader brings the root task as a module (QEMU's -initrd, GRUB's
+ * module2).  The kernel checks its ELF headers, builds an address space with
+ * one VM object per loadable segment (text read+execute, data read+write),
+ * a stack, and a handle to the address space itself, and starts one thread
+ * at the entry point with that handle in its first argument register.
+ * Everything else the root task obtains through system calls.
+ */
+#include <mica/aspace.h>
+#include <mica/bkl.h>
+#include <mica/bootinfo.h>
+#include <mica/elf.h>
+#include <mica/errno.h>
+#include <mica/log.h>
+#include <mica/string.h>
+#include <mica/roottask.h>
+#include <mica/thread.h>
+#include <mica/vmo.h>
+#include <abi/mica/syscall.h>
+#include <arch/layout.h>
+
+#define ROOT_STACK_TOP  0x00007ffffff00000ull
+#define ROOT_STACK_SIZE (256 * 1024)
+
+static struct aspace *root_aspace;
+
+struct aspace *roottask_aspace(void)
+{
+    return root_aspace;
+}
+
+static uint32_t prot_of(uint32_t elf_flags)
+{
+    uint32_t prot = 0;
+    if (elf_flags & ELF_SEG_R)
+        prot |= MICA_PROT_READ;
+    if (elf_flags & ELF_SEG_W)
+        prot |= MICA_PROT_WRITE;
+    if (elf_flags & ELF_SEG_X)
+        prot |= MICA_PROT_EXEC;
+    return prot;
+}
+
+/* Copy len bytes into a VM object at offset, page by page through the direct map. */
+static int fill_vmo(struct vmo *v, uint64_t offset, const uint8_t *src, uint64_t len)
+{
+    while (len) {
+        uint64_t pa = vmo_page(v, offset / PAGE_SIZE);
+        if (!pa)
+            return -ENOMEM;
+        uint64_t in_page = offset % PAGE_SIZE;
+        uint64_t n = PAGE_SIZE - in_page;
+        if (n > len)
+            n = len;
+        memcpy((uint8_t *)phys_to_virt(pa) + in_page, src, n);
+        offset += n;
+        src += n;
+        len -= n;
+    }
+    return 0;
+}
+
+static int load_segment(struct aspace *as, const uint8_t *image, const struct elf_segment *s)
+{
+    uint64_t start = s->vaddr & ~(uint64_t)(PAGE_SIZE - 1);
+    uint64_t end = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+    int err;
+    struct vmo *v = vmo_create_anon(end - start, &err);
+    if (!v)
+        return err;
+    err = fill_vmo(v, s->vaddr - start, image + s->offset, s->filesz);
+    uint64_t at;
+    if (err == 0)
+        err = aspace_map(as, v, 0, start, end - start, prot_of(s->flags), &at);
+    object_put(&v->obj); /* the mapping holds it */
+    return err;
+}
+
+static int map_stack(struct aspace *as)
+{
+    int err;
+    struct vmo *v = vmo_create_anon(ROOT_STACK_SIZE, &err);
+    if (!v)
+        return err;
+    uint64_t at;
+    err = aspace_map(as, v, 0, ROOT_STACK_TOP - ROOT_STACK_SIZE, ROOT_STACK_SIZE,
+                     MICA_PROT_READ | MICA_PROT_WRITE, &at);
+    object_put(&v->obj);
+    return err;
+}
+
+static int build(const struct boot_module *mod, struct thread **out)
+{
+    const uint8_t *image = phys_to_virt(mod->start);
+    struct elf_image elf;
+    const char *why;
+    if (elf_parse(image, mod->end - mod->start, &elf, &why) < 0) {
+        pr_err("roottask: the boot module is not a loadable program: %s\n", why);
+        return -EINVAL;
+    }
+    if (elf.type != ELF_TYPE_EXEC || elf.has_interp) {
+        pr_err("roottask: the boot module must be a static ET_EXEC program\n");
+        return -EINVAL;
+    }
+    int err;
+    struct aspace *as = aspace_create(&err);
+    if (!as)
+        return err;
+    err = 0;
+    for (unsigned i = 0; i < elf.nsegments && err == 0; i++)
+        err = load_segment(as, image, &elf.seg[i]);
+    if (err == 0)
+        err = map_stack(as);
+    handle_t self = 0;
+    if (err == 0)
+        err = handle_install(&as->handles, &as->obj, RIGHT_ALL, &self);
+    struct thread *t = err == 0 ? thread_create(as, elf.entry, ROOT_STACK_TOP, self) : 0;
+    if (t)
+        root_aspace = as;
+    object_put(&as->obj); /* the thread (and the handle) hold it now */
+    if (!t)
+        return err < 0 ? err : -ENOMEM;
+    *out = t;
+    return 0;
+}
+
+/* Start the root task if the boot loader brought one; true if it runs. */
+bool roottask_start(void)
+{
+    if (boot_info.nmodules == 0) {
+        pr_info("roottask: no boot module; nothing to run in user mode\n");
+        return false;
+    }
+    const struct boot_module *mod = &boot_info.modules[0];
+    bkl_lock();
+    struct thread *t = 0;
+    int err = build(mod, &t);
+    if (err == 0) {
+        thread_start(t);
+        object_put(&t->obj); /* the running thread keeps its own reference */
+    }
+    bkl_unlock();
+    if (err < 0) {
+        pr_err("roottask: cannot start the boot module (error %d)\n", err);
+        return false;
+    }
+    pr_info("roottask: started the boot module (%lu KiB)\n", (mod->end - mod->start) / 1024);
+    return true;
+}

@@ -1,0 +1,417 @@
+/*
+ * syscall.c - the native system calls (concept: the system-call interface).
+ *
+ * Each call checks its arguments before it trusts them: handles are looked up
+ * in the caller's handle table with the type and rights the call needs,
+ * addresses are checked and copied with copy_from_user/copy_to_user.  A bad
+ * argument is answered with an error code, never with a kernel crash.
+ * Handlers run under the big kernel lock, except the null call.
+ */
+#include <mica/aspace.h>
+#include <mica/bkl.h>
+#include <mica/errno.h>
+#include <mica/handle.h>
+#include <mica/ipc.h>
+#include <mica/kmalloc.h>
+#include <mica/log.h>
+#include <mica/pmm.h>
+#include <mica/roottask.h>
+#include <mica/testexit.h>
+#include <mica/sched.h>
+#include <mica/string.h>
+#include <mica/syscall.h>
+#include <mica/thread.h>
+#include <mica/vmo.h>
+#include <abi/mica/syscall.h>
+#include <arch/arch.h>
+
+#define DEBUG_WRITE_MAX 1024
+
+typedef int64_t (*syscall_fn)(struct syscall_regs *r);
+
+static struct aspace *caller_aspace(void)
+{
+    return thread_current()->aspace;
+}
+
+static struct handle_table *caller_handles(void)
+{
+    return &caller_aspace()->handles;
+}
+
+static int lookup(uint64_t h, enum obj_type type, uint32_t rights, struct object **o)
+{
+    if (h > UINT32_MAX)
+        return -EBADF;
+    return handle_lookup(caller_handles(), (handle_t)h, type, rights, o, 0);
+}
+
+/* Install a new object's handle; the handle takes over the creation reference. */
+static int64_t install(struct object *o, uint32_t rights)
+{
+    handle_t h;
+    int err = handle_install(caller_handles(), o, rights, &h);
+    object_put(o);
+    return err < 0 ? err : (int64_t)h;
+}
+
+static int64_t sys_debug_write(struct syscall_regs *r)
+{
+    char buf[DEBUG_WRITE_MAX + 1];
+    uint64_t len = r->arg[1];
+    if (len > DEBUG_WRITE_MAX)
+        return -EINVAL;
+    if (copy_from_user(buf, r->arg[0], len) < 0)
+        return -EFAULT;
+    buf[len] = 0;
+    kprintf("%s", buf);
+    return (int64_t)len;
+}
+
+static int64_t sys_handle_close(struct syscall_regs *r)
+{
+    if (r->arg[0] > UINT32_MAX)
+        return -EBADF;
+    return handle_close(caller_handles(), (handle_t)r->arg[0]);
+}
+
+static int64_t sys_handle_dup(struct syscall_regs *r)
+{
+    handle_t h;
+    if (r->arg[0] > UINT32_MAX)
+        return -EBADF;
+    int err = handle_dup(caller_handles(), (handle_t)r->arg[0], (uint32_t)r->arg[1], &h);
+    return err < 0 ? err : (int64_t)h;
+}
+
+static int64_t sys_handle_info(struct syscall_regs *r)
+{
+    struct object *o;
+    uint32_t rights;
+    if (r->arg[0] > UINT32_MAX)
+        return -EBADF;
+    int err = handle_lookup(caller_handles(), (handle_t)r->arg[0], OBJ_NONE, 0, &o, &rights);
+    if (err < 0)
+        return err;
+    uint32_t type = o->type;
+    object_put(o);
+    if (copy_to_user(r->arg[1], &type, sizeof type) < 0 ||
+        copy_to_user(r->arg[2], &rights, sizeof rights) < 0)
+        return -EFAULT;
+    return 0;
+}
+
+static int64_t sys_thread_create(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_ASPACE, RIGHT_MANAGE, &o);
+    if (err < 0)
+        return err;
+    if (r->arg[1] >= ASPACE_USER_TOP || r->arg[2] > ASPACE_USER_TOP) {
+        object_put(o);
+        return -EINVAL;
+    }
+    struct thread *t = thread_create((struct aspace *)o, r->arg[1], r->arg[2], r->arg[3]);
+    object_put(o);
+    if (!t)
+        return -ENOMEM;
+    return install(&t->obj, RIGHT_ALL);
+}
+
+static int64_t sys_thread_start(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_THREAD, RIGHT_MANAGE, &o);
+    if (err < 0)
+        return err;
+    err = thread_start((struct thread *)o);
+    object_put(o);
+    return err;
+}
+
+static int64_t sys_thread_exit(struct syscall_regs *r)
+{
+    (void)r;
+    thread_exit();
+}
+
+static int64_t sys_thread_yield(struct syscall_regs *r)
+{
+    (void)r;
+    bkl_unlock();
+    sched_yield();
+    bkl_lock();
+    return 0;
+}
+
+static int64_t sys_aspace_create(struct syscall_regs *r)
+{
+    (void)r;
+    int err;
+    struct aspace *as = aspace_create(&err);
+    if (!as)
+        return err;
+    return install(&as->obj, RIGHT_ALL);
+}
+
+static int64_t sys_vmo_create(struct syscall_regs *r)
+{
+    int err;
+    struct vmo *v = vmo_create_anon(r->arg[0], &err);
+    if (!v)
+        return err;
+    return install(&v->obj, RIGHT_ALL);
+}
+
+/* The rights a VM object handle needs for a mapping with protection prot. */
+static uint32_t rights_for_prot(uint64_t prot)
+{
+    uint32_t need = RIGHT_MAP;
+    if (prot & MICA_PROT_READ)
+        need |= RIGHT_READ;
+    if (prot & MICA_PROT_WRITE)
+        need |= RIGHT_WRITE;
+    if (prot & MICA_PROT_EXEC)
+        need |= RIGHT_EXEC;
+    return need;
+}
+
+static int64_t sys_vm_map(struct syscall_regs *r)
+{
+    struct object *as, *v;
+    int err = lookup(r->arg[0], OBJ_ASPACE, RIGHT_MANAGE, &as);
+    if (err < 0)
+        return err;
+    err = lookup(r->arg[1], OBJ_VMO, rights_for_prot(r->arg[5]), &v);
+    if (err < 0) {
+        object_put(as);
+        return err;
+    }
+    uint64_t at = 0;
+    err = aspace_map((struct aspace *)as, (struct vmo *)v, r->arg[2], r->arg[3], r->arg[4],
+                     (uint32_t)r->arg[5], &at);
+    object_put(v);
+    object_put(as);
+    return err < 0 ? err : (int64_t)at;
+}
+
+static int64_t sys_vm_unmap(struct syscall_regs *r)
+{
+    struct object *as;
+    int err = lookup(r->arg[0], OBJ_ASPACE, RIGHT_MANAGE, &as);
+    if (err < 0)
+        return err;
+    err = aspace_unmap((struct aspace *)as, r->arg[1], r->arg[2]);
+    object_put(as);
+    return err;
+}
+
+static int64_t sys_vm_protect(struct syscall_regs *r)
+{
+    struct object *as;
+    int err = lookup(r->arg[0], OBJ_ASPACE, RIGHT_MANAGE, &as);
+    if (err < 0)
+        return err;
+    err = aspace_protect((struct aspace *)as, r->arg[1], r->arg[2], (uint32_t)r->arg[3]);
+    object_put(as);
+    return err;
+}
+
+static int64_t sys_endpoint_create(struct syscall_regs *r)
+{
+    (void)r;
+    struct endpoint *ep = endpoint_create();
+    if (!ep)
+        return -ENOMEM;
+    return install(&ep->obj, RIGHT_ALL);
+}
+
+static void read_msg(const struct syscall_regs *r, struct ipc_msg *m)
+{
+    m->tag = r->arg[1];
+    for (int i = 0; i < 4; i++)
+        m->w[i] = r->arg[2 + i];
+}
+
+static void write_msg(struct syscall_regs *r, const struct ipc_msg *m, uint64_t badge)
+{
+    r->out[0] = badge;
+    r->out[1] = m->tag;
+    for (int i = 0; i < 4; i++)
+        r->out[2 + i] = m->w[i];
+    r->nout = 6;
+}
+
+/* Send or call: the endpoint reference is dropped before blocking. */
+static int64_t do_send(struct syscall_regs *r, bool call)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_ENDPOINT, RIGHT_SEND, &o);
+    if (err < 0)
+        return err;
+    struct ipc_msg m;
+    read_msg(r, &m);
+    object_put(o); /* still alive: our handle holds a reference */
+    err = ipc_send((struct endpoint *)o, &m, call);
+    if (err < 0 || !call)
+        return err;
+    write_msg(r, &thread_current()->msg, 0);
+    return 0;
+}
+
+static int64_t sys_send(struct syscall_regs *r)
+{
+    return do_send(r, false);
+}
+
+static int64_t sys_call(struct syscall_regs *r)
+{
+    return do_send(r, true);
+}
+
+static int64_t do_recv(struct syscall_regs *r, uint64_t h)
+{
+    struct object *o;
+    int err = lookup(h, OBJ_ENDPOINT, RIGHT_RECV, &o);
+    if (err < 0)
+        return err;
+    object_put(o);
+    struct ipc_msg m;
+    uint64_t badge;
+    err = ipc_recv((struct endpoint *)o, &m, &badge);
+    if (err < 0)
+        return err;
+    write_msg(r, &m, badge);
+    return 0;
+}
+
+static int64_t sys_recv(struct syscall_regs *r)
+{
+    return do_recv(r, r->arg[0]);
+}
+
+static int64_t sys_reply(struct syscall_regs *r)
+{
+    struct ipc_msg m;
+    read_msg(r, &m);
+    return ipc_reply(&m);
+}
+
+static int64_t sys_reply_recv(struct syscall_regs *r)
+{
+    struct ipc_msg m;
+    read_msg(r, &m);
+    if (thread_current()->reply_to)
+        ipc_reply(&m);
+    return do_recv(r, r->arg[0]);
+}
+
+static int64_t sys_notify_create(struct syscall_regs *r)
+{
+    (void)r;
+    struct notification *n = notification_create();
+    if (!n)
+        return -ENOMEM;
+    return install(&n->obj, RIGHT_ALL);
+}
+
+static int64_t sys_notify_signal(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_NOTIFICATION, RIGHT_SIGNAL, &o);
+    if (err < 0)
+        return err;
+    notification_signal((struct notification *)o, r->arg[1]);
+    object_put(o);
+    return 0;
+}
+
+static int64_t sys_notify_wait(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_NOTIFICATION, RIGHT_WAIT, &o);
+    if (err < 0)
+        return err;
+    object_put(o);
+    uint64_t bits;
+    err = notification_wait((struct notification *)o, &bits);
+    return err < 0 ? err : (int64_t)bits;
+}
+
+static int64_t sys_notify_poll(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_NOTIFICATION, RIGHT_WAIT, &o);
+    if (err < 0)
+        return err;
+    uint64_t bits = notification_poll((struct notification *)o);
+    object_put(o);
+    return (int64_t)bits;
+}
+
+static int64_t sys_kernel_stats(struct syscall_regs *r)
+{
+    struct mica_kernel_stats s;
+    struct buddy_stats b;
+    memset(&s, 0, sizeof s);
+    pmm_get_stats(&b);
+    s.free_pages = b.free_pages;
+    for (unsigned t = 0; t < OBJ_TYPE_COUNT && t < 16; t++)
+        s.objects[t] = object_live_count((enum obj_type)t);
+    s.handles = handle_count(caller_handles());
+    return copy_to_user(r->arg[0], &s, sizeof s) < 0 ? -EFAULT : 0;
+}
+
+/* Stop the machine: test runs end here with the root task's verdict. */
+static int64_t sys_system_halt(struct syscall_regs *r)
+{
+    if (caller_aspace() != roottask_aspace())
+        return -EPERM;
+    kprintf("mica: halted by the root task (verdict %s)\n", r->arg[0] == 0 ? "pass" : "fail");
+    test_exit_if_requested(r->arg[0] == 0 ? TEST_EXIT_PASS : TEST_EXIT_FAIL);
+    arch_stop_other_cpus();
+    arch_halt_forever();
+}
+
+static const syscall_fn table[SYS_COUNT] = {
+    [SYS_SYSTEM_HALT] = sys_system_halt,
+    [SYS_DEBUG_WRITE] = sys_debug_write,
+    [SYS_HANDLE_CLOSE] = sys_handle_close,
+    [SYS_HANDLE_DUP] = sys_handle_dup,
+    [SYS_HANDLE_INFO] = sys_handle_info,
+    [SYS_THREAD_CREATE] = sys_thread_create,
+    [SYS_THREAD_START] = sys_thread_start,
+    [SYS_THREAD_EXIT] = sys_thread_exit,
+    [SYS_THREAD_YIELD] = sys_thread_yield,
+    [SYS_ASPACE_CREATE] = sys_aspace_create,
+    [SYS_VMO_CREATE] = sys_vmo_create,
+    [SYS_VM_MAP] = sys_vm_map,
+    [SYS_VM_UNMAP] = sys_vm_unmap,
+    [SYS_VM_PROTECT] = sys_vm_protect,
+    [SYS_ENDPOINT_CREATE] = sys_endpoint_create,
+    [SYS_CALL] = sys_call,
+    [SYS_SEND] = sys_send,
+    [SYS_RECV] = sys_recv,
+    [SYS_REPLY] = sys_reply,
+    [SYS_REPLY_RECV] = sys_reply_recv,
+    [SYS_NOTIFY_CREATE] = sys_notify_create,
+    [SYS_NOTIFY_SIGNAL] = sys_notify_signal,
+    [SYS_NOTIFY_WAIT] = sys_notify_wait,
+    [SYS_NOTIFY_POLL] = sys_notify_poll,
+    [SYS_KERNEL_STATS] = sys_kernel_stats,
+};
+
+void syscall_handle(struct syscall_regs *r)
+{
+    if (r->nr == SYS_NULL) {
+        r->ret = 0;
+        return;
+    }
+    if (r->nr >= SYS_COUNT || !table[r->nr]) {
+        r->ret = (uint64_t)-ENOSYS;
+        return;
+    }
+    bkl_lock();
+    r->ret = (uint64_t)table[r->nr](r);
+    bkl_unlock();
+}

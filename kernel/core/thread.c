@@ -1,0 +1,122 @@
+/*
+ * thread.c - creating, starting, blocking, waking and ending threads
+ * (concepts: threads, thread control block, state transitions).
+ *
+ * A thread is born NEW with a kernel stack whose top holds its user-mode
+ * register frame.  thread_start() makes it READY; the scheduler makes it
+ * RUNNING; it becomes BLOCKED while it waits (IPC, notification, sleep) and
+ * READY again when woken; thread_exit() makes it DEAD.  The thread object is
+ * freed when the last reference to it goes: handles, and the reference the
+ * kernel holds while the thread has been started and not yet exited.
+ */
+#include <stdatomic.h>
+#include <mica/aspace.h>
+#include <mica/bkl.h>
+#include <mica/errno.h>
+#include <mica/ipc.h>
+#include <mica/kmalloc.h>
+#include <mica/log.h>
+#include <mica/panic.h>
+#include <mica/sched.h>
+#include <mica/string.h>
+#include <mica/thread.h>
+#include <arch/arch.h>
+#include <arch/mmu.h>
+#include <arch/percpu.h>
+
+static _Atomic uint64_t next_thread_id = 1;
+
+static void thread_destroy(struct object *o)
+{
+    struct thread *t = (struct thread *)o;
+    if (t->aspace)
+        object_put(&t->aspace->obj);
+    if (t->kstack_top)
+        kstack_free(t->kstack_top);
+    kfree(t);
+}
+
+static struct thread *thread_alloc(void)
+{
+    struct thread *t = kzalloc(sizeof *t);
+    if (!t)
+        return 0;
+    object_init(&t->obj, OBJ_THREAD, thread_destroy);
+    t->id = atomic_fetch_add(&next_thread_id, 1);
+    t->sched_class = &sched_fixed_class;
+    t->priority = SCHED_DEFAULT_PRIO;
+    t->slice_left = SCHED_SLICE_TICKS;
+    return t;
+}
+
+struct thread *thread_create(struct aspace *as, uint64_t entry, uint64_t stack, uint64_t arg)
+{
+    struct thread *t = thread_alloc();
+    if (!t)
+        return 0;
+    t->kstack_top = kstack_alloc_try();
+    if (!t->kstack_top) {
+        object_put(&t->obj);
+        return 0;
+    }
+    object_get(&as->obj);
+    t->aspace = as;
+    t->state = THREAD_NEW;
+    t->cpu = sched_pick_cpu();
+    arch_thread_init(t, entry, stack, arg);
+    return t;
+}
+
+/* The idle thread of a CPU runs on that CPU's boot stack and is never queued. */
+struct thread *thread_create_idle(unsigned cpu)
+{
+    struct thread *t = thread_alloc();
+    if (!t)
+        panic("thread: out of memory for the idle thread of cpu %u", cpu);
+    t->state = THREAD_RUNNING;
+    t->cpu = cpu;
+    t->priority = 0;
+    atomic_store(&t->on_cpu, 1);
+    return t;
+}
+
+int thread_start(struct thread *t)
+{
+    if (t->state != THREAD_NEW)
+        return -EBUSY;
+    object_get(&t->obj); /* held while it lives; dropped after its last switch-out */
+    sched_make_ready(t);
+    return 0;
+}
+
+struct thread *thread_current(void)
+{
+    return this_cpu()->current;
+}
+
+/* Called with the kernel lock held; the caller has set the state to BLOCKED. */
+void thread_block(void)
+{
+    bkl_unlock();
+    schedule();
+    bkl_lock();
+}
+
+/* Called with the kernel lock held. */
+void thread_wake(struct thread *t, int result)
+{
+    if (t->state != THREAD_BLOCKED)
+        return;
+    t->wait_result = result;
+    sched_make_ready(t);
+}
+
+_Noreturn void thread_exit(void)
+{
+    struct thread *t = thread_current();
+    ipc_thread_exiting(t);
+    t->state = THREAD_DEAD;
+    bkl_unlock();
+    schedule();
+    panic("thread: a dead thread was scheduled");
+}

@@ -1,0 +1,103 @@
+/*
+ * mica/syscall.h - Mica's native system-call interface, shared by the kernel
+ * and all user-space code (concept: the system-call interface).
+ *
+ * A program enters the kernel with the `syscall` instruction:
+ *   rax       system-call number (SYS_*)
+ *   rdi, rsi, rdx, r10, r8, r9   arguments 0-5
+ * and gets back
+ *   rax       result: >= 0 on success, a negative MICA_E* error code on failure
+ *   rdi, rsi, rdx, r10, r8, r9   further results where a call says so (IPC)
+ * rcx and r11 are destroyed (the CPU keeps the return address and flags there);
+ * all other registers are preserved.  docs/syscalls.md describes every call.
+ *
+ * Objects are named by handles (small integers in the calling process's handle
+ * table); each handle carries rights (MICA_RIGHT_*).
+ */
+#ifndef MICA_ABI_SYSCALL_H
+#define MICA_ABI_SYSCALL_H
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+typedef uint32_t mica_handle_t;
+#endif
+#define MICA_HANDLE_INVALID 0
+
+/* Error codes (negated in rax); the numbers are Linux's. */
+#define MICA_EPERM     1
+#define MICA_ENOENT    2
+#define MICA_EBADF     9
+#define MICA_EAGAIN    11
+#define MICA_ENOMEM    12
+#define MICA_EACCES    13
+#define MICA_EFAULT    14
+#define MICA_EBUSY     16
+#define MICA_EEXIST    17
+#define MICA_EINVAL    22
+#define MICA_EPIPE     32 /* the other side of an IPC went away */
+#define MICA_ENOSPC    28
+#define MICA_ENOSYS    38
+#define MICA_ETIMEDOUT 110
+
+/* Rights carried by a handle. */
+#define MICA_RIGHT_READ     (1u << 0)
+#define MICA_RIGHT_WRITE    (1u << 1)
+#define MICA_RIGHT_EXEC     (1u << 2)
+#define MICA_RIGHT_MAP      (1u << 3)
+#define MICA_RIGHT_DUP      (1u << 4)
+#define MICA_RIGHT_TRANSFER (1u << 5)
+#define MICA_RIGHT_SIGNAL   (1u << 6)
+#define MICA_RIGHT_WAIT     (1u << 7)
+#define MICA_RIGHT_SEND     (1u << 8)
+#define MICA_RIGHT_RECV     (1u << 9)
+#define MICA_RIGHT_MANAGE   (1u << 10)
+#define MICA_RIGHT_ALL      ((1u << 11) - 1)
+
+/* Memory protection for mappings. */
+#define MICA_PROT_READ  1
+#define MICA_PROT_WRITE 2
+#define MICA_PROT_EXEC  4
+
+/* System-call numbers (plain defines, so that assembly can use them too). */
+#define SYS_NULL         0 /* () -> 0: the cheapest round trip into the kernel */
+#define SYS_DEBUG_WRITE  1 /* (const char *buf, size_t len) -> len: text to the kernel console */
+#define SYS_HANDLE_CLOSE 2 /* (handle) */
+#define SYS_HANDLE_DUP   3 /* (handle, rights_mask) -> new handle */
+#define SYS_HANDLE_INFO  4 /* (handle, uint32_t *type, uint32_t *rights) */
+#define SYS_THREAD_CREATE                                                                          \
+    5                       /* (aspace, entry, stack_top, arg) -> thread handle, not yet running   \
+                             */
+#define SYS_THREAD_START  6 /* (thread) */
+#define SYS_THREAD_EXIT   7 /* (code): never returns */
+#define SYS_THREAD_YIELD  8 /* () */
+#define SYS_ASPACE_CREATE 9 /* () -> address-space handle */
+#define SYS_VMO_CREATE                                                                             \
+    10 /* (size) -> VM object handle: anonymous memory, zero-filled on demand                      \
+        */
+#define SYS_VM_MAP          11 /* (aspace, vmo, vmo_offset, vaddr, size, prot) -> vaddr */
+#define SYS_VM_UNMAP        12 /* (aspace, vaddr, size) */
+#define SYS_VM_PROTECT      13 /* (aspace, vaddr, size, prot) */
+#define SYS_ENDPOINT_CREATE 14 /* () -> endpoint handle */
+#define SYS_CALL            15 /* (endpoint, tag, w0, w1, w2, w3) -> reply in rsi (tag), rdx, r10, r8, r9 */
+#define SYS_SEND            16 /* (endpoint, tag, w0, w1, w2, w3) */
+#define SYS_RECV            17 /* (endpoint) -> message in rsi (tag), rdx, r10, r8, r9; rdi = badge */
+#define SYS_REPLY           18 /* (0, tag, w0, w1, w2, w3): answer the last call received */
+#define SYS_REPLY_RECV      19 /* (endpoint, tag, w0, w1, w2, w3): reply, then wait for the next */
+#define SYS_NOTIFY_CREATE   20 /* () -> notification handle */
+#define SYS_NOTIFY_SIGNAL   21 /* (notification, bits) */
+#define SYS_NOTIFY_WAIT     22 /* (notification) -> bits (and clears them) */
+#define SYS_NOTIFY_POLL     23 /* (notification) -> bits now set (and clears them), 0 if none */
+#define SYS_KERNEL_STATS    24 /* (struct mica_kernel_stats *out) */
+#define SYS_SYSTEM_HALT     25 /* (verdict: 0 pass, else fail): stop the machine; root task only */
+#define SYS_COUNT           26
+
+#ifndef __ASSEMBLER__
+/* Counters for leak checks in tests. */
+struct mica_kernel_stats {
+    uint64_t free_pages;
+    uint64_t objects[16]; /* live objects per kernel object type */
+    uint64_t handles;     /* handles in the caller's table */
+};
+#endif
+
+#endif

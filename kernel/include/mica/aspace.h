@@ -1,0 +1,50 @@
+/*
+ * aspace.h - address spaces: the page tables and memory mappings of a
+ * process, and its handle table (concepts: virtual address spaces, isolation,
+ * segments as regions with their own protection).
+ */
+#ifndef MICA_ASPACE_H
+#define MICA_ASPACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <mica/handle.h>
+#include <mica/object.h>
+
+#define ASPACE_USER_BASE 0x1000ull /* page 0 stays unmapped */
+#define ASPACE_USER_TOP  0x0000800000000000ull
+#define ASPACE_HANDLES   1024
+
+struct vmo;
+
+struct vm_mapping {
+    uint64_t start, end; /* [start, end), page aligned */
+    struct vmo *vmo;     /* holds a reference */
+    uint64_t offset;     /* of start within the object */
+    uint32_t prot;       /* MICA_PROT_* */
+    struct vm_mapping *next;
+};
+
+struct aspace {
+    struct object obj;
+    uint64_t root;           /* physical address of the PML4 */
+    struct vm_mapping *maps; /* sorted by address */
+    struct handle_table handles;
+    uint64_t faults; /* page faults resolved */
+};
+
+struct aspace *aspace_create(int *err);
+int aspace_map(struct aspace *as, struct vmo *v, uint64_t offset, uint64_t va, uint64_t size,
+               uint32_t prot, uint64_t *mapped_at);
+int aspace_unmap(struct aspace *as, uint64_t va, uint64_t size);
+int aspace_protect(struct aspace *as, uint64_t va, uint64_t size, uint32_t prot);
+/* Resolve a fault at va: 0 if the page is now mapped, -EFAULT if the access is not allowed. */
+int aspace_fault(struct aspace *as, uint64_t va, bool write, bool exec);
+/* Copy from/to user memory of the current address space: 0 or -EFAULT. */
+int copy_from_user(void *dst, uint64_t src, uint64_t len);
+int copy_to_user(uint64_t dst, const void *src, uint64_t len);
+
+/* TLB maintenance after changing mappings (architecture). */
+void arch_tlb_flush_aspace(struct aspace *as);
+
+#endif

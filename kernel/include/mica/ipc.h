@@ -1,0 +1,35 @@
+/*
+ * ipc.h - synchronous message passing through endpoints, and notifications
+ * (concepts: messages, send/receive, rendezvous, RPC, asynchronous events).
+ */
+#ifndef MICA_IPC_H
+#define MICA_IPC_H
+
+#include <stdint.h>
+#include <mica/object.h>
+#include <mica/thread.h>
+
+struct endpoint {
+    struct object obj;
+    struct thread *senders, *senders_tail;     /* blocked in send or call, in arrival order */
+    struct thread *receivers, *receivers_tail; /* blocked in receive */
+};
+
+struct notification {
+    struct object obj;
+    uint64_t bits;
+    struct thread *waiter;
+};
+
+struct endpoint *endpoint_create(void);
+int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call);
+int ipc_recv(struct endpoint *ep, struct ipc_msg *out, uint64_t *badge);
+int ipc_reply(const struct ipc_msg *m);
+void ipc_thread_exiting(struct thread *t);
+
+struct notification *notification_create(void);
+void notification_signal(struct notification *n, uint64_t bits);
+int notification_wait(struct notification *n, uint64_t *bits);
+uint64_t notification_poll(struct notification *n);
+
+#endif

@@ -1,0 +1,12 @@
+/* roottask.h - starting the first user program (kernel/core/roottask.c). */
+#ifndef MICA_ROOTTASK_H
+#define MICA_ROOTTASK_H
+
+#include <stdbool.h>
+
+bool roottask_start(void);
+
+struct aspace;
+struct aspace *roottask_aspace(void);
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * aspace.c - address spaces and their mappings (concepts: virtual address
+ * spaces, isolation, page-fault handling, regions with their own protection).
+ *
+ * An address space is a set of mappings, each a page-aligned range of user
+ * addresses backed by a range of a VM object with a protection.  Mappings are
+ * only bookkeeping at first: page-table entries are made when a page is first
+ * touched, by aspace_fault().  Unmapping and protecting may split mappings.
+ * Writable mappings are never executable (W^X), for user code as for the kernel.
+ * Called with the big kernel lock held.
+ */
+#include <mica/aspace.h>
+#include <mica/errno.h>
+#include <mica/kmalloc.h>
+#include <mica/pmm.h>
+#include <mica/vmo.h>
+#include <abi/mica/syscall.h>
+#include <arch/layout.h>
+#include <arch/mmu.h>
+
+#define AUTO_MAP_BASE                                                                              \
+    0x0000100000000000ull /* where the kernel places mappings the caller left to it */
+
+static void aspace_destroy(struct object *o)
+{
+    struct aspace *as = (struct aspace *)o;
+    handle_table_destroy(&as->handles);
+    while (as->maps) {
+        struct vm_mapping *m = as->maps;
+        as->maps = m->next;
+        object_put(&m->vmo->obj);
+        kfree(m);
+    }
+    if (as->root)
+        mmu_free_user_root(as->root);
+    kfree(as);
+}
+
+struct aspace *aspace_create(int *err)
+{
+    struct aspace *as = kzalloc(sizeof *as);
+    if (!as) {
+        *err = -ENOMEM;
+        return 0;
+    }
+    object_init(&as->obj, OBJ_ASPACE, aspace_destroy);
+    as->root = mmu_new_user_root();
+    if (!as->root || handle_table_init(&as->handles, ASPACE_HANDLES) < 0) {
+        *err = -ENOMEM;
+        object_put(&as->obj);
+        return 0;
+    }
+    return as;
+}
+
+static uint64_t pte_flags(uint32_t prot)
+{
+    uint64_t f = 0;
+    if (prot & MICA_PROT_WRITE)
+        f |= PTE_W;
+    if (!(prot & MICA_PROT_EXEC))
+        f |= PTE_NX;
+    return f;
+}
+
+static bool range_ok(uint64_t va, uint64_t size)
+{
+    return (va & (PAGE_SIZE - 1)) == 0 && (size & (PAGE_SIZE - 1)) == 0 && size != 0 &&
+           va >= ASPACE_USER_BASE && va < ASPACE_USER_TOP && size <= ASPACE_USER_TOP - va;
+}
+
+static bool overlaps(struct aspace *as, uint64_t start, uint64_t end)
+{
+    for (struct vm_mapping *m = as->maps; m; m = m->next)
+        if (m->start < end && start < m->end)
+            return true;
+    return false;
+}
+
+/* First fit above AUTO_MAP_BASE. */
+static uint64_t find_free(struct aspace *as, uint64_t size)
+{
+    uint64_t va = AUTO_MAP_BASE;
+    for (struct vm_mapping *m = as->maps; m; m = m->next) {
+        if (m->end <= va)
+            continue;
+        if (m->start >= va + size)
+            break;
+        va = m->end;
+    }
+    return va + size <= ASPACE_USER_TOP ? va : 0;
+}
+
+static void insert_sorted(struct aspace *as, struct vm_mapping *n)
+{
+    struct vm_mapping **pp = &as->maps;
+    while (*pp && (*pp)->start < n->start)
+        pp = &(*pp)->next;
+    n->next = *pp;
+    *pp = n;
+}
+
+int aspace_map(struct aspace *as, struct vmo *v, uint64_t offset, uint64_t va, uint64_t size,
+               uint32_t prot, uint64_t *mapped_at)
+{
+    if ((prot & MICA_PROT_WRITE) && (prot & MICA_PROT_EXEC))
+        return -EINVAL; /* W^X */
+    if (prot & ~(uint32_t)(MICA_PROT_READ | MICA_PROT_WRITE | MICA_PROT_EXEC))
+        return -EINVAL;
+    if ((offset & (PAGE_SIZE - 1)) || offset > v->size || size > v->size - offset)
+        return -EINVAL;
+    if (va == 0)
+        va = find_free(as, size);
+    if (!range_ok(va, size))
+        return -EINVAL;
+    if (overlaps(as, va, va + size))
+        return -EEXIST;
+    struct vm_mapping *m = kzalloc(sizeof *m);
+    if (!m)
+        return -ENOMEM;
+    m->start = va;
+    m->end = va + size;
+    m->vmo = v;
+    m->offset = offset;
+    m->prot = prot;
+    object_get(&v->obj);
+    insert_sorted(as, m);
+    *mapped_at = va;
+    return 0;
+}
+
+/* Make sure no mapping straddles addr: split the one that does. */
+static int split_at(struct aspace *as, uint64_t addr)
+{
+    for (struct vm_mapping *m = as->maps; m; m = m->next) {
+        if (addr <= m->start || addr >= m->end)
+            continue;
+        struct vm_mapping *tail = kzalloc(sizeof *tail);
+        if (!tail)
+            return -ENOMEM;
+        *tail = *m;
+        tail->start = addr;
+        tail->offset = m->offset + (addr - m->start);
+        object_get(&m->vmo->obj);
+        m->end = addr;
+        m->next = tail;
+        return 0;
+    }
+    return 0;
+}
+
+static void unmap_pages(struct aspace *as, uint64_t start, uint64_t end)
+{
+    for (uint64_t va = start; va < end; va += PAGE_SIZE)
+        mmu_user_unmap(as->root, va);
+}
+
+int aspace_unmap(struct aspace *as, uint64_t va, uint64_t size)
+{
+    if (!range_ok(va, size))
+        return -EINVAL;
+    uint64_t end = va + size;
+    if (split_at(as, va) < 0 || split_at(as, end) < 0)
+        return -ENOMEM;
+    struct vm_mapping **pp = &as->maps;
+    while (*pp) {
+        struct vm_mapping *m = *pp;
+        if (m->start >= va && m->end <= end) {
+            *pp = m->next;
+            unmap_pages(as, m->start, m->end);
+            object_put(&m->vmo->obj);
+            kfree(m);
+            continue;
+        }
+        pp = &m->next;
+    }
+    arch_tlb_flush_aspace(as);
+    return 0;
+}
+
+int aspace_protect(struct aspace *as, uint64_t va, uint64_t size, uint32_t prot)
+{
+    if (!range_ok(va, size) || ((prot & MICA_PROT_WRITE) && (prot & MICA_PROT_EXEC)))
+        return -EINVAL;
+    uint64_t end = va + size;
+    for (uint64_t a = va; a < end;) { /* the whole range must be mapped */
+        struct vm_mapping *m = as->maps;
+        while (m && !(m->start <= a && a < m->end))
+            m = m->next;
+        if (!m)
+            return -ENOENT;
+        a = m->end;
+    }
+    if (split_at(as, va) < 0 || split_at(as, end) < 0)
+        return -ENOMEM;
+    for (struct vm_mapping *m = as->maps; m; m = m->next) {
+        if (m->start < va || m->end > end)
+            continue;
+        m->prot = prot;
+        for (uint64_t a = m->start; a < m->end; a += PAGE_SIZE) {
+            if (!(prot & MICA_PROT_READ))
+                mmu_user_unmap(as->root, a); /* no access: the next touch faults */
+            else
+                mmu_user_update(as->root, a, pte_flags(prot));
+        }
+    }
+    arch_tlb_flush_aspace(as);
+    return 0;
+}
+
+int aspace_fault(struct aspace *as, uint64_t va, bool write, bool exec)
+{
+    struct vm_mapping *m = as->maps;
+    while (m && !(m->start <= va && va < m->end))
+        m = m->next;
+    if (!m)
+        return -EFAULT;
+    if ((write && !(m->prot & MICA_PROT_WRITE)) || (exec && !(m->prot & MICA_PROT_EXEC)) ||
+        !(m->prot & MICA_PROT_READ))
+        return -EFAULT;
+    uint64_t page = (va & ~(uint64_t)(PAGE_SIZE - 1));
+    uint64_t pa = vmo_page(m->vmo, (page - m->start + m->offset) / PAGE_SIZE);
+    if (!pa)
+        return -ENOMEM;
+    if (mmu_user_map(as->root, page, pa, pte_flags(m->prot)) < 0)
+        return -ENOMEM;
+    as->faults++;
+    return 0;
+}

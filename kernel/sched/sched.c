@@ -1,0 +1,188 @@
+/*
+ * sched.c - the scheduling mechanism (concepts: context switch, dispatcher,
+ * preemption, per-CPU run queues).
+ *
+ * Every CPU has a run queue of ready threads and an idle thread that runs
+ * when the queue is empty.  schedule() puts the current thread back if it is
+ * still runnable, asks the class for the next one, and switches to it.  The
+ * kernel itself is not preemptible: a thread in kernel mode gives the CPU up
+ * only where it blocks or yields; timer ticks and wake-ups set need_resched,
+ * which is honoured on the way back to user mode and in the idle loop.
+ *
+ * A thread is switched in on a CPU only after it has finished switching out
+ * elsewhere (on_cpu), so no two CPUs ever run on one kernel stack.
+ */
+#include <stdatomic.h>
+#include <mica/kmalloc.h>
+#include <mica/panic.h>
+#include <mica/sched.h>
+#include <mica/thread.h>
+#include <arch/arch.h>
+#include <arch/percpu.h>
+
+static struct runqueue *runqueues[MAX_CPUS];
+
+static struct runqueue *rq_of(unsigned cpu)
+{
+    return runqueues[cpu];
+}
+
+void sched_init_cpu(unsigned cpu)
+{
+    struct runqueue *rq = kzalloc(sizeof *rq);
+    if (!rq)
+        panic("sched: out of memory for the run queue of cpu %u", cpu);
+    spin_init(&rq->lock, "runqueue");
+    rq->cpu = cpu;
+    runqueues[cpu] = rq;
+    struct percpu *p = this_cpu();
+    p->rq = rq;
+    p->idle = thread_create_idle(cpu);
+    p->current = p->idle;
+}
+
+unsigned sched_pick_cpu(void)
+{
+    unsigned best = arch_cpu_id(), best_load = ~0u;
+    for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++) {
+        struct runqueue *rq = runqueues[cpu];
+        if (!rq || atomic_load(&cpu_table[cpu]->state) != CPU_ONLINE)
+            continue;
+        unsigned load = rq->nr_ready + (cpu_table[cpu]->current != cpu_table[cpu]->idle);
+        if (load < best_load) {
+            best = cpu;
+            best_load = load;
+        }
+    }
+    return best;
+}
+
+static void kick_cpu(unsigned cpu)
+{
+    if (cpu == arch_cpu_id())
+        return;
+    arch_send_reschedule(cpu);
+}
+
+void sched_make_ready(struct thread *t)
+{
+    struct runqueue *rq = rq_of(t->cpu);
+    uint64_t flags = spin_lock_irqsave(&rq->lock);
+    t->state = THREAD_READY;
+    t->sched_class->enqueue(rq, t);
+    rq->nr_ready++;
+    struct thread *curr = cpu_table[t->cpu]->current;
+    bool preempt = curr == cpu_table[t->cpu]->idle || t->sched_class->preempts(rq, curr, t);
+    if (preempt)
+        rq->need_resched = true;
+    spin_unlock_irqrestore(&rq->lock, flags);
+    if (preempt)
+        kick_cpu(t->cpu);
+}
+
+bool sched_need_resched(void)
+{
+    return this_cpu()->rq->need_resched;
+}
+
+void sched_tick(void)
+{
+    struct percpu *p = this_cpu();
+    struct runqueue *rq = p->rq;
+    if (!rq)
+        return;
+    spin_lock(&rq->lock);
+    struct thread *curr = p->current;
+    if (curr == p->idle) {
+        if (rq->nr_ready)
+            rq->need_resched = true;
+    } else if (curr->sched_class->tick(rq, curr) && rq->nr_ready) {
+        rq->need_resched = true;
+    }
+    spin_unlock(&rq->lock);
+}
+
+static struct thread *pick_next_locked(struct runqueue *rq, struct percpu *p)
+{
+    struct thread *prev = p->current;
+    if (prev != p->idle && prev->state == THREAD_RUNNING) {
+        prev->state = THREAD_READY;
+        prev->sched_class->enqueue(rq, prev);
+        rq->nr_ready++;
+    }
+    struct thread *next = sched_fixed_class.pick_next(rq);
+    if (next)
+        rq->nr_ready--;
+    else
+        next = p->idle;
+    next->state = THREAD_RUNNING;
+    rq->need_resched = false;
+    return next;
+}
+
+void schedule(void)
+{
+    uint64_t flags = arch_irq_save();
+    struct percpu *p = this_cpu();
+    struct runqueue *rq = p->rq;
+    spin_lock(&rq->lock);
+    struct thread *prev = p->current;
+    struct thread *next = pick_next_locked(rq, p);
+    if (next == prev) {
+        spin_unlock(&rq->lock);
+        arch_irq_restore(flags);
+        return;
+    }
+    rq->switches++;
+    spin_unlock(&rq->lock);
+    while (atomic_load(&next->on_cpu))
+        arch_cpu_relax(); /* still switching out on another CPU */
+    atomic_store(&next->on_cpu, 1);
+    uint64_t now = arch_ns_since_boot();
+    prev->run_ns += now - prev->ran_since;
+    next->ran_since = now;
+    next->switches++;
+    p->current = next;
+    p->switched_from = prev;
+    arch_switch_to(prev, next);
+    finish_switch();
+    arch_irq_restore(flags);
+}
+
+/* After a switch, on the new thread's stack: let go of the previous thread. */
+void finish_switch(void)
+{
+    struct percpu *p = this_cpu();
+    struct thread *prev = p->switched_from;
+    p->switched_from = 0;
+    if (!prev)
+        return;
+    bool dead = prev->state == THREAD_DEAD;
+    atomic_store(&prev->on_cpu, 0);
+    if (dead)
+        object_put(&prev->obj); /* the reference the running thread held on itself */
+}
+
+void sched_yield(void)
+{
+    struct percpu *p = this_cpu();
+    struct runqueue *rq = p->rq;
+    uint64_t flags = spin_lock_irqsave(&rq->lock);
+    p->current->sched_class->yield(rq, p->current);
+    spin_unlock_irqrestore(&rq->lock, flags);
+    schedule();
+}
+
+_Noreturn void sched_idle_loop(void)
+{
+    for (;;) {
+        arch_irq_disable();
+        if (this_cpu()->rq->need_resched || this_cpu()->rq->nr_ready) {
+            schedule();
+            arch_irq_enable();
+            continue;
+        }
+        arch_idle_work();
+        arch_halt_until_interrupt();
+    }
+}

@@ -1,0 +1,123 @@
+/*
+ * mica.h - the native user-space runtime: system-call wrappers, console
+ * output and small helpers for programs that run directly on the Mica kernel
+ * (servers and the root task).
+ */
+#ifndef MICA_USER_H
+#define MICA_USER_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <abi/mica/syscall.h>
+
+/* Raw system calls: number and up to six arguments; the result in rax. */
+int64_t mica_syscall0(uint64_t nr);
+int64_t mica_syscall1(uint64_t nr, uint64_t a0);
+int64_t mica_syscall2(uint64_t nr, uint64_t a0, uint64_t a1);
+int64_t mica_syscall3(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
+int64_t mica_syscall4(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
+int64_t mica_syscall6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                      uint64_t a5);
+
+/* A message as IPC carries it: a tag and four words in registers. */
+struct mica_msg {
+    uint64_t badge;
+    uint64_t tag;
+    uint64_t w[4];
+};
+
+/* IPC: the message in *m goes out; a received or reply message comes back in *m. */
+int64_t mica_call(mica_handle_t ep, struct mica_msg *m);
+int64_t mica_send(mica_handle_t ep, const struct mica_msg *m);
+int64_t mica_recv(mica_handle_t ep, struct mica_msg *m);
+int64_t mica_reply(const struct mica_msg *m);
+int64_t mica_reply_recv(mica_handle_t ep, struct mica_msg *m);
+
+static inline int64_t mica_handle_close(mica_handle_t h)
+{
+    return mica_syscall1(SYS_HANDLE_CLOSE, h);
+}
+
+static inline int64_t mica_handle_dup(mica_handle_t h, uint32_t rights)
+{
+    return mica_syscall2(SYS_HANDLE_DUP, h, rights);
+}
+
+static inline int64_t mica_thread_create(mica_handle_t as, void (*entry)(uint64_t), void *stack_top,
+                                         uint64_t arg)
+{
+    return mica_syscall4(SYS_THREAD_CREATE, as, (uint64_t)entry, (uint64_t)stack_top, arg);
+}
+
+static inline int64_t mica_thread_start(mica_handle_t t)
+{
+    return mica_syscall1(SYS_THREAD_START, t);
+}
+
+_Noreturn void mica_thread_exit(void);
+
+static inline int64_t mica_yield(void)
+{
+    return mica_syscall0(SYS_THREAD_YIELD);
+}
+
+static inline int64_t mica_vmo_create(uint64_t size)
+{
+    return mica_syscall1(SYS_VMO_CREATE, size);
+}
+
+static inline int64_t mica_vm_map(mica_handle_t as, mica_handle_t vmo, uint64_t offset,
+                                  uint64_t vaddr, uint64_t size, uint32_t prot)
+{
+    return mica_syscall6(SYS_VM_MAP, as, vmo, offset, vaddr, size, prot);
+}
+
+static inline int64_t mica_vm_unmap(mica_handle_t as, uint64_t vaddr, uint64_t size)
+{
+    return mica_syscall3(SYS_VM_UNMAP, as, vaddr, size);
+}
+
+static inline int64_t mica_vm_protect(mica_handle_t as, uint64_t vaddr, uint64_t size,
+                                      uint32_t prot)
+{
+    return mica_syscall4(SYS_VM_PROTECT, as, vaddr, size, prot);
+}
+
+static inline int64_t mica_endpoint_create(void)
+{
+    return mica_syscall0(SYS_ENDPOINT_CREATE);
+}
+
+static inline int64_t mica_notify_create(void)
+{
+    return mica_syscall0(SYS_NOTIFY_CREATE);
+}
+
+static inline int64_t mica_notify_signal(mica_handle_t n, uint64_t bits)
+{
+    return mica_syscall2(SYS_NOTIFY_SIGNAL, n, bits);
+}
+
+static inline int64_t mica_notify_wait(mica_handle_t n)
+{
+    return mica_syscall1(SYS_NOTIFY_WAIT, n);
+}
+
+static inline int64_t mica_notify_poll(mica_handle_t n)
+{
+    return mica_syscall1(SYS_NOTIFY_POLL, n);
+}
+
+static inline int64_t mica_kernel_stats(struct mica_kernel_stats *s)
+{
+    return mica_syscall1(SYS_KERNEL_STATS, (uint64_t)s);
+}
+
+_Noreturn void mica_system_halt(int verdict);
+
+/* Console output through the kernel's debug channel. */
+int mica_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int mica_write(const char *s, size_t len);
+
+#endif
