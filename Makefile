@@ -39,7 +39,8 @@ UCFLAGS  := -std=c11 -ffreestanding -fno-pie -fno-pic -mgeneral-regs-only -fno-s
             -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror \
             -I$(KDIR)/include -Iuser/lib -MMD -MP
 ULDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T user/lib/user.ld
-ULIB_SRC := user/lib/crt0.S user/lib/syscall.S user/lib/runtime.c kernel/lib/format.c kernel/lib/string.c
+ULIB_SRC := user/lib/crt0.S user/lib/syscall.S user/lib/runtime.c kernel/lib/format.c kernel/lib/string.c \
+            kernel/arch/x86_64/memops.S
 ULIB_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(ULIB_SRC))
 ROOTTASK_SRC := $(wildcard user/roottask/*.c)
 ROOTTASK := $(BUILD)/roottask.elf
@@ -58,7 +59,12 @@ $(ROOTTASK): $(ULIB_OBJS) $(patsubst %,$(BUILD)/user-obj/%.o,$(ROOTTASK_SRC)) us
 	@echo "  LD      $@"
 	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
 
-all: $(KERNEL) $(ROOTTASK) $(ISO) host-tests
+BENCH_TASK := $(BUILD)/bench.elf
+$(BENCH_TASK): $(ULIB_OBJS) $(BUILD)/user-obj/user/bench/main.c.o user/lib/user.ld
+	@echo "  LD      $@"
+	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
+
+all: $(KERNEL) $(ROOTTASK) $(BENCH_TASK) $(ISO) host-tests
 
 deps:
 	@tools/deps.sh
@@ -128,7 +134,7 @@ format:
 check: deps
 	@tools/check.sh
 
-bench: deps $(KERNEL)
+bench: deps $(KERNEL) $(BENCH_TASK)
 	@tools/bench.sh
 
 clean:

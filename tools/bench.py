@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""make bench: boot Mica with `mica.bench` and print its figures.
+"""make bench: boot Mica with `mica.bench` and the benchmark root task, and print the figures.
 
 Each configuration boots once and collects the kernel's "bench: NAME VALUE UNIT"
 lines.  Configurations: plain TCG (cycles of the host's TSC, noisy) and TCG
@@ -15,6 +15,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KERNEL = os.path.join(ROOT, "build", "mica.elf")
+BENCH_TASK = os.path.join(ROOT, "build", "bench.elf")
 LINE = re.compile(r"^bench: (\S+) (\S+) (\S+)\s*$", re.M)
 
 
@@ -30,15 +31,30 @@ def boot(accel_opts, extra, smp=2, mem=256, timeout=300):
     cmd = ["qemu-system-x86_64", "-machine", "q35", "-accel", accel_opts, "-cpu", "max",
            "-smp", str(smp), "-m", str(mem), "-display", "none", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-serial", "stdio",
-           "-monitor", "none", "-kernel", KERNEL, "-append", "mica.exit mica.bench loglevel=2"]
+           "-monitor", "none", "-kernel", KERNEL, "-initrd", BENCH_TASK,
+           "-append", "mica.exit mica.bench loglevel=2"]
     cmd += extra
     p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
     out = p.stdout.decode(errors="replace")
     if p.returncode != 33 or "bench: done" not in out:
         sys.stderr.write(out[-2000:])
         raise SystemExit(f"bench: the {accel_opts} boot failed (exit {p.returncode})")
-    return [(m.group(1), m.group(2), m.group(3)) for m in LINE.finditer(out.replace("\r", ""))
-            if m.group(1) != "done"]
+    figures = [(m.group(1), m.group(2), m.group(3)) for m in LINE.finditer(out.replace("\r", ""))
+               if m.group(1) != "done"]
+    return with_nanoseconds(figures)
+
+
+def with_nanoseconds(figures):
+    """Add NAME_ns for every NAME_cycles that the kernel did not convert itself."""
+    hz = next((int(v) for k, v, _ in figures if k == "tsc_hz"), 0)
+    names = {k for k, _, _ in figures}
+    out = []
+    for k, v, u in figures:
+        out.append((k, v, u))
+        base = k[:-len("_cycles")] if k.endswith("_cycles") else None
+        if base and hz and base + "_ns" not in names:
+            out.append((base + "_ns", str(int(v) * 1000000000 // hz), "ns"))
+    return out
 
 
 def main():

@@ -10,9 +10,11 @@
  * (its reply_to), which reply or reply-and-receive uses up.
  * Everything here runs under the big kernel lock.
  */
+#include <mica/bkl.h>
 #include <mica/errno.h>
 #include <mica/ipc.h>
 #include <mica/kmalloc.h>
+#include <mica/sched.h>
 #include <mica/thread.h>
 
 static void queue_push(struct thread **head, struct thread **tail, struct thread *t)
@@ -86,6 +88,25 @@ static void block_on(struct endpoint *ep, struct thread *self)
     thread_block();
 }
 
+/*
+ * The current thread blocks and `to`, blocked until now, gets going: directly
+ * on this CPU when the scheduler allows (the fast path), else through its
+ * run queue.
+ */
+static void hand_over(struct thread *self, struct thread *to)
+{
+    self->state = THREAD_BLOCKED;
+    if (sched_can_switch_directly(to)) {
+        to->wait_result = 0;
+        bkl_unlock();
+        sched_switch_to_blocked(to);
+        bkl_lock();
+        return;
+    }
+    thread_wake(to, 0);
+    thread_block();
+}
+
 /* Hand a message to a waiting receiver; a caller then waits for the reply. */
 int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
 {
@@ -98,11 +119,11 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
         rx->msg = *m;
         rx->badge = 0;
         rx->reply_to = call ? self : 0;
-        thread_wake(rx, 0);
-        if (!call)
+        if (!call) {
+            thread_wake(rx, 0);
             return 0;
-        self->state = THREAD_BLOCKED; /* wait for the reply */
-        thread_block();
+        }
+        hand_over(self, rx); /* and wait for the reply */
         return self->wait_result;
     }
     queue_push(&ep->senders, &ep->senders_tail, self);
@@ -141,6 +162,34 @@ int ipc_reply(const struct ipc_msg *m)
     caller->msg = *m;
     caller->in_call = false;
     thread_wake(caller, 0);
+    return 0;
+}
+
+/*
+ * Reply to the pending caller and wait for the next message.  When nobody is
+ * queued on the endpoint, the server blocks in the same step as it switches
+ * straight back to its caller: one switch for the whole return path.
+ */
+int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *m, struct ipc_msg *out,
+                   uint64_t *badge)
+{
+    struct thread *self = thread_current();
+    struct thread *caller = self->reply_to;
+    if (!caller || ep->senders) {
+        if (caller)
+            ipc_reply(m);
+        return ipc_recv(ep, out, badge);
+    }
+    self->reply_to = 0;
+    caller->msg = *m;
+    caller->in_call = false;
+    queue_push(&ep->receivers, &ep->receivers_tail, self);
+    self->waiting_on = ep;
+    hand_over(self, caller);
+    if (self->wait_result < 0)
+        return self->wait_result;
+    *out = self->msg;
+    *badge = self->badge;
     return 0;
 }
 

@@ -129,6 +129,23 @@ static int64_t sys_thread_start(struct syscall_regs *r)
     return err;
 }
 
+static int64_t sys_thread_set_cpu(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_THREAD, RIGHT_MANAGE, &o);
+    if (err < 0)
+        return err;
+    struct thread *t = (struct thread *)o;
+    if (t->state != THREAD_NEW)
+        err = -EBUSY;
+    else if (r->arg[1] >= arch_cpus_online())
+        err = -EINVAL;
+    else
+        t->cpu = (unsigned)r->arg[1];
+    object_put(o);
+    return err;
+}
+
 static int64_t sys_thread_exit(struct syscall_regs *r)
 {
     (void)r;
@@ -299,11 +316,19 @@ static int64_t sys_reply(struct syscall_regs *r)
 
 static int64_t sys_reply_recv(struct syscall_regs *r)
 {
-    struct ipc_msg m;
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_ENDPOINT, RIGHT_RECV, &o);
+    if (err < 0)
+        return err;
+    object_put(o); /* our handle keeps it alive */
+    struct ipc_msg m, in;
+    uint64_t badge;
     read_msg(r, &m);
-    if (thread_current()->reply_to)
-        ipc_reply(&m);
-    return do_recv(r, r->arg[0]);
+    err = ipc_reply_recv((struct endpoint *)o, &m, &in, &badge);
+    if (err < 0)
+        return err;
+    write_msg(r, &in, badge);
+    return 0;
 }
 
 static int64_t sys_notify_create(struct syscall_regs *r)
@@ -382,6 +407,7 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_THREAD_CREATE] = sys_thread_create,
     [SYS_THREAD_START] = sys_thread_start,
     [SYS_THREAD_EXIT] = sys_thread_exit,
+    [SYS_THREAD_SET_CPU] = sys_thread_set_cpu,
     [SYS_THREAD_YIELD] = sys_thread_yield,
     [SYS_ASPACE_CREATE] = sys_aspace_create,
     [SYS_VMO_CREATE] = sys_vmo_create,

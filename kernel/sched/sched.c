@@ -134,6 +134,7 @@ void schedule(void)
         return;
     }
     rq->switches++;
+    p->current = next;
     spin_unlock(&rq->lock);
     while (atomic_load(&next->on_cpu))
         arch_cpu_relax(); /* still switching out on another CPU */
@@ -142,14 +143,48 @@ void schedule(void)
     prev->run_ns += now - prev->ran_since;
     next->ran_since = now;
     next->switches++;
-    p->current = next;
     p->switched_from = prev;
     arch_switch_to(prev, next);
     finish_switch();
     arch_irq_restore(flags);
 }
 
-/* After a switch, on the new thread's stack: let go of the previous thread. */
+/*
+ * The IPC fast path: the current thread has just blocked (its state says so)
+ * and hands this CPU straight to `next`, a blocked thread of this CPU that
+ * its message has made runnable.  No run queue is touched: this is the
+ * direct switch of L4 and seL4.  Returns when the current thread runs again.
+ */
+void sched_switch_to_blocked(struct thread *next)
+{
+    uint64_t flags = arch_irq_save();
+    struct percpu *p = this_cpu();
+    struct runqueue *rq = p->rq;
+    struct thread *prev = p->current;
+    spin_lock(&rq->lock);
+    next->state = THREAD_RUNNING;
+    rq->switches++;
+    p->current = next;
+    spin_unlock(&rq->lock);
+    while (atomic_load(&next->on_cpu))
+        arch_cpu_relax();
+    atomic_store(&next->on_cpu, 1);
+    next->switches++;
+    p->switched_from = prev;
+    arch_switch_to(prev, next);
+    finish_switch();
+    arch_irq_restore(flags);
+}
+
+/* May `to` take over this CPU directly from the current thread? */
+bool sched_can_switch_directly(struct thread *to)
+{
+    struct thread *self = this_cpu()->current;
+    return to->cpu == self->cpu && to->priority >= self->priority &&
+           to->sched_class == self->sched_class;
+}
+
+/* After a switch, on the new stack: let go of the previous thread. */
 void finish_switch(void)
 {
     struct percpu *p = this_cpu();

@@ -57,6 +57,18 @@ static inline int64_t mica_thread_start(mica_handle_t t)
 
 _Noreturn void mica_thread_exit(void);
 
+static inline int64_t mica_thread_set_cpu(mica_handle_t t, unsigned cpu)
+{
+    return mica_syscall2(SYS_THREAD_SET_CPU, t, cpu);
+}
+
+static inline uint64_t mica_rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
 static inline int64_t mica_yield(void)
 {
     return mica_syscall0(SYS_THREAD_YIELD);

@@ -25,6 +25,8 @@ struct endpoint *endpoint_create(void);
 int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call);
 int ipc_recv(struct endpoint *ep, struct ipc_msg *out, uint64_t *badge);
 int ipc_reply(const struct ipc_msg *m);
+int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *m, struct ipc_msg *out,
+                   uint64_t *badge);
 void ipc_thread_exiting(struct thread *t);
 
 struct notification *notification_create(void);

@@ -58,6 +58,9 @@ void sched_tick(void); /* from the timer interrupt */
 bool sched_need_resched(void);
 unsigned sched_pick_cpu(void); /* where a new thread goes: the least loaded CPU */
 _Noreturn void sched_idle_loop(void);
-void finish_switch(void); /* first thing after a context switch, on the new stack */
+void finish_switch(void);
+void sched_switch_to_blocked(struct thread *next); /* IPC direct switch */
+bool sched_can_switch_directly(
+    struct thread *to); /* first thing after a context switch, on the new stack */
 
 #endif

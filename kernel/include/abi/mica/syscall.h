@@ -89,7 +89,8 @@ typedef uint32_t mica_handle_t;
 #define SYS_NOTIFY_POLL     23 /* (notification) -> bits now set (and clears them), 0 if none */
 #define SYS_KERNEL_STATS    24 /* (struct mica_kernel_stats *out) */
 #define SYS_SYSTEM_HALT     25 /* (verdict: 0 pass, else fail): stop the machine; root task only */
-#define SYS_COUNT           26
+#define SYS_THREAD_SET_CPU  26 /* (thread, cpu): run it on that CPU (before it starts) */
+#define SYS_COUNT           27
 
 #ifndef __ASSEMBLER__
 /* Counters for leak checks in tests. */

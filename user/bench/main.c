@@ -1,0 +1,182 @@
+/*
+ * The benchmark root task (make bench): measures the kernel's native paths
+ * from user mode - the null system call, IPC round trips on one CPU and across
+ * CPUs, notification ping-pong, zero-fill page faults, thread creation, and
+ * mapping a page - and prints each median as "bench: NAME_cycles N cycles".
+ */
+#include "../lib/mica.h"
+
+#define RUNS       1001
+#define STACK_SIZE 65536
+
+static uint64_t samples[RUNS];
+static mica_handle_t self;
+
+static void sort(uint64_t *a, unsigned n)
+{
+    for (unsigned i = 1; i < n; i++) {
+        uint64_t v = a[i];
+        unsigned j = i;
+        for (; j > 0 && a[j - 1] > v; j--)
+            a[j] = a[j - 1];
+        a[j] = v;
+    }
+}
+
+static void report(const char *name, unsigned n)
+{
+    sort(samples, n);
+    mica_printf("bench: %s_cycles %lu cycles\n", name, samples[n / 2]);
+}
+
+static void *new_stack(void)
+{
+    int64_t vmo = mica_vmo_create(STACK_SIZE);
+    int64_t at =
+        mica_vm_map(self, (mica_handle_t)vmo, 0, 0, STACK_SIZE, MICA_PROT_READ | MICA_PROT_WRITE);
+    mica_handle_close((mica_handle_t)vmo);
+    return (void *)(at + STACK_SIZE);
+}
+
+static int64_t spawn(void (*fn)(uint64_t), uint64_t arg, int cpu)
+{
+    int64_t t = mica_thread_create(self, fn, new_stack(), arg);
+    if (t < 0)
+        return t;
+    if (cpu >= 0)
+        mica_thread_set_cpu((mica_handle_t)t, (unsigned)cpu);
+    mica_thread_start((mica_handle_t)t);
+    return t;
+}
+
+static void bench_null_syscall(void)
+{
+    for (unsigned i = 0; i < RUNS; i++) {
+        uint64_t t0 = mica_rdtsc();
+        mica_syscall0(SYS_NULL);
+        samples[i] = mica_rdtsc() - t0;
+    }
+    report("null_syscall", RUNS);
+}
+
+/* An echo server: answers every call with the words it got, plus one. */
+static void echo_server(uint64_t ep)
+{
+    struct mica_msg m = {0};
+    mica_recv((mica_handle_t)ep, &m);
+    for (;;) {
+        m.w[0]++;
+        mica_reply_recv((mica_handle_t)ep, &m);
+    }
+}
+
+static void bench_ipc(const char *name, int server_cpu)
+{
+    int64_t ep = mica_endpoint_create();
+    spawn(echo_server, (uint64_t)ep, server_cpu);
+    struct mica_msg m = {0};
+    for (unsigned i = 0; i < 10; i++) /* warm up */
+        mica_call((mica_handle_t)ep, &m);
+    for (unsigned i = 0; i < RUNS; i++) {
+        uint64_t t0 = mica_rdtsc();
+        mica_call((mica_handle_t)ep, &m);
+        samples[i] = mica_rdtsc() - t0;
+    }
+    report(name, RUNS);
+}
+
+static mica_handle_t ping, pong;
+
+static void pong_thread(uint64_t arg)
+{
+    (void)arg;
+    for (;;) {
+        mica_notify_wait(ping);
+        mica_notify_signal(pong, 1);
+    }
+}
+
+static void bench_notification(void)
+{
+    ping = (mica_handle_t)mica_notify_create();
+    pong = (mica_handle_t)mica_notify_create();
+    spawn(pong_thread, 0, 0);
+    for (unsigned i = 0; i < RUNS; i++) {
+        uint64_t t0 = mica_rdtsc();
+        mica_notify_signal(ping, 1);
+        mica_notify_wait(pong);
+        samples[i] = mica_rdtsc() - t0;
+    }
+    report("notification_pingpong", RUNS);
+}
+
+static void bench_page_fault(void)
+{
+    uint64_t size = (uint64_t)RUNS * 4096;
+    int64_t vmo = mica_vmo_create(size);
+    int64_t at =
+        mica_vm_map(self, (mica_handle_t)vmo, 0, 0, size, MICA_PROT_READ | MICA_PROT_WRITE);
+    volatile uint8_t *p = (volatile uint8_t *)at;
+    for (unsigned i = 0; i < RUNS; i++) {
+        uint64_t t0 = mica_rdtsc();
+        p[(uint64_t)i * 4096] = 1;
+        samples[i] = mica_rdtsc() - t0;
+    }
+    report("page_fault_zero_fill", RUNS);
+    mica_vm_unmap(self, (uint64_t)at, size);
+    mica_handle_close((mica_handle_t)vmo);
+}
+
+static mica_handle_t exited;
+
+static void short_thread(uint64_t arg)
+{
+    (void)arg;
+    mica_notify_signal(exited, 1);
+    mica_thread_exit();
+}
+
+static void bench_thread_create(void)
+{
+    exited = (mica_handle_t)mica_notify_create();
+    void *stack = new_stack();
+    unsigned n = 201;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t t0 = mica_rdtsc();
+        int64_t t = mica_thread_create(self, short_thread, stack, 0);
+        mica_thread_set_cpu((mica_handle_t)t, 0);
+        mica_thread_start((mica_handle_t)t);
+        mica_notify_wait(exited);
+        samples[i] = mica_rdtsc() - t0;
+        mica_handle_close((mica_handle_t)t);
+        mica_yield(); /* let it finish exiting before its stack is reused */
+    }
+    report("thread_create_exit", n);
+}
+
+static void bench_map_unmap(void)
+{
+    int64_t vmo = mica_vmo_create(4096);
+    for (unsigned i = 0; i < RUNS; i++) {
+        uint64_t t0 = mica_rdtsc();
+        int64_t at = mica_vm_map(self, (mica_handle_t)vmo, 0, 0, 4096, MICA_PROT_READ);
+        mica_vm_unmap(self, (uint64_t)at, 4096);
+        samples[i] = mica_rdtsc() - t0;
+    }
+    report("map_unmap_page", RUNS);
+    mica_handle_close((mica_handle_t)vmo);
+}
+
+int main(mica_handle_t as)
+{
+    self = as;
+    bench_null_syscall();
+    bench_ipc("ipc_call_reply_same_cpu", 0);
+    bench_ipc("ipc_call_reply_cross_cpu", 1);
+    bench_notification();
+    bench_page_fault();
+    bench_thread_create();
+    bench_map_unmap();
+    mica_printf("bench: done\n");
+    mica_system_halt(0);
+}
