@@ -146,6 +146,116 @@ static int64_t sys_thread_set_cpu(struct syscall_regs *r)
     return err;
 }
 
+/* Look up a thread handle with RIGHT_MANAGE: the rights a debugger or a supervisor holds. */
+static int managed_thread(uint64_t h, struct thread **t)
+{
+    struct object *o;
+    int err = lookup(h, OBJ_THREAD, RIGHT_MANAGE, &o);
+    *t = (struct thread *)o;
+    return err;
+}
+
+static int64_t sys_thread_suspend(struct syscall_regs *r)
+{
+    struct thread *t;
+    int err = managed_thread(r->arg[0], &t);
+    if (err < 0)
+        return err;
+    if (t->state == THREAD_DEAD)
+        err = -EINVAL;
+    else
+        thread_suspend(t);
+    object_put(&t->obj);
+    return err;
+}
+
+static int64_t sys_thread_resume(struct syscall_regs *r)
+{
+    struct thread *t;
+    int err = managed_thread(r->arg[0], &t);
+    if (err < 0)
+        return err;
+    thread_resume(t);
+    object_put(&t->obj);
+    return 0;
+}
+
+static int64_t sys_thread_read_regs(struct syscall_regs *r)
+{
+    struct thread *t;
+    int err = managed_thread(r->arg[0], &t);
+    if (err < 0)
+        return err;
+    struct mica_regs regs;
+    if (!thread_regs_accessible(t))
+        err = -EBUSY;
+    else
+        arch_thread_get_regs(t, &regs);
+    object_put(&t->obj);
+    if (err == 0 && copy_to_user(r->arg[1], &regs, sizeof regs) < 0)
+        err = -EFAULT;
+    return err;
+}
+
+static int64_t sys_thread_write_regs(struct syscall_regs *r)
+{
+    struct thread *t;
+    struct mica_regs regs;
+    if (copy_from_user(&regs, r->arg[1], sizeof regs) < 0)
+        return -EFAULT;
+    int err = managed_thread(r->arg[0], &t);
+    if (err < 0)
+        return err;
+    if (!thread_regs_accessible(t))
+        err = -EBUSY;
+    else if (regs.fs_base >= ASPACE_USER_TOP || regs.gs_base >= ASPACE_USER_TOP)
+        err = -EINVAL;
+    else {
+        arch_thread_set_regs(t, &regs);
+        t->fs_base = regs.fs_base;
+        t->gs_base = regs.gs_base;
+    }
+    object_put(&t->obj);
+    return err;
+}
+
+static int64_t sys_thread_set_tls(struct syscall_regs *r)
+{
+    struct thread *t;
+    if (r->arg[1] > 1 || r->arg[2] >= ASPACE_USER_TOP)
+        return -EINVAL;
+    int err = managed_thread(r->arg[0], &t);
+    if (err < 0)
+        return err;
+    if (r->arg[1] == 0)
+        t->fs_base = r->arg[2];
+    else
+        t->gs_base = r->arg[2];
+    if (t == thread_current())
+        arch_thread_load_tls(t);
+    object_put(&t->obj);
+    return 0;
+}
+
+static int64_t sys_thread_set_fault_handler(struct syscall_regs *r)
+{
+    struct thread *t;
+    struct object *ep = 0;
+    int err = managed_thread(r->arg[0], &t);
+    if (err < 0)
+        return err;
+    if (r->arg[1] != 0 && (err = lookup(r->arg[1], OBJ_ENDPOINT, RIGHT_SEND, &ep)) < 0) {
+        object_put(&t->obj);
+        return err;
+    }
+    struct endpoint *old = t->fault_ep;
+    t->fault_ep = (struct endpoint *)ep; /* the lookup's reference becomes the thread's */
+    if (old)
+        object_put(&old->obj);
+    object_put(&t->obj);
+    return 0;
+}
+
 static int64_t sys_thread_exit(struct syscall_regs *r)
 {
     (void)r;
@@ -408,6 +518,12 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_THREAD_START] = sys_thread_start,
     [SYS_THREAD_EXIT] = sys_thread_exit,
     [SYS_THREAD_SET_CPU] = sys_thread_set_cpu,
+    [SYS_THREAD_SUSPEND] = sys_thread_suspend,
+    [SYS_THREAD_RESUME] = sys_thread_resume,
+    [SYS_THREAD_READ_REGS] = sys_thread_read_regs,
+    [SYS_THREAD_WRITE_REGS] = sys_thread_write_regs,
+    [SYS_THREAD_SET_TLS] = sys_thread_set_tls,
+    [SYS_THREAD_SET_FAULT_HANDLER] = sys_thread_set_fault_handler,
     [SYS_THREAD_YIELD] = sys_thread_yield,
     [SYS_ASPACE_CREATE] = sys_aspace_create,
     [SYS_VMO_CREATE] = sys_vmo_create,

@@ -31,8 +31,11 @@ static void thread_destroy(struct object *o)
     struct thread *t = (struct thread *)o;
     if (t->aspace)
         object_put(&t->aspace->obj);
+    if (t->fault_ep)
+        object_put(&t->fault_ep->obj);
     if (t->kstack_top)
         kstack_free(t->kstack_top);
+    arch_thread_free(t);
     kfree(t);
 }
 
@@ -63,7 +66,10 @@ struct thread *thread_create(struct aspace *as, uint64_t entry, uint64_t stack, 
     t->aspace = as;
     t->state = THREAD_NEW;
     t->cpu = sched_pick_cpu();
-    arch_thread_init(t, entry, stack, arg);
+    if (arch_thread_init(t, entry, stack, arg) < 0) {
+        object_put(&t->obj);
+        return 0;
+    }
     return t;
 }
 
@@ -109,6 +115,47 @@ void thread_wake(struct thread *t, int result)
         return;
     t->wait_result = result;
     sched_make_ready(t);
+}
+
+void thread_suspend(struct thread *t)
+{
+    if (t->state == THREAD_DEAD || t->suspend_requested)
+        return;
+    t->suspend_requested = true;
+    if (t->state == THREAD_RUNNING && t != thread_current())
+        arch_send_reschedule(t->cpu); /* interrupt it so that it notices */
+}
+
+void thread_resume(struct thread *t)
+{
+    t->suspend_requested = false;
+    if (t->suspended) {
+        t->suspended = false;
+        thread_wake(t, 0);
+    }
+}
+
+bool thread_regs_accessible(const struct thread *t)
+{
+    return t->state == THREAD_NEW || t->suspended || t->in_fault;
+}
+
+void thread_return_to_user(void)
+{
+    struct thread *t = thread_current();
+    for (;;) {
+        while (sched_need_resched())
+            schedule();
+        if (!t->suspend_requested)
+            return;
+        bkl_lock();
+        if (t->suspend_requested) {
+            t->suspended = true;
+            t->state = THREAD_BLOCKED;
+            thread_block();
+        }
+        bkl_unlock();
+    }
 }
 
 _Noreturn void thread_exit(void)

@@ -62,6 +62,36 @@ static inline int64_t mica_thread_set_cpu(mica_handle_t t, unsigned cpu)
     return mica_syscall2(SYS_THREAD_SET_CPU, t, cpu);
 }
 
+static inline int64_t mica_thread_suspend(mica_handle_t t)
+{
+    return mica_syscall1(SYS_THREAD_SUSPEND, t);
+}
+
+static inline int64_t mica_thread_resume(mica_handle_t t)
+{
+    return mica_syscall1(SYS_THREAD_RESUME, t);
+}
+
+static inline int64_t mica_thread_read_regs(mica_handle_t t, struct mica_regs *r)
+{
+    return mica_syscall2(SYS_THREAD_READ_REGS, t, (uint64_t)r);
+}
+
+static inline int64_t mica_thread_write_regs(mica_handle_t t, const struct mica_regs *r)
+{
+    return mica_syscall2(SYS_THREAD_WRITE_REGS, t, (uint64_t)r);
+}
+
+static inline int64_t mica_thread_set_tls(mica_handle_t t, unsigned which, uint64_t base)
+{
+    return mica_syscall3(SYS_THREAD_SET_TLS, t, which, base);
+}
+
+static inline int64_t mica_thread_set_fault_handler(mica_handle_t t, mica_handle_t ep)
+{
+    return mica_syscall2(SYS_THREAD_SET_FAULT_HANDLER, t, ep);
+}
+
 static inline uint64_t mica_rdtsc(void)
 {
     uint32_t lo, hi;

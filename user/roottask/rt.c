@@ -6,22 +6,31 @@ mica_handle_t rt_self;
 
 extern const struct rt_test rt_tests[];
 extern const unsigned rt_test_count;
+extern const struct rt_test rt_thread_control_tests[];
+extern const unsigned rt_thread_control_test_count;
 
-unsigned rt_run_all(mica_handle_t self)
+static unsigned passed, failed;
+
+static void run_table(const struct rt_test *tests, unsigned count)
 {
-    unsigned failed = 0, passed = 0;
-    rt_self = self;
-    for (unsigned i = 0; i < rt_test_count; i++) {
+    for (unsigned i = 0; i < count; i++) {
         unsigned before = rt_failed_checks;
-        rt_tests[i].fn();
+        tests[i].fn();
         if (rt_failed_checks == before) {
-            mica_printf("PASS: kernel/%s\n", rt_tests[i].name);
+            mica_printf("PASS: kernel/%s\n", tests[i].name);
             passed++;
         } else {
-            mica_printf("FAIL: kernel/%s\n", rt_tests[i].name);
+            mica_printf("FAIL: kernel/%s\n", tests[i].name);
             failed++;
         }
     }
+}
+
+unsigned rt_run_all(mica_handle_t self)
+{
+    rt_self = self;
+    run_table(rt_tests, rt_test_count);
+    run_table(rt_thread_control_tests, rt_thread_control_test_count);
     mica_printf("roottask: %u passed, %u failed\n", passed, failed);
     return failed;
 }

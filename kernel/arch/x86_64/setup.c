@@ -23,6 +23,7 @@
 #include <arch/arch.h>
 #include <arch/boot.h>
 #include <arch/clock.h>
+#include <arch/fpu.h>
 #include <arch/layout.h>
 #include <arch/mmu.h>
 #include <arch/percpu.h>
@@ -137,6 +138,7 @@ void kmain(uint32_t proto, uint32_t info_phys)
     timer_init_bsp();
 
     syscall_init_cpu();
+    fpu_init_bsp();
     tlb_init();
     sched_init_cpu(0);
     smp_init();

@@ -19,6 +19,7 @@
 #include <arch/arch.h>
 #include <arch/boot.h>
 #include <arch/clock.h>
+#include <arch/fpu.h>
 #include <arch/layout.h>
 #include <arch/mmu.h>
 #include <arch/platform.h>
@@ -126,6 +127,7 @@ void ap_main(uint64_t id)
     lapic_init_cpu();
     timer_init_cpu();
     syscall_init_cpu();
+    fpu_init_cpu();
     sched_init_cpu(p->id);
     atomic_store(&p->state, CPU_ONLINE);
     sched_idle_loop();

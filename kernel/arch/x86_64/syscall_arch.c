@@ -6,6 +6,7 @@
  */
 #include <mica/sched.h>
 #include <mica/syscall.h>
+#include <mica/thread.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
@@ -43,6 +44,5 @@ void syscall_dispatch(struct trap_frame *f)
         f->r8 = r.out[4];
         f->r9 = r.out[5];
     }
-    while (sched_need_resched())
-        schedule();
+    thread_return_to_user();
 }

@@ -15,9 +15,12 @@
  */
 #include <stdatomic.h>
 #include <mica/aspace.h>
+#include <mica/errno.h>
 #include <mica/string.h>
 #include <mica/thread.h>
+#include <abi/mica/syscall.h>
 #include <arch/apic.h>
+#include <arch/fpu.h>
 #include <arch/layout.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
@@ -33,8 +36,11 @@ struct trap_frame *arch_thread_frame(struct thread *t)
     return (struct trap_frame *)(t->kstack_top - sizeof(struct trap_frame));
 }
 
-void arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg)
+int arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg)
 {
+    t->fpu = fpu_state_alloc();
+    if (!t->fpu)
+        return -ENOMEM;
     struct trap_frame *f = arch_thread_frame(t);
     memset(f, 0, sizeof *f);
     f->rip = entry;
@@ -49,6 +55,13 @@ void arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t
     for (int i = 0; i < 6; i++)
         *--sp = 0;
     t->saved_rsp = (uint64_t)sp;
+    return 0;
+}
+
+void arch_thread_free(struct thread *t)
+{
+    fpu_state_free(t->fpu);
+    t->fpu = 0;
 }
 
 void arch_switch_to(struct thread *prev, struct thread *next)
@@ -60,9 +73,75 @@ void arch_switch_to(struct thread *prev, struct thread *next)
     }
     if (next->aspace && (!prev->aspace || prev->aspace->root != next->aspace->root))
         write_cr3(next->aspace->root);
-    if (next->aspace)
+    if (prev->fpu)
+        fpu_save(prev->fpu);
+    if (next->fpu)
+        fpu_restore(next->fpu);
+    if (next->aspace) {
         wrmsr(MSR_FS_BASE, next->fs_base);
+        wrmsr(MSR_KERNEL_GS_BASE, next->gs_base); /* becomes GS at swapgs to user mode */
+    }
     switch_context(&prev->saved_rsp, next->saved_rsp);
+}
+
+/* Flags a user program may set: CF PF AF ZF SF TF DF OF and AC; IF always on. */
+#define RFLAGS_USER_MASK 0x40dd5ull
+
+void arch_thread_get_regs(struct thread *t, struct mica_regs *r)
+{
+    const struct trap_frame *f = arch_thread_frame(t);
+    r->rax = f->rax;
+    r->rbx = f->rbx;
+    r->rcx = f->rcx;
+    r->rdx = f->rdx;
+    r->rsi = f->rsi;
+    r->rdi = f->rdi;
+    r->rbp = f->rbp;
+    r->rsp = f->rsp;
+    r->r8 = f->r8;
+    r->r9 = f->r9;
+    r->r10 = f->r10;
+    r->r11 = f->r11;
+    r->r12 = f->r12;
+    r->r13 = f->r13;
+    r->r14 = f->r14;
+    r->r15 = f->r15;
+    r->rip = f->rip;
+    r->rflags = f->rflags;
+    r->fs_base = t->fs_base;
+    r->gs_base = t->gs_base;
+}
+
+/* Segment selectors stay the kernel's business; privileged flags cannot be set. */
+void arch_thread_set_regs(struct thread *t, const struct mica_regs *r)
+{
+    struct trap_frame *f = arch_thread_frame(t);
+    f->rax = r->rax;
+    f->rbx = r->rbx;
+    f->rcx = r->rcx;
+    f->rdx = r->rdx;
+    f->rsi = r->rsi;
+    f->rdi = r->rdi;
+    f->rbp = r->rbp;
+    f->rsp = r->rsp;
+    f->r8 = r->r8;
+    f->r9 = r->r9;
+    f->r10 = r->r10;
+    f->r11 = r->r11;
+    f->r12 = r->r12;
+    f->r13 = r->r13;
+    f->r14 = r->r14;
+    f->r15 = r->r15;
+    f->rip = r->rip;
+    f->rflags = (r->rflags & RFLAGS_USER_MASK) | RFLAGS_USER_DEFAULT;
+    f->cs = GDT_UCODE64 | 3;
+    f->ss = GDT_UDATA | 3;
+}
+
+void arch_thread_load_tls(struct thread *t)
+{
+    wrmsr(MSR_FS_BASE, t->fs_base);
+    wrmsr(MSR_KERNEL_GS_BASE, t->gs_base);
 }
 
 /* ---- TLB shoot-down ---- */

@@ -191,8 +191,9 @@ static void handle_exception(struct trap_frame *f)
 /* Leaving the kernel for user mode: switch threads first if the scheduler asks. */
 static void return_to_user_work(void)
 {
-    while (sched_need_resched())
-        schedule();
+    irq_enable(); /* it may take the kernel lock: keep answering shoot-down IPIs */
+    thread_return_to_user();
+    irq_disable();
 }
 
 void trap_dispatch(struct trap_frame *f)

@@ -6,11 +6,15 @@
  * which maps the page if the access is allowed (demand paging).  Anything
  * else - an access to memory the program may not touch, a privileged
  * instruction, a division by zero - ends the thread with a report on the
- * console.  The kernel never goes down because of a user program.
- * (Delivering such faults as messages to a fault handler comes next.)
+ * console - unless the thread has a fault handler: then the fault goes to
+ * that endpoint as a call message (see MICA_MSG_FAULT), and the handler
+ * decides whether the thread resumes or ends.  The kernel never goes down
+ * because of a user program.
  */
 #include <mica/aspace.h>
 #include <mica/bkl.h>
+#include <mica/ipc.h>
+#include <abi/mica/syscall.h>
 #include <mica/log.h>
 #include <mica/thread.h>
 #include <arch/trap.h>
@@ -37,6 +41,24 @@ static const char *fault_name(uint64_t vector)
     }
 }
 
+/*
+ * Tell the fault handler, as a call on its endpoint, and wait for its answer.
+ * True if it says to resume; false if it says to kill, or is gone.
+ */
+static bool send_to_fault_handler(struct thread *t, const struct trap_frame *f, uint64_t cr2)
+{
+    struct ipc_msg m;
+    m.tag = ((uint64_t)MICA_MSG_FAULT << 32) | f->vector;
+    m.w[0] = f->error;
+    m.w[1] = f->vector == 14 ? cr2 : 0;
+    m.w[2] = f->rip;
+    m.w[3] = t->id;
+    t->in_fault = true;
+    int err = ipc_send(t->fault_ep, &m, true);
+    t->in_fault = false;
+    return err == 0 && t->msg.w[0] == MICA_FAULT_RESUME;
+}
+
 void user_exception(struct trap_frame *f)
 {
     uint64_t cr2 = read_cr2();
@@ -48,6 +70,11 @@ void user_exception(struct trap_frame *f)
         bkl_unlock();
         irq_disable();
         return;
+    }
+    if (t->fault_ep && send_to_fault_handler(t, f, cr2)) {
+        bkl_unlock();
+        irq_disable();
+        return; /* the handler fixed the cause: retry the instruction */
     }
     pr_warn("thread %lu: %s (vector %lu, error %#lx) at rip %#lx, address %#lx: thread ended\n",
             t->id, fault_name(f->vector), f->vector, f->error, f->rip, f->vector == 14 ? cr2 : 0);

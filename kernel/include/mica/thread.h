@@ -33,11 +33,16 @@ struct thread {
     struct object obj;
     enum thread_state state;
     struct aspace *aspace;
-    uint64_t kstack_top; /* the user trap frame sits just below */
-    uint64_t saved_rsp;  /* kernel stack pointer while switched out */
-    _Atomic int on_cpu;  /* still running its switch-out on some CPU */
-    uint64_t fs_base;
-    unsigned cpu; /* the CPU whose run queue it uses */
+    uint64_t kstack_top;       /* the user trap frame sits just below */
+    uint64_t saved_rsp;        /* kernel stack pointer while switched out */
+    _Atomic int on_cpu;        /* still running its switch-out on some CPU */
+    uint64_t fs_base, gs_base; /* user TLS bases */
+    bool suspend_requested;    /* stop before running user code again */
+    bool suspended;            /* stopped: blocked until resumed */
+    bool in_fault;             /* blocked while its fault handler looks at it */
+    struct endpoint *fault_ep; /* where unresolved faults are sent (holds a reference) */
+    void *fpu;                 /* saved x87/SSE/AVX registers (user threads) */
+    unsigned cpu;              /* the CPU whose run queue it uses */
     /* Scheduling. */
     const struct sched_class *sched_class;
     unsigned priority;
@@ -67,8 +72,21 @@ struct thread *thread_current(void);
 void thread_block(void);
 void thread_wake(struct thread *t, int result);
 
+/* Suspend and resume (kernel lock held); the stop happens on the way to user mode. */
+void thread_suspend(struct thread *t);
+void thread_resume(struct thread *t);
+bool thread_regs_accessible(const struct thread *t);
+/* The last kernel step before user mode: reschedule, stop if suspended (kernel lock not held). */
+void thread_return_to_user(void);
+
+struct mica_regs;
+void arch_thread_get_regs(struct thread *t, struct mica_regs *r);
+void arch_thread_set_regs(struct thread *t, const struct mica_regs *r);
+void arch_thread_load_tls(struct thread *t); /* the current thread's FS/GS base into the CPU */
+
 /* The architecture's part: lay out the first user frame and the first switch. */
-void arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg);
+int arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg);
+void arch_thread_free(struct thread *t);
 void arch_switch_to(struct thread *prev, struct thread *next);
 struct trap_frame *arch_thread_frame(struct thread *t);
 

@@ -90,9 +90,34 @@ typedef uint32_t mica_handle_t;
 #define SYS_KERNEL_STATS    24 /* (struct mica_kernel_stats *out) */
 #define SYS_SYSTEM_HALT     25 /* (verdict: 0 pass, else fail): stop the machine; root task only */
 #define SYS_THREAD_SET_CPU  26 /* (thread, cpu): run it on that CPU (before it starts) */
-#define SYS_COUNT           27
+#define SYS_THREAD_SUSPEND  27 /* (thread): it stops before it next runs user code */
+#define SYS_THREAD_RESUME   28 /* (thread) */
+#define SYS_THREAD_READ_REGS                                                                       \
+    29 /* (thread, struct mica_regs *out): thread suspended, new, or in a fault */
+#define SYS_THREAD_WRITE_REGS        30 /* (thread, const struct mica_regs *in): same condition */
+#define SYS_THREAD_SET_TLS           31 /* (thread, which: 0 = FS base, 1 = GS base, base address) */
+#define SYS_THREAD_SET_FAULT_HANDLER 32 /* (thread, endpoint or 0): where its faults are sent */
+#define SYS_COUNT                    33
 
 #ifndef __ASSEMBLER__
+/* A thread's user registers, for debuggers and personality servers. */
+struct mica_regs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip, rflags, fs_base, gs_base;
+};
+
+/*
+ * A fault the kernel cannot resolve arrives at the thread's fault handler as
+ * a call: tag = (MICA_MSG_FAULT << 32) | vector, w0 = error code, w1 = fault
+ * address (page faults), w2 = rip, w3 = the faulting thread's kernel id.
+ * Reply with w0 = MICA_FAULT_RESUME to retry the instruction (after fixing the
+ * cause) or MICA_FAULT_KILL to end the thread.
+ */
+#define MICA_MSG_FAULT    0xfa17u
+#define MICA_FAULT_RESUME 0
+#define MICA_FAULT_KILL   1
+
 /* Counters for leak checks in tests. */
 struct mica_kernel_stats {
     uint64_t free_pages;

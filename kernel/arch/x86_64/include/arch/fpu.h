@@ -1,0 +1,12 @@
+/* arch/fpu.h - x87/SSE/AVX state of user threads (kernel/arch/x86_64/fpu.c). */
+#ifndef ARCH_FPU_H
+#define ARCH_FPU_H
+
+void fpu_init_bsp(void);
+void fpu_init_cpu(void);
+void *fpu_state_alloc(void); /* a clean state (default control words); NULL if out of memory */
+void fpu_state_free(void *area);
+void fpu_save(void *area);
+void fpu_restore(const void *area);
+
+#endif

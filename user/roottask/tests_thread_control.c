@@ -1,0 +1,222 @@
+/*
+ * tests_thread_control.c - tests of the calls a debugger or a personality
+ * server uses on threads: suspend and resume, reading and writing registers,
+ * TLS bases, fault handlers; and that each thread keeps its own SSE registers.
+ */
+#include "rt.h"
+
+#define STACK_SIZE 65536
+
+static void *stack_top(void)
+{
+    int64_t vmo = mica_vmo_create(STACK_SIZE);
+    int64_t at = mica_vm_map(rt_self, (mica_handle_t)vmo, 0, 0, STACK_SIZE,
+                             MICA_PROT_READ | MICA_PROT_WRITE);
+    mica_handle_close((mica_handle_t)vmo);
+    return (void *)(at + STACK_SIZE);
+}
+
+static int64_t new_thread(void (*fn)(uint64_t), uint64_t arg)
+{
+    return mica_thread_create(rt_self, fn, stack_top(), arg);
+}
+
+static volatile uint64_t spin_count;
+static mica_handle_t landed;
+
+static void spinner(uint64_t arg)
+{
+    (void)arg;
+    for (;;)
+        spin_count++;
+}
+
+static void landing(uint64_t value)
+{
+    mica_notify_signal(landed, value);
+    mica_thread_exit();
+}
+
+/* A running thread is stopped by suspend; its registers can be read and rewritten. */
+static void test_suspend_and_registers(void)
+{
+    landed = (mica_handle_t)mica_notify_create();
+    int64_t t = new_thread(spinner, 0);
+    RT_CHECK(t > 0);
+    struct mica_regs regs;
+    RT_EQ(mica_thread_read_regs((mica_handle_t)t, &regs), 0); /* new: allowed */
+    RT_EQ(mica_thread_start((mica_handle_t)t), 0);
+    while (spin_count < 1000)
+        mica_yield();
+    RT_EQ(mica_thread_read_regs((mica_handle_t)t, &regs), -MICA_EBUSY); /* running */
+    RT_EQ(mica_thread_suspend((mica_handle_t)t), 0);
+    int64_t err;
+    while ((err = mica_thread_read_regs((mica_handle_t)t, &regs)) == -MICA_EBUSY)
+        mica_yield(); /* it stops on its next way through the kernel */
+    RT_EQ(err, 0);
+    uint64_t frozen = spin_count;
+    for (int i = 0; i < 20; i++)
+        mica_yield();
+    RT_EQ(spin_count, frozen);
+    RT_CHECK(regs.rip >= (uint64_t)spinner && regs.rip < (uint64_t)landing);
+    RT_EQ(mica_thread_read_regs((mica_handle_t)t, 0), -MICA_EFAULT);
+    RT_EQ(mica_thread_write_regs((mica_handle_t)t, (struct mica_regs *)0x10), -MICA_EFAULT);
+    regs.rip = (uint64_t)landing;
+    regs.rdi = 42;
+    regs.rsp = (uint64_t)stack_top() - 8; /* as if called */
+    regs.rflags |= 0x3000;                /* I/O privilege: must be ignored */
+    RT_EQ(mica_thread_write_regs((mica_handle_t)t, &regs), 0);
+    RT_EQ(mica_thread_resume((mica_handle_t)t), 0);
+    RT_EQ(mica_notify_wait(landed), 42);
+    mica_handle_close((mica_handle_t)t);
+    mica_handle_close(landed);
+}
+
+static mica_handle_t tls_done;
+
+static void read_tls(uint64_t arg)
+{
+    (void)arg;
+    uint64_t fs_word, gs_word;
+    __asm__ volatile("movq %%fs:0, %0" : "=r"(fs_word));
+    __asm__ volatile("movq %%gs:8, %0" : "=r"(gs_word));
+    mica_notify_signal(tls_done, fs_word + gs_word);
+    mica_thread_exit();
+}
+
+/* FS and GS bases are per thread. */
+static void test_tls_bases(void)
+{
+    static uint64_t block[2] = {1000, 234};
+    tls_done = (mica_handle_t)mica_notify_create();
+    int64_t t = new_thread(read_tls, 0);
+    RT_EQ(mica_thread_set_tls((mica_handle_t)t, 0, (uint64_t)&block[0]), 0);
+    RT_EQ(mica_thread_set_tls((mica_handle_t)t, 1, (uint64_t)&block[0]), 0);
+    RT_EQ(mica_thread_set_tls((mica_handle_t)t, 2, 0), -MICA_EINVAL);
+    RT_EQ(mica_thread_set_tls((mica_handle_t)t, 0, 0xffff800000000000ull), -MICA_EINVAL);
+    RT_EQ(mica_thread_set_tls(0, 0, 0), -MICA_EBADF);
+    RT_EQ(mica_thread_start((mica_handle_t)t), 0);
+    RT_EQ(mica_notify_wait(tls_done), 1234);
+    mica_handle_close((mica_handle_t)t);
+    mica_handle_close(tls_done);
+}
+
+#define FAULT_ADDR 0x0000200000000000ull
+static mica_handle_t fault_done;
+
+static void touch_unmapped(uint64_t arg)
+{
+    (void)arg;
+    *(volatile uint64_t *)FAULT_ADDR = 77; /* the handler maps this page, then we go on */
+    mica_notify_signal(fault_done, *(volatile uint64_t *)FAULT_ADDR);
+    __asm__ volatile("ud2");           /* this one the handler answers with "kill" */
+    mica_notify_signal(fault_done, 1); /* never reached */
+    mica_thread_exit();
+}
+
+/* Faults go to the fault handler as calls; it can repair and resume, or kill. */
+static void test_fault_handler(void)
+{
+    fault_done = (mica_handle_t)mica_notify_create();
+    mica_handle_t ep = (mica_handle_t)mica_endpoint_create();
+    int64_t t = new_thread(touch_unmapped, 0);
+    RT_EQ(mica_thread_set_fault_handler((mica_handle_t)t, ep), 0);
+    RT_EQ(mica_thread_set_fault_handler((mica_handle_t)t, fault_done), -MICA_EINVAL);
+    RT_EQ(mica_thread_start((mica_handle_t)t), 0);
+
+    struct mica_msg m = {0};
+    RT_EQ(mica_recv(ep, &m), 0);
+    RT_EQ(m.tag >> 32, MICA_MSG_FAULT);
+    RT_EQ(m.tag & 0xffffffff, 14); /* page fault */
+    RT_EQ(m.w[1], FAULT_ADDR);
+    struct mica_regs regs;
+    RT_EQ(mica_thread_read_regs((mica_handle_t)t, &regs), 0); /* readable while in a fault */
+    RT_EQ(regs.rip, m.w[2]);
+    int64_t vmo = mica_vmo_create(4096);
+    RT_EQ(mica_vm_map(rt_self, (mica_handle_t)vmo, 0, FAULT_ADDR, 4096,
+                      MICA_PROT_READ | MICA_PROT_WRITE),
+          (int64_t)FAULT_ADDR);
+    struct mica_msg answer = {0, 0, {MICA_FAULT_RESUME, 0, 0, 0}};
+    RT_EQ(mica_reply(&answer), 0);
+    RT_EQ(mica_notify_wait(fault_done), 77);
+
+    RT_EQ(mica_recv(ep, &m), 0);
+    RT_EQ(m.tag & 0xffffffff, 6); /* invalid opcode */
+    answer.w[0] = MICA_FAULT_KILL;
+    RT_EQ(mica_reply(&answer), 0);
+    for (int i = 0; i < 20; i++)
+        mica_yield();
+    RT_EQ(mica_notify_poll(fault_done), 0); /* it never got past ud2 */
+    RT_EQ(mica_vm_unmap(rt_self, FAULT_ADDR, 4096), 0);
+    mica_handle_close((mica_handle_t)vmo);
+    mica_handle_close((mica_handle_t)t);
+    mica_handle_close(ep);
+    mica_handle_close(fault_done);
+}
+
+static mica_handle_t sse_done;
+
+/* Keep a value in xmm0 across many switches to other threads. */
+static void sse_keeper(uint64_t value)
+{
+    uint64_t bad = 0;
+    /* No clobber list: this file is compiled without SSE, so the compiler never uses xmm0. */
+    __asm__ volatile("movq %0, %%xmm0" ::"r"(value));
+    for (int i = 0; i < 200; i++) {
+        mica_yield();
+        uint64_t now;
+        __asm__ volatile("movq %%xmm0, %0" : "=r"(now));
+        if (now != value)
+            bad++;
+    }
+    unsigned index = value == 0x1111111111111111ull ? 0 : 1;
+    mica_notify_signal(sse_done, (bad ? 4ull : 1ull) << index); /* ok: bit 0/1, bad: bit 2/3 */
+    mica_thread_exit();
+}
+
+/* Each thread has its own SSE registers (saved at every switch). */
+static void test_sse_registers_per_thread(void)
+{
+    sse_done = (mica_handle_t)mica_notify_create();
+    int64_t a = new_thread(sse_keeper, 0x1111111111111111ull);
+    int64_t b = new_thread(sse_keeper, 0x2222222222222222ull);
+    RT_EQ(mica_thread_set_cpu((mica_handle_t)a, 0), 0);
+    RT_EQ(mica_thread_set_cpu((mica_handle_t)b, 0), 0);
+    mica_thread_start((mica_handle_t)a);
+    mica_thread_start((mica_handle_t)b);
+    uint64_t seen = 0;
+    while ((seen & 0x3) != 0x3 && !(seen & 0xc))
+        seen |= (uint64_t)mica_notify_wait(sse_done);
+    RT_EQ(seen, 0x3);
+    mica_handle_close((mica_handle_t)a);
+    mica_handle_close((mica_handle_t)b);
+    mica_handle_close(sse_done);
+}
+
+/* Suspend and the register calls check their handle like every call. */
+static void test_thread_control_bad_handles(void)
+{
+    struct mica_regs regs;
+    mica_handle_t ep = (mica_handle_t)mica_endpoint_create();
+    RT_EQ(mica_thread_suspend(0), -MICA_EBADF);
+    RT_EQ(mica_thread_resume(12345), -MICA_EBADF);
+    RT_EQ(mica_thread_read_regs(ep, &regs), -MICA_EINVAL);
+    RT_EQ(mica_thread_set_fault_handler(ep, ep), -MICA_EINVAL);
+    int64_t t = new_thread(spinner, 0);
+    int64_t weak = mica_handle_dup((mica_handle_t)t, MICA_RIGHT_ALL & ~MICA_RIGHT_MANAGE);
+    RT_EQ(mica_thread_suspend((mica_handle_t)weak), -MICA_EACCES);
+    RT_EQ(mica_thread_read_regs((mica_handle_t)weak, &regs), -MICA_EACCES);
+    mica_handle_close((mica_handle_t)weak);
+    mica_handle_close((mica_handle_t)t);
+    mica_handle_close(ep);
+}
+
+const struct rt_test rt_thread_control_tests[] = {
+    {"thread_suspend_and_registers", test_suspend_and_registers},
+    {"thread_tls_bases", test_tls_bases},
+    {"thread_fault_handler", test_fault_handler},
+    {"thread_sse_registers", test_sse_registers_per_thread},
+    {"thread_control_bad_handles", test_thread_control_bad_handles},
+};
+const unsigned rt_thread_control_test_count =
+    sizeof rt_thread_control_tests / sizeof rt_thread_control_tests[0];
