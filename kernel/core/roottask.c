@@ -12,6 +12,7 @@
 #include <mica/aspace.h>
 #include <mica/bkl.h>
 #include <mica/bootinfo.h>
+#include <mica/device.h>
 #include <mica/elf.h>
 #include <mica/errno.h>
 #include <mica/log.h>
@@ -92,6 +93,35 @@ static int map_stack(struct aspace *as)
     return err;
 }
 
+/*
+ * The root task also gets the whole I/O-port space and the right to bind
+ * interrupt lines, in its second and third argument registers, to hand out
+ * piece by piece to the drivers it starts.
+ */
+static int give_device_handles(struct aspace *as, struct thread *t)
+{
+    struct ioport_range *ports = ioport_range_create(0, IOPORT_COUNT);
+    struct irq *irqctl = irq_control_create();
+    handle_t hports = 0, hirq = 0;
+    int err = ports && irqctl ? 0 : -ENOMEM;
+    if (err == 0)
+        err = handle_install(&as->handles, &ports->obj, RIGHT_ALL, &hports);
+    if (err == 0)
+        err = handle_install(&as->handles, &irqctl->obj, RIGHT_ALL, &hirq);
+    if (ports)
+        object_put(&ports->obj);
+    if (irqctl)
+        object_put(&irqctl->obj);
+    if (err < 0)
+        return err;
+    struct mica_regs regs;
+    arch_thread_get_regs(t, &regs);
+    regs.rsi = hports;
+    regs.rdx = hirq;
+    arch_thread_set_regs(t, &regs);
+    return 0;
+}
+
 static int build(const struct boot_module *mod, struct thread **out)
 {
     const uint8_t *image = phys_to_virt(mod->start);
@@ -118,8 +148,10 @@ static int build(const struct boot_module *mod, struct thread **out)
     if (err == 0)
         err = handle_install(&as->handles, &as->obj, RIGHT_ALL, &self);
     struct thread *t = err == 0 ? thread_create(as, elf.entry, ROOT_STACK_TOP, self) : 0;
-    if (t)
+    if (t) {
         root_aspace = as;
+        err = give_device_handles(as, t);
+    }
     object_put(&as->obj); /* the thread (and the handle) hold it now */
     if (!t)
         return err < 0 ? err : -ENOMEM;

@@ -9,6 +9,7 @@
  */
 #include <mica/aspace.h>
 #include <mica/bkl.h>
+#include <mica/device.h>
 #include <mica/errno.h>
 #include <mica/handle.h>
 #include <mica/ipc.h>
@@ -497,6 +498,74 @@ static int64_t sys_kernel_stats(struct syscall_regs *r)
     return copy_to_user(r->arg[0], &s, sizeof s) < 0 ? -EFAULT : 0;
 }
 
+static int64_t sys_ioport_create(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_IOPORT, RIGHT_DUP, &o);
+    if (err < 0)
+        return err;
+    struct ioport_range *parent = (struct ioport_range *)o;
+    uint64_t base = r->arg[1], count = r->arg[2];
+    bool inside = base >= parent->base && count > 0 && base + count <= parent->base + parent->count;
+    object_put(o);
+    if (!inside)
+        return -EINVAL;
+    struct ioport_range *child = ioport_range_create((uint32_t)base, (uint32_t)count);
+    if (!child)
+        return -ENOMEM;
+    return install(&child->obj, RIGHT_ALL);
+}
+
+static int64_t sys_ioport_allow(struct syscall_regs *r)
+{
+    struct object *as, *range;
+    int err = lookup(r->arg[0], OBJ_ASPACE, RIGHT_MANAGE, &as);
+    if (err < 0)
+        return err;
+    err = lookup(r->arg[1], OBJ_IOPORT, RIGHT_MAP, &range);
+    if (err == 0) {
+        err = aspace_allow_ports((struct aspace *)as, (struct ioport_range *)range);
+        object_put(range);
+    }
+    if (err == 0 && (struct aspace *)as == caller_aspace())
+        arch_io_bitmap_reload();
+    object_put(as);
+    return err;
+}
+
+static int64_t sys_irq_bind(struct syscall_regs *r)
+{
+    struct object *ctl, *n;
+    int err = lookup(r->arg[0], OBJ_IRQ, RIGHT_MANAGE, &ctl);
+    if (err < 0)
+        return err;
+    bool is_control = ((struct irq *)ctl)->line == IRQ_CONTROL;
+    object_put(ctl);
+    if (!is_control)
+        return -EINVAL;
+    err = lookup(r->arg[2], OBJ_NOTIFICATION, RIGHT_SIGNAL, &n);
+    if (err < 0)
+        return err;
+    struct irq *irq;
+    err = irq_bind((uint32_t)(r->arg[1] > UINT32_MAX ? UINT32_MAX : r->arg[1]),
+                   (struct notification *)n, r->arg[3], &irq);
+    object_put(n);
+    if (err < 0)
+        return err;
+    return install(&irq->obj, RIGHT_ALL & ~RIGHT_MANAGE);
+}
+
+static int64_t sys_irq_ack(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_IRQ, RIGHT_WRITE, &o);
+    if (err < 0)
+        return err;
+    err = irq_ack((struct irq *)o);
+    object_put(o);
+    return err;
+}
+
 /* Stop the machine: test runs end here with the root task's verdict. */
 static int64_t sys_system_halt(struct syscall_regs *r)
 {
@@ -509,6 +578,10 @@ static int64_t sys_system_halt(struct syscall_regs *r)
 }
 
 static const syscall_fn table[SYS_COUNT] = {
+    [SYS_IOPORT_CREATE] = sys_ioport_create,
+    [SYS_IOPORT_ALLOW] = sys_ioport_allow,
+    [SYS_IRQ_BIND] = sys_irq_bind,
+    [SYS_IRQ_ACK] = sys_irq_ack,
     [SYS_SYSTEM_HALT] = sys_system_halt,
     [SYS_DEBUG_WRITE] = sys_debug_write,
     [SYS_HANDLE_CLOSE] = sys_handle_close,

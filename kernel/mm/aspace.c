@@ -9,6 +9,7 @@
  * Writable mappings are never executable (W^X), for user code as for the kernel.
  * Called with the big kernel lock held.
  */
+#include <stdatomic.h>
 #include <mica/aspace.h>
 #include <mica/errno.h>
 #include <mica/kmalloc.h>
@@ -21,9 +22,12 @@
 #define AUTO_MAP_BASE                                                                              \
     0x0000100000000000ull /* where the kernel places mappings the caller left to it */
 
+static _Atomic uint64_t next_aspace_id = 1;
+
 static void aspace_destroy(struct object *o)
 {
     struct aspace *as = (struct aspace *)o;
+    kfree(as->io_bitmap);
     handle_table_destroy(&as->handles);
     while (as->maps) {
         struct vm_mapping *m = as->maps;
@@ -44,6 +48,7 @@ struct aspace *aspace_create(int *err)
         return 0;
     }
     object_init(&as->obj, OBJ_ASPACE, aspace_destroy);
+    as->id = atomic_fetch_add(&next_aspace_id, 1);
     as->root = mmu_new_user_root();
     if (!as->root || handle_table_init(&as->handles, ASPACE_HANDLES) < 0) {
         *err = -ENOMEM;

@@ -68,6 +68,10 @@ void sched_make_ready(struct thread *t)
 {
     struct runqueue *rq = rq_of(t->cpu);
     uint64_t flags = spin_lock_irqsave(&rq->lock);
+    if (t->state != THREAD_BLOCKED && t->state != THREAD_NEW) {
+        spin_unlock_irqrestore(&rq->lock, flags); /* someone else woke it first */
+        return;
+    }
     t->state = THREAD_READY;
     t->sched_class->enqueue(rq, t);
     rq->nr_ready++;

@@ -92,6 +92,27 @@ static inline int64_t mica_thread_set_fault_handler(mica_handle_t t, mica_handle
     return mica_syscall2(SYS_THREAD_SET_FAULT_HANDLER, t, ep);
 }
 
+static inline int64_t mica_ioport_create(mica_handle_t range, uint32_t base, uint32_t count)
+{
+    return mica_syscall3(SYS_IOPORT_CREATE, range, base, count);
+}
+
+static inline int64_t mica_ioport_allow(mica_handle_t as, mica_handle_t range)
+{
+    return mica_syscall2(SYS_IOPORT_ALLOW, as, range);
+}
+
+static inline int64_t mica_irq_bind(mica_handle_t ctl, uint32_t line, mica_handle_t n,
+                                    uint64_t bits)
+{
+    return mica_syscall4(SYS_IRQ_BIND, ctl, line, n, bits);
+}
+
+static inline int64_t mica_irq_ack(mica_handle_t irq)
+{
+    return mica_syscall1(SYS_IRQ_ACK, irq);
+}
+
 static inline uint64_t mica_rdtsc(void)
 {
     uint32_t lo, hi;

@@ -6,9 +6,12 @@
 #include "../lib/mica.h"
 #include "rt.h"
 
-int main(mica_handle_t self)
+/* The kernel passes the root task's own address space, all I/O ports and the IRQ control. */
+int main(mica_handle_t self, mica_handle_t ioports, mica_handle_t irq_control)
 {
     mica_printf("roottask: running in user mode, address space handle %u\n", self);
+    rt_ioports = ioports;
+    rt_irq_control = irq_control;
     unsigned failed = rt_run_all(self);
     mica_system_halt(failed ? 1 : 0);
 }

@@ -68,6 +68,20 @@ unsigned ioapic_count_lines(void)
     return n;
 }
 
+int ioapic_set_masked(uint32_t gsi, bool masked)
+{
+    for (unsigned i = 0; i < nioapics; i++) {
+        struct ioapic *io = &ioapics[i];
+        if (gsi < io->gsi_base || gsi >= io->gsi_base + io->lines)
+            continue;
+        uint32_t reg = IOAPIC_REDIR(gsi - io->gsi_base);
+        uint32_t low = ioapic_read(io, reg);
+        ioapic_write(io, reg, masked ? low | REDIR_MASKED : low & ~REDIR_MASKED);
+        return 0;
+    }
+    return -ENOENT;
+}
+
 int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t apic_id, bool level, bool active_low)
 {
     for (unsigned i = 0; i < nioapics; i++) {

@@ -64,6 +64,27 @@ void arch_thread_free(struct thread *t)
     t->fpu = 0;
 }
 
+/* Put the I/O permission bitmap of `as` into this CPU's TSS, if it is not there already. */
+static void load_io_bitmap(struct percpu *p, const struct aspace *as)
+{
+    bool has_ports = as && as->io_bitmap;
+    if (has_ports && p->io_owner == as->id && p->io_generation == as->io_generation)
+        return;
+    if (has_ports) {
+        memcpy(p->tss.iopb, as->io_bitmap, IOPB_BYTES);
+        p->io_owner = as->id;
+        p->io_generation = as->io_generation;
+    } else if (p->io_owner) {
+        memset(p->tss.iopb, 0xff, IOPB_BYTES); /* close every port again */
+        p->io_owner = 0;
+    }
+}
+
+void arch_io_bitmap_reload(void)
+{
+    load_io_bitmap(this_cpu(), this_cpu()->current->aspace);
+}
+
 void arch_switch_to(struct thread *prev, struct thread *next)
 {
     struct percpu *p = this_cpu();
@@ -73,6 +94,8 @@ void arch_switch_to(struct thread *prev, struct thread *next)
     }
     if (next->aspace && (!prev->aspace || prev->aspace->root != next->aspace->root))
         write_cr3(next->aspace->root);
+    if (next->aspace != prev->aspace)
+        load_io_bitmap(p, next->aspace);
     if (prev->fpu)
         fpu_save(prev->fpu);
     if (next->fpu)

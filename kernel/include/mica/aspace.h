@@ -30,7 +30,10 @@ struct aspace {
     uint64_t root;           /* physical address of the PML4 */
     struct vm_mapping *maps; /* sorted by address */
     struct handle_table handles;
-    uint64_t faults; /* page faults resolved */
+    uint64_t faults;        /* page faults resolved */
+    uint64_t id;            /* unique for the life of the system */
+    uint8_t *io_bitmap;     /* I/O ports opened for this process (a clear bit = open), or NULL */
+    uint64_t io_generation; /* changes whenever io_bitmap does */
 };
 
 struct aspace *aspace_create(int *err);

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <mica/object.h>
+#include <mica/spinlock.h>
 #include <mica/thread.h>
 
 struct endpoint {
@@ -17,6 +18,7 @@ struct endpoint {
 
 struct notification {
     struct object obj;
+    struct spinlock lock; /* signalled from interrupt handlers too */
     uint64_t bits;
     struct thread *waiter;
 };

@@ -97,7 +97,11 @@ typedef uint32_t mica_handle_t;
 #define SYS_THREAD_WRITE_REGS        30 /* (thread, const struct mica_regs *in): same condition */
 #define SYS_THREAD_SET_TLS           31 /* (thread, which: 0 = FS base, 1 = GS base, base address) */
 #define SYS_THREAD_SET_FAULT_HANDLER 32 /* (thread, endpoint or 0): where its faults are sent */
-#define SYS_COUNT                    33
+#define SYS_IOPORT_CREATE            33 /* (ioport range, base, count) -> handle to a sub-range */
+#define SYS_IOPORT_ALLOW             34 /* (aspace, ioport range): open those ports for that process */
+#define SYS_IRQ_BIND                 35 /* (irq control, line, notification, bits) -> IRQ handle */
+#define SYS_IRQ_ACK                  36 /* (irq): the driver has served it; unmask the line */
+#define SYS_COUNT                    37
 
 #ifndef __ASSEMBLER__
 /* A thread's user registers, for debuggers and personality servers. */

@@ -33,5 +33,6 @@ void pic_disable(void);
 void ioapic_init(void);
 int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t apic_id, bool level, bool active_low);
 unsigned ioapic_count_lines(void);
+int ioapic_set_masked(uint32_t gsi, bool masked);
 
 #endif

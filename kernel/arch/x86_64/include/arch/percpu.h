@@ -72,7 +72,9 @@ struct percpu {
     struct thread *idle;          /* this CPU's idle thread (its boot stack) */
     struct thread *switched_from; /* set by schedule() for finish_switch() */
     struct runqueue *rq;
-    unsigned id; /* 0 = boot CPU */
+    uint64_t io_owner;      /* id of the address space whose ports the TSS bitmap opens, 0 = none */
+    uint64_t io_generation; /* of that address space's bitmap when it was loaded */
+    unsigned id;            /* 0 = boot CPU */
     uint32_t apic_id;
     _Atomic int state;
     uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));

@@ -1,0 +1,51 @@
+/*
+ * device.h - device access for user-space drivers (concepts: protection of
+ * the I/O address space, interrupts delivered as messages).
+ *
+ * An I/O-port object names a range of ports.  A process that holds one may
+ * open exactly those ports for itself; the CPU then lets its threads use
+ * in/out on them and faults on every other port.  An IRQ object binds one
+ * interrupt line to a notification: each interrupt signals the notification's
+ * bits and masks the line until the driver acknowledges it.
+ */
+#ifndef MICA_DEVICE_H
+#define MICA_DEVICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <mica/object.h>
+
+#define IOPORT_COUNT 65536
+
+struct ioport_range {
+    struct object obj;
+    uint32_t base, count; /* ports [base, base + count) */
+};
+
+struct ioport_range *ioport_range_create(uint32_t base, uint32_t count);
+
+struct aspace;
+/* Open the range for the address space (its threads may then use the ports). */
+int aspace_allow_ports(struct aspace *as, const struct ioport_range *r);
+
+struct notification;
+
+#define IRQ_CONTROL (~0u) /* line number of the object that may create IRQ objects */
+#define IRQ_LINES   24    /* ISA lines 0-15 and the I/O APIC's further inputs */
+
+struct irq {
+    struct object obj;
+    uint32_t line;                     /* ISA/GSI line, or IRQ_CONTROL */
+    struct notification *notification; /* signalled on each interrupt (holds a reference) */
+    uint64_t bits;
+    uint64_t count; /* interrupts delivered */
+};
+
+struct irq *irq_control_create(void);
+int irq_bind(uint32_t line, struct notification *n, uint64_t bits, struct irq **out);
+int irq_ack(struct irq *irq);
+
+/* The architecture routes lines: unmask or mask the line's delivery. */
+int arch_irq_route(uint32_t line, bool enable);
+
+#endif
