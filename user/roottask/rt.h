@@ -7,7 +7,7 @@
 #include "../lib/mica.h"
 
 extern unsigned rt_failed_checks;
-extern mica_handle_t rt_self; /* the root task's own address space */
+extern mica_handle_t rt_self;        /* the root task's own address space */
 extern mica_handle_t rt_ioports;     /* every I/O port */
 extern mica_handle_t rt_irq_control; /* may bind interrupt lines */
 

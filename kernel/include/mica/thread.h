@@ -84,8 +84,8 @@ void arch_thread_get_regs(struct thread *t, struct mica_regs *r);
 void arch_thread_set_regs(struct thread *t, const struct mica_regs *r);
 void arch_thread_load_tls(struct thread *t);
 void arch_io_bitmap_reload(void);
-    /* after the current process's ports changed */ /* the current thread's FS/GS base into the CPU
-                                                     */
+/* after the current process's ports changed */ /* the current thread's FS/GS base into the CPU
+                                                 */
 
 /* The architecture's part: lay out the first user frame and the first switch. */
 int arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg);
