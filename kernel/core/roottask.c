@@ -80,7 +80,7 @@ static int load_segment(struct aspace *as, const uint8_t *image, const struct el
     return err;
 }
 
-static int map_stack(struct aspace *as)
+static int map_stack(struct aspace *as, struct vmo **stack)
 {
     int err;
     struct vmo *v = vmo_create_anon(ROOT_STACK_SIZE, &err);
@@ -89,8 +89,12 @@ static int map_stack(struct aspace *as)
     uint64_t at;
     err = aspace_map(as, v, 0, ROOT_STACK_TOP - ROOT_STACK_SIZE, ROOT_STACK_SIZE,
                      MICA_PROT_READ | MICA_PROT_WRITE, &at);
-    object_put(&v->obj);
-    return err;
+    if (err < 0) {
+        object_put(&v->obj);
+        return err;
+    }
+    *stack = v; /* the caller drops this reference; the mapping keeps its own */
+    return 0;
 }
 
 /*
@@ -98,26 +102,40 @@ static int map_stack(struct aspace *as)
  * interrupt lines, in its second and third argument registers, to hand out
  * piece by piece to the drivers it starts.
  */
-static int give_device_handles(struct aspace *as, struct thread *t)
+static int install_new(struct aspace *as, struct object *o, handle_t *h)
 {
+    if (!o)
+        return -ENOMEM;
+    int err = handle_install(&as->handles, o, RIGHT_ALL, h);
+    object_put(o);
+    return err;
+}
+
+/*
+ * The root task's first handles - its own address space, all I/O ports, the
+ * IRQ control and all device memory - go into a struct mica_boot_handles at
+ * the top of its stack; rdi points to it.
+ */
+static int give_boot_handles(struct aspace *as, struct thread *t, struct vmo *stack)
+{
+    struct mica_boot_handles bh = {0};
     struct ioport_range *ports = ioport_range_create(0, IOPORT_COUNT);
     struct irq *irqctl = irq_control_create();
-    handle_t hports = 0, hirq = 0;
-    int err = ports && irqctl ? 0 : -ENOMEM;
-    if (err == 0)
-        err = handle_install(&as->handles, &ports->obj, RIGHT_ALL, &hports);
-    if (err == 0)
-        err = handle_install(&as->handles, &irqctl->obj, RIGHT_ALL, &hirq);
-    if (ports)
-        object_put(&ports->obj);
-    if (irqctl)
-        object_put(&irqctl->obj);
+    struct phys_range *phys = phys_range_create(0, PHYS_ADDR_LIMIT);
+    int err = handle_install(&as->handles, &as->obj, RIGHT_ALL, &bh.self);
+    int e1 = install_new(as, ports ? &ports->obj : 0, &bh.ioports);
+    int e2 = install_new(as, irqctl ? &irqctl->obj : 0, &bh.irq_control);
+    int e3 = install_new(as, phys ? &phys->obj : 0, &bh.phys);
+    if (err < 0 || e1 < 0 || e2 < 0 || e3 < 0)
+        return -ENOMEM;
+    uint64_t at = ROOT_STACK_SIZE - 64; /* 16-byte aligned, below the very top */
+    err = fill_vmo(stack, at, (const uint8_t *)&bh, sizeof bh);
     if (err < 0)
         return err;
     struct mica_regs regs;
     arch_thread_get_regs(t, &regs);
-    regs.rsi = hports;
-    regs.rdx = hirq;
+    regs.rdi = ROOT_STACK_TOP - 64;
+    regs.rsp = ROOT_STACK_TOP - 64;
     arch_thread_set_regs(t, &regs);
     return 0;
 }
@@ -142,16 +160,16 @@ static int build(const struct boot_module *mod, struct thread **out)
     err = 0;
     for (unsigned i = 0; i < elf.nsegments && err == 0; i++)
         err = load_segment(as, image, &elf.seg[i]);
+    struct vmo *stack = 0;
     if (err == 0)
-        err = map_stack(as);
-    handle_t self = 0;
-    if (err == 0)
-        err = handle_install(&as->handles, &as->obj, RIGHT_ALL, &self);
-    struct thread *t = err == 0 ? thread_create(as, elf.entry, ROOT_STACK_TOP, self) : 0;
+        err = map_stack(as, &stack);
+    struct thread *t = err == 0 ? thread_create(as, elf.entry, ROOT_STACK_TOP, 0) : 0;
     if (t) {
         root_aspace = as;
-        err = give_device_handles(as, t);
+        err = give_boot_handles(as, t, stack);
     }
+    if (stack)
+        object_put(&stack->obj);
     object_put(&as->obj); /* the thread (and the handle) hold it now */
     if (!t)
         return err < 0 ? err : -ENOMEM;

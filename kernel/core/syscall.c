@@ -566,6 +566,66 @@ static int64_t sys_irq_ack(struct syscall_regs *r)
     return err;
 }
 
+/* Is [base, base+size) inside the phys range behind handle h (which needs `need`)? */
+static int phys_inside(uint64_t h, uint32_t need, uint64_t base, uint64_t size)
+{
+    struct object *o;
+    int err = lookup(h, OBJ_PHYS, need, &o);
+    if (err < 0)
+        return err;
+    struct phys_range *r = (struct phys_range *)o;
+    bool inside =
+        size > 0 && base >= r->base && size <= r->size && base - r->base <= r->size - size;
+    object_put(o);
+    return inside ? 0 : -EINVAL;
+}
+
+static int64_t sys_phys_create(struct syscall_regs *r)
+{
+    int err = phys_inside(r->arg[0], RIGHT_DUP, r->arg[1], r->arg[2]);
+    if (err < 0)
+        return err;
+    struct phys_range *child = phys_range_create(r->arg[1], r->arg[2]);
+    if (!child)
+        return -ENOMEM;
+    return install(&child->obj, RIGHT_ALL);
+}
+
+static int64_t sys_vmo_create_phys(struct syscall_regs *r)
+{
+    uint64_t base = r->arg[1], size = r->arg[2];
+    int err = phys_inside(r->arg[0], RIGHT_MAP, base, size);
+    if (err < 0)
+        return err;
+    if (!phys_is_device_memory(base, size))
+        return -EACCES; /* RAM is never device memory */
+    struct vmo *v = vmo_create_phys(base, size, (uint32_t)r->arg[3], &err);
+    if (!v)
+        return err;
+    return install(&v->obj, RIGHT_ALL & ~RIGHT_EXEC);
+}
+
+static int64_t sys_vmo_create_contig(struct syscall_regs *r)
+{
+    int err;
+    struct vmo *v = vmo_create_contig(r->arg[0], (uint32_t)r->arg[1], &err);
+    if (!v)
+        return err;
+    return install(&v->obj, RIGHT_ALL & ~RIGHT_EXEC);
+}
+
+static int64_t sys_vmo_phys_addr(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_VMO, RIGHT_MANAGE, &o);
+    if (err < 0)
+        return err;
+    struct vmo *v = (struct vmo *)o;
+    int64_t result = v->kind == VMO_ANON ? -EINVAL : (int64_t)v->phys_base;
+    object_put(o);
+    return result;
+}
+
 /* Stop the machine: test runs end here with the root task's verdict. */
 static int64_t sys_system_halt(struct syscall_regs *r)
 {
@@ -578,6 +638,10 @@ static int64_t sys_system_halt(struct syscall_regs *r)
 }
 
 static const syscall_fn table[SYS_COUNT] = {
+    [SYS_PHYS_CREATE] = sys_phys_create,
+    [SYS_VMO_CREATE_PHYS] = sys_vmo_create_phys,
+    [SYS_VMO_CREATE_CONTIG] = sys_vmo_create_contig,
+    [SYS_VMO_PHYS_ADDR] = sys_vmo_phys_addr,
     [SYS_IOPORT_CREATE] = sys_ioport_create,
     [SYS_IOPORT_ALLOW] = sys_ioport_allow,
     [SYS_IRQ_BIND] = sys_irq_bind,

@@ -58,9 +58,9 @@ struct aspace *aspace_create(int *err)
     return as;
 }
 
-static uint64_t pte_flags(uint32_t prot)
+static uint64_t pte_flags(uint32_t prot, uint32_t cache)
 {
-    uint64_t f = 0;
+    uint64_t f = mmu_cache_bits(cache);
     if (prot & MICA_PROT_WRITE)
         f |= PTE_W;
     if (!(prot & MICA_PROT_EXEC))
@@ -206,7 +206,7 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t size, uint32_t prot)
             if (!(prot & MICA_PROT_READ))
                 mmu_user_unmap(as->root, a); /* no access: the next touch faults */
             else
-                mmu_user_update(as->root, a, pte_flags(prot));
+                mmu_user_update(as->root, a, pte_flags(prot, m->vmo->cache));
         }
     }
     arch_tlb_flush_aspace(as);
@@ -227,7 +227,7 @@ int aspace_fault(struct aspace *as, uint64_t va, bool write, bool exec)
     uint64_t pa = vmo_page(m->vmo, (page - m->start + m->offset) / PAGE_SIZE);
     if (!pa)
         return -ENOMEM;
-    if (mmu_user_map(as->root, page, pa, pte_flags(m->prot)) < 0)
+    if (mmu_user_map(as->root, page, pa, pte_flags(m->prot, m->vmo->cache)) < 0)
         return -ENOMEM;
     as->faults++;
     return 0;

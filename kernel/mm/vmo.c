@@ -12,15 +12,18 @@
 #include <mica/pmm.h>
 #include <mica/string.h>
 #include <mica/vmo.h>
+#include <abi/mica/syscall.h>
 #include <arch/layout.h>
 
 static void vmo_destroy(struct object *o)
 {
     struct vmo *v = (struct vmo *)o;
-    for (uint64_t i = 0; i < v->npages; i++)
+    if (v->kind == VMO_CONTIG)
+        pmm_free_pages(v->phys_base, pmm_order_for(v->size));
+    for (uint64_t i = 0; v->kind == VMO_ANON && i < v->npages; i++)
         if (v->pages[i])
             pmm_free_pages(v->pages[i], 0);
-    kfree(v->pages);
+    kfree(v->pages); /* NULL for the other kinds */
     kfree(v);
 }
 
@@ -48,10 +51,60 @@ struct vmo *vmo_create_anon(uint64_t size, int *err)
     return v;
 }
 
+/* Device memory and DMA memory have no page array: their pages follow each other. */
+static struct vmo *vmo_alloc_fixed(enum vmo_kind kind, uint64_t base, uint64_t size, uint32_t cache,
+                                   int *err)
+{
+    struct vmo *v = kzalloc(sizeof *v);
+    if (!v) {
+        *err = -ENOMEM;
+        return 0;
+    }
+    object_init(&v->obj, OBJ_VMO, vmo_destroy);
+    v->kind = kind;
+    v->cache = cache;
+    v->phys_base = base;
+    v->size = size;
+    v->npages = size / PAGE_SIZE;
+    return v;
+}
+
+struct vmo *vmo_create_phys(uint64_t base, uint64_t size, uint32_t cache, int *err)
+{
+    if (size == 0 || (base | size) & (PAGE_SIZE - 1) || cache > MICA_CACHE_UC) {
+        *err = -EINVAL;
+        return 0;
+    }
+    return vmo_alloc_fixed(VMO_PHYS, base, size, cache, err);
+}
+
+#define CONTIG_MAX (4ull << 20) /* the largest block the buddy allocator has */
+
+struct vmo *vmo_create_contig(uint64_t size, uint32_t cache, int *err)
+{
+    if (size == 0 || size > CONTIG_MAX || cache > MICA_CACHE_UC) {
+        *err = -EINVAL;
+        return 0;
+    }
+    size = (size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+    uint64_t pa = pmm_alloc_pages(pmm_order_for(size));
+    if (!pa) {
+        *err = -ENOMEM;
+        return 0;
+    }
+    memset(phys_to_virt(pa), 0, (size_t)PAGE_SIZE << pmm_order_for(size));
+    struct vmo *v = vmo_alloc_fixed(VMO_CONTIG, pa, size, cache, err);
+    if (!v)
+        pmm_free_pages(pa, pmm_order_for(size));
+    return v;
+}
+
 uint64_t vmo_page(struct vmo *v, uint64_t index)
 {
     if (index >= v->npages)
         return 0;
+    if (v->kind != VMO_ANON)
+        return v->phys_base + index * PAGE_SIZE;
     if (!v->pages[index]) {
         uint64_t pa = pmm_alloc_pages(0);
         if (!pa)

@@ -167,9 +167,9 @@ static void bench_map_unmap(void)
     mica_handle_close((mica_handle_t)vmo);
 }
 
-int main(mica_handle_t as)
+int main(const struct mica_boot_handles *bh)
 {
-    self = as;
+    self = bh->self;
     bench_null_syscall();
     bench_ipc("ipc_call_reply_same_cpu", 0);
     bench_ipc("ipc_call_reply_cross_cpu", 1);

@@ -113,6 +113,27 @@ static inline int64_t mica_irq_ack(mica_handle_t irq)
     return mica_syscall1(SYS_IRQ_ACK, irq);
 }
 
+static inline int64_t mica_phys_create(mica_handle_t range, uint64_t base, uint64_t size)
+{
+    return mica_syscall3(SYS_PHYS_CREATE, range, base, size);
+}
+
+static inline int64_t mica_vmo_create_phys(mica_handle_t range, uint64_t base, uint64_t size,
+                                           uint32_t cache)
+{
+    return mica_syscall4(SYS_VMO_CREATE_PHYS, range, base, size, cache);
+}
+
+static inline int64_t mica_vmo_create_contig(uint64_t size, uint32_t cache)
+{
+    return mica_syscall2(SYS_VMO_CREATE_CONTIG, size, cache);
+}
+
+static inline int64_t mica_vmo_phys_addr(mica_handle_t vmo)
+{
+    return mica_syscall1(SYS_VMO_PHYS_ADDR, vmo);
+}
+
 static inline uint64_t mica_rdtsc(void)
 {
     uint32_t lo, hi;

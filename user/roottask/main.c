@@ -6,12 +6,13 @@
 #include "../lib/mica.h"
 #include "rt.h"
 
-/* The kernel passes the root task's own address space, all I/O ports and the IRQ control. */
-int main(mica_handle_t self, mica_handle_t ioports, mica_handle_t irq_control)
+/* The kernel passes the root task's first handles (see struct mica_boot_handles). */
+int main(const struct mica_boot_handles *bh)
 {
-    mica_printf("roottask: running in user mode, address space handle %u\n", self);
-    rt_ioports = ioports;
-    rt_irq_control = irq_control;
-    unsigned failed = rt_run_all(self);
+    mica_printf("roottask: running in user mode, address space handle %u\n", bh->self);
+    rt_ioports = bh->ioports;
+    rt_irq_control = bh->irq_control;
+    rt_phys = bh->phys;
+    unsigned failed = rt_run_all(bh->self);
     mica_system_halt(failed ? 1 : 0);
 }

@@ -5,6 +5,7 @@ unsigned rt_failed_checks;
 mica_handle_t rt_self;
 mica_handle_t rt_ioports;
 mica_handle_t rt_irq_control;
+mica_handle_t rt_phys;
 
 extern const struct rt_test rt_tests[];
 extern const unsigned rt_test_count;
@@ -12,6 +13,8 @@ extern const struct rt_test rt_thread_control_tests[];
 extern const unsigned rt_thread_control_test_count;
 extern const struct rt_test rt_device_tests[];
 extern const unsigned rt_device_test_count;
+extern const struct rt_test rt_device_memory_tests[];
+extern const unsigned rt_device_memory_test_count;
 
 static unsigned passed, failed;
 
@@ -36,6 +39,7 @@ unsigned rt_run_all(mica_handle_t self)
     run_table(rt_tests, rt_test_count);
     run_table(rt_thread_control_tests, rt_thread_control_test_count);
     run_table(rt_device_tests, rt_device_test_count);
+    run_table(rt_device_memory_tests, rt_device_memory_test_count);
     mica_printf("roottask: %u passed, %u failed\n", passed, failed);
     return failed;
 }

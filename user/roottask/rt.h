@@ -10,6 +10,7 @@ extern unsigned rt_failed_checks;
 extern mica_handle_t rt_self;        /* the root task's own address space */
 extern mica_handle_t rt_ioports;     /* every I/O port */
 extern mica_handle_t rt_irq_control; /* may bind interrupt lines */
+extern mica_handle_t rt_phys;        /* all device memory */
 
 #define RT_CHECK(cond)                                                                             \
     do {                                                                                           \

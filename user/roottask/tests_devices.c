@@ -146,3 +146,71 @@ const struct rt_test rt_device_tests[] = {
     {"irq_bind_errors", test_irq_bind_errors},
 };
 const unsigned rt_device_test_count = sizeof rt_device_tests / sizeof rt_device_tests[0];
+
+#define RAM_ADDR  0x100000ull   /* the first MiB above the BIOS area: always RAM */
+#define HPET_BASE 0xfed00000ull /* QEMU's HPET (also listed in the ACPI HPET table) */
+
+/* Device memory can be mapped uncached and read; RAM cannot be had this way. */
+static void test_device_memory(void)
+{
+    RT_EQ(mica_vmo_create_phys(rt_phys, RAM_ADDR, 4096, MICA_CACHE_UC), -MICA_EACCES);
+    RT_EQ(mica_vmo_create_phys(rt_phys, HPET_BASE + 1, 4096, MICA_CACHE_UC), -MICA_EINVAL);
+    RT_EQ(mica_vmo_create_phys(rt_phys, HPET_BASE, 4096, 9), -MICA_EINVAL);
+    RT_EQ(mica_vmo_create_phys(rt_self, HPET_BASE, 4096, MICA_CACHE_UC), -MICA_EINVAL);
+    int64_t sub = mica_phys_create(rt_phys, HPET_BASE, 4096);
+    RT_CHECK(sub > 0);
+    RT_EQ(mica_phys_create((mica_handle_t)sub, HPET_BASE, 8192), -MICA_EINVAL);
+    RT_EQ(mica_vmo_create_phys((mica_handle_t)sub, HPET_BASE + 4096, 4096, MICA_CACHE_UC),
+          -MICA_EINVAL);
+    int64_t vmo = mica_vmo_create_phys((mica_handle_t)sub, HPET_BASE, 4096, MICA_CACHE_UC);
+    RT_CHECK(vmo > 0);
+    RT_EQ(mica_vmo_phys_addr((mica_handle_t)vmo), (int64_t)HPET_BASE);
+    RT_EQ(mica_vm_map(rt_self, (mica_handle_t)vmo, 0, 0, 4096, MICA_PROT_READ | MICA_PROT_EXEC),
+          -MICA_EACCES); /* device memory is never executable */
+    int64_t at = mica_vm_map(rt_self, (mica_handle_t)vmo, 0, 0, 4096, MICA_PROT_READ);
+    RT_CHECK(at > 0);
+    volatile uint64_t *hpet = (volatile uint64_t *)at;
+    uint64_t period_fs = hpet[0] >> 32;
+    RT_CHECK(period_fs > 0 && period_fs <= 100000000); /* the HPET's tick, at most 100 ns */
+    uint64_t c0 = hpet[0xf0 / 8];
+    for (int i = 0; i < 10; i++)
+        mica_yield();
+    RT_CHECK(hpet[0xf0 / 8] > c0); /* its main counter runs */
+    mica_vm_unmap(rt_self, (uint64_t)at, 4096);
+    mica_handle_close((mica_handle_t)vmo);
+    mica_handle_close((mica_handle_t)sub);
+}
+
+/* DMA memory: physically contiguous, naturally aligned, and its address is known. */
+static void test_contiguous_memory(void)
+{
+    RT_EQ(mica_vmo_create_contig(0, MICA_CACHE_WB), -MICA_EINVAL);
+    RT_EQ(mica_vmo_create_contig(8ull << 20, MICA_CACHE_WB), -MICA_EINVAL);
+    RT_EQ(mica_vmo_create_contig(4096, 3), -MICA_EINVAL);
+    int64_t vmo = mica_vmo_create_contig(65536, MICA_CACHE_WC);
+    RT_CHECK(vmo > 0);
+    int64_t pa = mica_vmo_phys_addr((mica_handle_t)vmo);
+    RT_CHECK(pa > 0 && pa % 65536 == 0);
+    int64_t at =
+        mica_vm_map(rt_self, (mica_handle_t)vmo, 0, 0, 65536, MICA_PROT_READ | MICA_PROT_WRITE);
+    RT_CHECK(at > 0);
+    volatile uint32_t *p = (volatile uint32_t *)at;
+    RT_EQ(p[100], 0); /* handed out cleared */
+    p[100] = 0xabcd;
+    RT_EQ(p[100], 0xabcd);
+    int64_t weak = mica_handle_dup((mica_handle_t)vmo, MICA_RIGHT_ALL & ~MICA_RIGHT_MANAGE);
+    RT_EQ(mica_vmo_phys_addr((mica_handle_t)weak), -MICA_EACCES);
+    int64_t anon = mica_vmo_create(4096);
+    RT_EQ(mica_vmo_phys_addr((mica_handle_t)anon), -MICA_EINVAL);
+    mica_vm_unmap(rt_self, (uint64_t)at, 65536);
+    mica_handle_close((mica_handle_t)anon);
+    mica_handle_close((mica_handle_t)weak);
+    mica_handle_close((mica_handle_t)vmo);
+}
+
+const struct rt_test rt_device_memory_tests[] = {
+    {"device_memory", test_device_memory},
+    {"contiguous_memory", test_contiguous_memory},
+};
+const unsigned rt_device_memory_test_count =
+    sizeof rt_device_memory_tests / sizeof rt_device_memory_tests[0];

@@ -23,6 +23,7 @@
 #include <mica/pmm.h>
 #include <mica/spinlock.h>
 #include <mica/string.h>
+#include <abi/mica/syscall.h>
 #include <arch/layout.h>
 #include <arch/mmu.h>
 #include <arch/x86.h>
@@ -159,8 +160,25 @@ static void map_direct(const struct memmap *m)
     }
 }
 
+/*
+ * The page attribute table gives the PWT/PCD/PAT bits of a page-table entry
+ * their meaning.  Mica keeps the power-on table except entries 1 and 5,
+ * which become write-combining: so PWT alone means WC, PCD|PWT uncached.
+ */
+#define PAT_VALUE 0x0007010600070106ull
+
+uint64_t mmu_cache_bits(uint32_t cache)
+{
+    if (cache == MICA_CACHE_WC)
+        return PTE_PWT;
+    if (cache == MICA_CACHE_UC)
+        return PTE_PCD | PTE_PWT;
+    return 0;
+}
+
 void mmu_cpu_features_init(void)
 {
+    wrmsr(MSR_PAT, PAT_VALUE);
     struct cpuid_regs r = cpuid(7, 0);
     uint64_t cr4 = read_cr4() | CR4_PGE;
     if (r.ebx & (1u << 7))

@@ -28,6 +28,18 @@ struct aspace;
 /* Open the range for the address space (its threads may then use the ports). */
 int aspace_allow_ports(struct aspace *as, const struct ioport_range *r);
 
+/* A range of physical addresses that device memory may be mapped from. */
+struct phys_range {
+    struct object obj;
+    uint64_t base, size;
+};
+
+#define PHYS_ADDR_LIMIT (1ull << 52) /* x86-64 physical addresses have at most 52 bits */
+
+struct phys_range *phys_range_create(uint64_t base, uint64_t size);
+/* Is [base, base+size) device memory, i.e. no RAM the kernel manages or firmware uses? */
+bool phys_is_device_memory(uint64_t base, uint64_t size);
+
 struct notification;
 
 #define IRQ_CONTROL (~0u) /* line number of the object that may create IRQ objects */

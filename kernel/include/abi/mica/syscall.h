@@ -53,6 +53,11 @@ typedef uint32_t mica_handle_t;
 #define MICA_RIGHT_MANAGE   (1u << 10)
 #define MICA_RIGHT_ALL      ((1u << 11) - 1)
 
+/* Caching of device and DMA memory (SYS_VMO_CREATE_PHYS, SYS_VMO_CREATE_CONTIG). */
+#define MICA_CACHE_WB 0 /* write-back: normal memory */
+#define MICA_CACHE_WC 1 /* write-combining: frame buffers */
+#define MICA_CACHE_UC 2 /* uncached: device registers */
+
 /* Memory protection for mappings. */
 #define MICA_PROT_READ  1
 #define MICA_PROT_WRITE 2
@@ -101,9 +106,24 @@ typedef uint32_t mica_handle_t;
 #define SYS_IOPORT_ALLOW             34 /* (aspace, ioport range): open those ports for that process */
 #define SYS_IRQ_BIND                 35 /* (irq control, line, notification, bits) -> IRQ handle */
 #define SYS_IRQ_ACK                  36 /* (irq): the driver has served it; unmask the line */
-#define SYS_COUNT                    37
+#define SYS_PHYS_CREATE              37 /* (phys range, base, size) -> handle to a sub-range */
+#define SYS_VMO_CREATE_PHYS          38 /* (phys range, base, size, cache) -> VM object of device memory */
+#define SYS_VMO_CREATE_CONTIG        39 /* (size, cache) -> physically contiguous memory for DMA */
+#define SYS_VMO_PHYS_ADDR            40 /* (vmo) -> physical address (contiguous or device memory only) */
+#define SYS_COUNT                    41
 
 #ifndef __ASSEMBLER__
+/*
+ * What the root task starts with: the kernel puts this at the top of its
+ * stack and passes its address in rdi.
+ */
+struct mica_boot_handles {
+    mica_handle_t self;        /* its own address space */
+    mica_handle_t ioports;     /* every I/O port */
+    mica_handle_t irq_control; /* may bind interrupt lines */
+    mica_handle_t phys;        /* all physical memory outside RAM (device memory) */
+};
+
 /* A thread's user registers, for debuggers and personality servers. */
 struct mica_regs {
     uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;

@@ -53,6 +53,9 @@ uint64_t mmu_user_unmap(uint64_t root, uint64_t va); /* the old entry, 0 if none
 uint64_t mmu_user_lookup(uint64_t root, uint64_t va);
 int mmu_user_update(uint64_t root, uint64_t va, uint64_t flags);
 
+/* PTE bits for a MICA_CACHE_* type. */
+uint64_t mmu_cache_bits(uint32_t cache);
+
 /* The physical address of the boot page tables (used by the AP start-up code). */
 uint64_t mmu_boot_root(void);
 
