@@ -111,10 +111,14 @@ static void hand_over(struct thread *self, struct thread *to)
 int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
 {
     struct thread *self = thread_current();
-    struct thread *rx = queue_pop(&ep->receivers, &ep->receivers_tail);
+    struct thread *rx = ep->receivers;
     self->msg = *m;
     self->in_call = call;
     if (rx) {
+        int err = ipc_transfer(self, rx, m->tag);
+        if (err < 0)
+            return err; /* nothing moved; the receiver keeps waiting */
+        queue_pop(&ep->receivers, &ep->receivers_tail);
         rx->waiting_on = 0;
         rx->msg = *m;
         rx->badge = 0;
@@ -131,12 +135,26 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
     return self->wait_result;
 }
 
+/* Take the first queued sender whose message can be delivered; refuse the others. */
+static struct thread *next_sender(struct endpoint *ep, struct thread *self)
+{
+    struct thread *tx;
+    while ((tx = queue_pop(&ep->senders, &ep->senders_tail)) != 0) {
+        tx->waiting_on = 0;
+        int err = ipc_transfer(tx, self, tx->msg.tag);
+        if (err == 0)
+            return tx;
+        tx->in_call = false;
+        thread_wake(tx, err);
+    }
+    return 0;
+}
+
 int ipc_recv(struct endpoint *ep, struct ipc_msg *out, uint64_t *badge)
 {
     struct thread *self = thread_current();
-    struct thread *tx = queue_pop(&ep->senders, &ep->senders_tail);
+    struct thread *tx = next_sender(ep, self);
     if (tx) {
-        tx->waiting_on = 0;
         self->msg = tx->msg;
         self->reply_to = tx->in_call ? tx : 0;
         if (!tx->in_call)
@@ -152,6 +170,20 @@ int ipc_recv(struct endpoint *ep, struct ipc_msg *out, uint64_t *badge)
     return 0;
 }
 
+/* Answer `caller` (blocked in its call) from the current thread. */
+static int answer(struct thread *caller, const struct ipc_msg *m)
+{
+    int err = ipc_transfer(thread_current(), caller, m->tag);
+    caller->in_call = false;
+    if (err < 0) {
+        thread_wake(caller, err); /* the caller learns that its answer was lost */
+        return err;
+    }
+    caller->msg = *m;
+    thread_wake(caller, 0);
+    return 0;
+}
+
 int ipc_reply(const struct ipc_msg *m)
 {
     struct thread *self = thread_current();
@@ -159,10 +191,7 @@ int ipc_reply(const struct ipc_msg *m)
     if (!caller)
         return -EINVAL; /* nothing to answer, or already answered */
     self->reply_to = 0;
-    caller->msg = *m;
-    caller->in_call = false;
-    thread_wake(caller, 0);
-    return 0;
+    return answer(caller, m);
 }
 
 /*
@@ -175,9 +204,9 @@ int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *m, struct ipc_msg 
 {
     struct thread *self = thread_current();
     struct thread *caller = self->reply_to;
-    if (!caller || ep->senders) {
+    if (!caller || ep->senders || ipc_transfer(self, caller, m->tag) < 0) {
         if (caller)
-            ipc_reply(m);
+            ipc_reply(m); /* the slow way, which also reports a failed transfer */
         return ipc_recv(ep, out, badge);
     }
     self->reply_to = 0;
@@ -191,6 +220,46 @@ int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *m, struct ipc_msg 
     *out = self->msg;
     *badge = self->badge;
     return 0;
+}
+
+/* ---- Reply objects: a caller's pending answer, passed on to another thread ---- */
+
+static void reply_destroy(struct object *o)
+{
+    struct reply *r = (struct reply *)o;
+    if (r->caller) { /* dropped unanswered: the caller must not wait forever */
+        r->caller->in_call = false;
+        thread_wake(r->caller, -EPIPE);
+        object_put(&r->caller->obj);
+    }
+    kfree(r);
+}
+
+int reply_take(struct reply **out)
+{
+    struct thread *self = thread_current();
+    if (!self->reply_to)
+        return -EINVAL;
+    struct reply *r = kzalloc(sizeof *r);
+    if (!r)
+        return -ENOMEM;
+    object_init(&r->obj, OBJ_REPLY, reply_destroy);
+    r->caller = self->reply_to;
+    object_get(&r->caller->obj);
+    self->reply_to = 0;
+    *out = r;
+    return 0;
+}
+
+int reply_send(struct reply *r, const struct ipc_msg *m)
+{
+    struct thread *caller = r->caller;
+    if (!caller)
+        return -EINVAL; /* used already */
+    r->caller = 0;
+    int err = answer(caller, m);
+    object_put(&caller->obj);
+    return err;
 }
 
 void ipc_thread_exiting(struct thread *t)

@@ -28,9 +28,16 @@
 
 static struct aspace *root_aspace;
 
+static struct thread *root_thread;
+
 struct aspace *roottask_aspace(void)
 {
     return root_aspace;
+}
+
+struct thread *roottask_main_thread(void)
+{
+    return root_thread;
 }
 
 static uint32_t prot_of(uint32_t elf_flags)
@@ -75,7 +82,7 @@ static int load_segment(struct aspace *as, const uint8_t *image, const struct el
     err = fill_vmo(v, s->vaddr - start, image + s->offset, s->filesz);
     uint64_t at;
     if (err == 0)
-        err = aspace_map(as, v, 0, start, end - start, prot_of(s->flags), &at);
+        err = aspace_map(as, v, 0, start, end - start, prot_of(s->flags), prot_of(s->flags), &at);
     object_put(&v->obj); /* the mapping holds it */
     return err;
 }
@@ -88,7 +95,7 @@ static int map_stack(struct aspace *as, struct vmo **stack)
         return err;
     uint64_t at;
     err = aspace_map(as, v, 0, ROOT_STACK_TOP - ROOT_STACK_SIZE, ROOT_STACK_SIZE,
-                     MICA_PROT_READ | MICA_PROT_WRITE, &at);
+                     MICA_PROT_READ | MICA_PROT_WRITE, MICA_PROT_READ | MICA_PROT_WRITE, &at);
     if (err < 0) {
         object_put(&v->obj);
         return err;
@@ -166,6 +173,7 @@ static int build(const struct boot_module *mod, struct thread **out)
     struct thread *t = err == 0 ? thread_create(as, elf.entry, ROOT_STACK_TOP, 0) : 0;
     if (t) {
         root_aspace = as;
+        root_thread = t;
         err = give_boot_handles(as, t, stack);
     }
     if (stack)

@@ -150,6 +150,11 @@ static int64_t sys_thread_set_cpu(struct syscall_regs *r)
 /* Look up a thread handle with RIGHT_MANAGE: the rights a debugger or a supervisor holds. */
 static int managed_thread(uint64_t h, struct thread **t)
 {
+    if (h == MICA_THREAD_SELF) {
+        *t = thread_current();
+        object_get(&(*t)->obj);
+        return 0;
+    }
     struct object *o;
     int err = lookup(h, OBJ_THREAD, RIGHT_MANAGE, &o);
     *t = (struct thread *)o;
@@ -304,20 +309,35 @@ static uint32_t rights_for_prot(uint64_t prot)
     return need;
 }
 
+/* The protections a VM object handle with these rights allows (for later vm_protect too). */
+static uint32_t prot_allowed(uint32_t rights)
+{
+    uint32_t prot = 0;
+    if (rights & RIGHT_READ)
+        prot |= MICA_PROT_READ;
+    if (rights & RIGHT_WRITE)
+        prot |= MICA_PROT_WRITE;
+    if (rights & RIGHT_EXEC)
+        prot |= MICA_PROT_EXEC;
+    return prot;
+}
+
 static int64_t sys_vm_map(struct syscall_regs *r)
 {
     struct object *as, *v;
     int err = lookup(r->arg[0], OBJ_ASPACE, RIGHT_MANAGE, &as);
     if (err < 0)
         return err;
-    err = lookup(r->arg[1], OBJ_VMO, rights_for_prot(r->arg[5]), &v);
+    uint32_t vmo_rights;
+    err = handle_lookup(caller_handles(), (handle_t)(r->arg[1] > UINT32_MAX ? 0 : r->arg[1]),
+                        OBJ_VMO, rights_for_prot(r->arg[5]), &v, &vmo_rights);
     if (err < 0) {
         object_put(as);
         return err;
     }
     uint64_t at = 0;
     err = aspace_map((struct aspace *)as, (struct vmo *)v, r->arg[2], r->arg[3], r->arg[4],
-                     (uint32_t)r->arg[5], &at);
+                     (uint32_t)r->arg[5], prot_allowed(vmo_rights), &at);
     object_put(v);
     object_put(as);
     return err < 0 ? err : (int64_t)at;
@@ -626,6 +646,40 @@ static int64_t sys_vmo_phys_addr(struct syscall_regs *r)
     return result;
 }
 
+static int64_t sys_thread_set_ipc_buffer(struct syscall_regs *r)
+{
+    struct thread *t;
+    int err = managed_thread(r->arg[0], &t);
+    if (err < 0)
+        return err;
+    err = ipc_set_buffer(t, r->arg[1]);
+    object_put(&t->obj);
+    return err;
+}
+
+static int64_t sys_reply_take(struct syscall_regs *r)
+{
+    (void)r;
+    struct reply *rep;
+    int err = reply_take(&rep);
+    if (err < 0)
+        return err;
+    return install(&rep->obj, RIGHT_ALL);
+}
+
+static int64_t sys_reply_send(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_REPLY, RIGHT_WRITE, &o);
+    if (err < 0)
+        return err;
+    struct ipc_msg m;
+    read_msg(r, &m);
+    err = reply_send((struct reply *)o, &m);
+    object_put(o);
+    return err;
+}
+
 /* Stop the machine: test runs end here with the root task's verdict. */
 static int64_t sys_system_halt(struct syscall_regs *r)
 {
@@ -638,6 +692,9 @@ static int64_t sys_system_halt(struct syscall_regs *r)
 }
 
 static const syscall_fn table[SYS_COUNT] = {
+    [SYS_THREAD_SET_IPC_BUFFER] = sys_thread_set_ipc_buffer,
+    [SYS_REPLY_TAKE] = sys_reply_take,
+    [SYS_REPLY_SEND] = sys_reply_send,
     [SYS_PHYS_CREATE] = sys_phys_create,
     [SYS_VMO_CREATE_PHYS] = sys_vmo_create_phys,
     [SYS_VMO_CREATE_CONTIG] = sys_vmo_create_contig,

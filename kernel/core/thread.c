@@ -17,9 +17,11 @@
 #include <mica/kmalloc.h>
 #include <mica/log.h>
 #include <mica/panic.h>
+#include <mica/roottask.h>
 #include <mica/sched.h>
 #include <mica/string.h>
 #include <mica/thread.h>
+#include <mica/vmo.h>
 #include <arch/arch.h>
 #include <arch/mmu.h>
 #include <arch/percpu.h>
@@ -33,6 +35,8 @@ static void thread_destroy(struct object *o)
         object_put(&t->aspace->obj);
     if (t->fault_ep)
         object_put(&t->fault_ep->obj);
+    if (t->ipc_buf_vmo)
+        object_put(&t->ipc_buf_vmo->obj);
     if (t->kstack_top)
         kstack_free(t->kstack_top);
     arch_thread_free(t);
@@ -161,6 +165,8 @@ void thread_return_to_user(void)
 _Noreturn void thread_exit(void)
 {
     struct thread *t = thread_current();
+    if (t == roottask_main_thread())
+        panic("roottask: the root task's first thread ended; nothing can go on without it");
     ipc_thread_exiting(t);
     t->state = THREAD_DEAD;
     bkl_unlock();

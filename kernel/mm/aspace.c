@@ -105,13 +105,17 @@ static void insert_sorted(struct aspace *as, struct vm_mapping *n)
     *pp = n;
 }
 
+#define PROT_ALL (MICA_PROT_READ | MICA_PROT_WRITE | MICA_PROT_EXEC)
+
 int aspace_map(struct aspace *as, struct vmo *v, uint64_t offset, uint64_t va, uint64_t size,
-               uint32_t prot, uint64_t *mapped_at)
+               uint32_t prot, uint32_t max_prot, uint64_t *mapped_at)
 {
     if ((prot & MICA_PROT_WRITE) && (prot & MICA_PROT_EXEC))
         return -EINVAL; /* W^X */
-    if (prot & ~(uint32_t)(MICA_PROT_READ | MICA_PROT_WRITE | MICA_PROT_EXEC))
+    if (prot & ~(uint32_t)PROT_ALL)
         return -EINVAL;
+    if (prot & ~max_prot)
+        return -EACCES;
     if ((offset & (PAGE_SIZE - 1)) || offset > v->size || size > v->size - offset)
         return -EINVAL;
     if (va == 0)
@@ -128,6 +132,7 @@ int aspace_map(struct aspace *as, struct vmo *v, uint64_t offset, uint64_t va, u
     m->vmo = v;
     m->offset = offset;
     m->prot = prot;
+    m->max_prot = max_prot;
     object_get(&v->obj);
     insert_sorted(as, m);
     *mapped_at = va;
@@ -185,15 +190,18 @@ int aspace_unmap(struct aspace *as, uint64_t va, uint64_t size)
 
 int aspace_protect(struct aspace *as, uint64_t va, uint64_t size, uint32_t prot)
 {
-    if (!range_ok(va, size) || ((prot & MICA_PROT_WRITE) && (prot & MICA_PROT_EXEC)))
+    if (!range_ok(va, size) || ((prot & MICA_PROT_WRITE) && (prot & MICA_PROT_EXEC)) ||
+        (prot & ~(uint32_t)PROT_ALL))
         return -EINVAL;
     uint64_t end = va + size;
-    for (uint64_t a = va; a < end;) { /* the whole range must be mapped */
+    for (uint64_t a = va; a < end;) { /* the whole range must be mapped, and allow prot */
         struct vm_mapping *m = as->maps;
         while (m && !(m->start <= a && a < m->end))
             m = m->next;
         if (!m)
             return -ENOENT;
+        if (prot & ~m->max_prot)
+            return -EACCES; /* more than the VM object's handle granted */
         a = m->end;
     }
     if (split_at(as, va) < 0 || split_at(as, end) < 0)
@@ -210,6 +218,23 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t size, uint32_t prot)
         }
     }
     arch_tlb_flush_aspace(as);
+    return 0;
+}
+
+int aspace_pin_page(struct aspace *as, uint64_t va, struct vmo **vmo, uint64_t *pa)
+{
+    struct vm_mapping *m = as->maps;
+    while (m && !(m->start <= va && va < m->end))
+        m = m->next;
+    uint32_t rw = MICA_PROT_READ | MICA_PROT_WRITE;
+    if (!m || (m->prot & rw) != rw || m->vmo->kind == VMO_PHYS)
+        return -EINVAL;
+    uint64_t page = vmo_page(m->vmo, (va - m->start + m->offset) / PAGE_SIZE);
+    if (!page)
+        return -ENOMEM;
+    object_get(&m->vmo->obj);
+    *vmo = m->vmo;
+    *pa = page;
     return 0;
 }
 

@@ -4,5 +4,12 @@
  * address of its struct mica_boot_handles in rdi; main(rdi) runs, and its
  * return ends the thread.
  */
-.text.globl _start _start : xorl % ebp, % ebp andq $ - 16, % rsp call main movq % rax,
-    % rdi call mica_thread_exit 1 : jmp 1b
+    .text
+    .globl _start
+_start:
+    xorl %ebp, %ebp
+    andq $-16, %rsp
+    call main
+    movq %rax, %rdi
+    call mica_thread_exit
+1:  jmp 1b

@@ -134,6 +134,27 @@ static inline int64_t mica_vmo_phys_addr(mica_handle_t vmo)
     return mica_syscall1(SYS_VMO_PHYS_ADDR, vmo);
 }
 
+/* A message tag: label, extra words and handles in the IPC buffer. */
+static inline uint64_t mica_tag(uint32_t label, unsigned words, unsigned handles)
+{
+    return ((uint64_t)label << MICA_TAG_LABEL_SHIFT) |
+           ((uint64_t)handles << MICA_TAG_HANDLES_SHIFT) |
+           ((uint64_t)words << MICA_TAG_WORDS_SHIFT);
+}
+
+static inline int64_t mica_thread_set_ipc_buffer(mica_handle_t t, void *page)
+{
+    return mica_syscall2(SYS_THREAD_SET_IPC_BUFFER, t, (uint64_t)page);
+}
+
+static inline int64_t mica_reply_take(void)
+{
+    return mica_syscall0(SYS_REPLY_TAKE);
+}
+
+/* Answer a caller through a reply handle taken (maybe by another thread) with mica_reply_take. */
+int64_t mica_reply_send(mica_handle_t reply, const struct mica_msg *m);
+
 static inline uint64_t mica_rdtsc(void)
 {
     uint32_t lo, hi;

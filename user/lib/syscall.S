@@ -97,6 +97,13 @@ mica_recv:
     movq $SYS_RECV, %rax
     syscall
     IPC_STORE
+/* int64_t mica_reply_send(mica_handle_t reply, const struct mica_msg *m) */
+    .globl mica_reply_send
+mica_reply_send:
+    IPC_OUT SYS_REPLY_SEND
+    popq %rbx
+    ret
+
 /* int64_t mica_reply(const struct mica_msg *m) */
 mica_reply:
     pushq %rbx

@@ -15,6 +15,8 @@ extern const struct rt_test rt_device_tests[];
 extern const unsigned rt_device_test_count;
 extern const struct rt_test rt_device_memory_tests[];
 extern const unsigned rt_device_memory_test_count;
+extern const struct rt_test rt_ipc_long_tests[];
+extern const unsigned rt_ipc_long_test_count;
 
 static unsigned passed, failed;
 
@@ -40,6 +42,7 @@ unsigned rt_run_all(mica_handle_t self)
     run_table(rt_thread_control_tests, rt_thread_control_test_count);
     run_table(rt_device_tests, rt_device_test_count);
     run_table(rt_device_memory_tests, rt_device_memory_test_count);
+    run_table(rt_ipc_long_tests, rt_ipc_long_test_count);
     mica_printf("roottask: %u passed, %u failed\n", passed, failed);
     return failed;
 }

@@ -81,8 +81,8 @@ static void test_ports_open_exactly_the_range(void)
     mica_thread_start((mica_handle_t)t);
     struct mica_msg m = {0};
     RT_EQ(mica_recv(probe_ep, &m), 0);
-    RT_EQ(m.tag >> 32, MICA_MSG_FAULT);
-    RT_EQ(m.tag & 0xffffffff, 13); /* general protection fault */
+    RT_EQ(m.tag >> MICA_TAG_LABEL_SHIFT, MICA_MSG_FAULT);
+    RT_EQ(m.w[0], 13); /* general protection fault */
     struct mica_msg kill = {0, 0, {MICA_FAULT_KILL, 0, 0, 0}};
     RT_EQ(mica_reply(&kill), 0);
     mica_handle_close((mica_handle_t)t);

@@ -126,12 +126,12 @@ static void test_fault_handler(void)
 
     struct mica_msg m = {0};
     RT_EQ(mica_recv(ep, &m), 0);
-    RT_EQ(m.tag >> 32, MICA_MSG_FAULT);
-    RT_EQ(m.tag & 0xffffffff, 14); /* page fault */
-    RT_EQ(m.w[1], FAULT_ADDR);
+    RT_EQ(m.tag >> MICA_TAG_LABEL_SHIFT, MICA_MSG_FAULT);
+    RT_EQ(m.w[0], 14); /* page fault */
+    RT_EQ(m.w[2], FAULT_ADDR);
     struct mica_regs regs;
     RT_EQ(mica_thread_read_regs((mica_handle_t)t, &regs), 0); /* readable while in a fault */
-    RT_EQ(regs.rip, m.w[2]);
+    RT_EQ(regs.rip, m.w[3]);
     int64_t vmo = mica_vmo_create(4096);
     RT_EQ(mica_vm_map(rt_self, (mica_handle_t)vmo, 0, FAULT_ADDR, 4096,
                       MICA_PROT_READ | MICA_PROT_WRITE),
@@ -141,7 +141,7 @@ static void test_fault_handler(void)
     RT_EQ(mica_notify_wait(fault_done), 77);
 
     RT_EQ(mica_recv(ep, &m), 0);
-    RT_EQ(m.tag & 0xffffffff, 6); /* invalid opcode */
+    RT_EQ(m.w[0], 6); /* invalid opcode */
     answer.w[0] = MICA_FAULT_KILL;
     RT_EQ(mica_reply(&answer), 0);
     for (int i = 0; i < 20; i++)

@@ -48,11 +48,11 @@ static const char *fault_name(uint64_t vector)
 static bool send_to_fault_handler(struct thread *t, const struct trap_frame *f, uint64_t cr2)
 {
     struct ipc_msg m;
-    m.tag = ((uint64_t)MICA_MSG_FAULT << 32) | f->vector;
-    m.w[0] = f->error;
-    m.w[1] = f->vector == 14 ? cr2 : 0;
-    m.w[2] = f->rip;
-    m.w[3] = t->id;
+    m.tag = (uint64_t)MICA_MSG_FAULT << MICA_TAG_LABEL_SHIFT;
+    m.w[0] = f->vector;
+    m.w[1] = f->error;
+    m.w[2] = f->vector == 14 ? cr2 : 0;
+    m.w[3] = f->rip;
     t->in_fault = true;
     int err = ipc_send(t->fault_ep, &m, true);
     t->in_fault = false;

@@ -22,6 +22,7 @@ struct vm_mapping {
     struct vmo *vmo;     /* holds a reference */
     uint64_t offset;     /* of start within the object */
     uint32_t prot;       /* MICA_PROT_* */
+    uint32_t max_prot;   /* what the VM object handle allowed when it was mapped */
     struct vm_mapping *next;
 };
 
@@ -38,11 +39,13 @@ struct aspace {
 
 struct aspace *aspace_create(int *err);
 int aspace_map(struct aspace *as, struct vmo *v, uint64_t offset, uint64_t va, uint64_t size,
-               uint32_t prot, uint64_t *mapped_at);
+               uint32_t prot, uint32_t max_prot, uint64_t *mapped_at);
 int aspace_unmap(struct aspace *as, uint64_t va, uint64_t size);
 int aspace_protect(struct aspace *as, uint64_t va, uint64_t size, uint32_t prot);
 /* Resolve a fault at va: 0 if the page is now mapped, -EFAULT if the access is not allowed. */
 int aspace_fault(struct aspace *as, uint64_t va, bool write, bool exec);
+/* The page behind va in a read/write mapping, with a reference to its VM object. */
+int aspace_pin_page(struct aspace *as, uint64_t va, struct vmo **vmo, uint64_t *pa);
 /* Copy from/to user memory of the current address space: 0 or -EFAULT. */
 int copy_from_user(void *dst, uint64_t src, uint64_t len);
 int copy_to_user(uint64_t dst, const void *src, uint64_t len);

@@ -31,6 +31,18 @@ int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *m, struct ipc_msg 
                    uint64_t *badge);
 void ipc_thread_exiting(struct thread *t);
 
+/* The long part of a message (ipc_transfer.c): 0, or an error and nothing moved. */
+int ipc_transfer(struct thread *from, struct thread *to, uint64_t tag);
+int ipc_set_buffer(struct thread *t, uint64_t va);
+
+/* A pending caller's answer as an object that can be passed on (one use). */
+struct reply {
+    struct object obj;
+    struct thread *caller; /* holds a reference until used */
+};
+int reply_take(struct reply **out);
+int reply_send(struct reply *r, const struct ipc_msg *m);
+
 struct notification *notification_create(void);
 void notification_signal(struct notification *n, uint64_t bits);
 int notification_wait(struct notification *n, uint64_t *bits);

@@ -8,5 +8,6 @@ bool roottask_start(void);
 
 struct aspace;
 struct aspace *roottask_aspace(void);
+struct thread *roottask_main_thread(void);
 
 #endif

@@ -41,6 +41,8 @@ struct thread {
     bool suspended;            /* stopped: blocked until resumed */
     bool in_fault;             /* blocked while its fault handler looks at it */
     struct endpoint *fault_ep; /* where unresolved faults are sent (holds a reference) */
+    uint64_t ipc_buf_pa;       /* physical address of its IPC buffer page, 0 if none */
+    struct vmo *ipc_buf_vmo;   /* keeps that page (holds a reference) */
     void *fpu;                 /* saved x87/SSE/AVX registers (user threads) */
     unsigned cpu;              /* the CPU whose run queue it uses */
     /* Scheduling. */

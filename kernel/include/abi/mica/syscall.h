@@ -22,6 +22,7 @@
 typedef uint32_t mica_handle_t;
 #endif
 #define MICA_HANDLE_INVALID 0
+#define MICA_THREAD_SELF    0xffffffffu /* in thread calls: the calling thread itself */
 
 /* Error codes (negated in rax); the numbers are Linux's. */
 #define MICA_EPERM     1
@@ -110,7 +111,10 @@ typedef uint32_t mica_handle_t;
 #define SYS_VMO_CREATE_PHYS          38 /* (phys range, base, size, cache) -> VM object of device memory */
 #define SYS_VMO_CREATE_CONTIG        39 /* (size, cache) -> physically contiguous memory for DMA */
 #define SYS_VMO_PHYS_ADDR            40 /* (vmo) -> physical address (contiguous or device memory only) */
-#define SYS_COUNT                    41
+#define SYS_THREAD_SET_IPC_BUFFER    41 /* (thread, vaddr): its page for long messages */
+#define SYS_REPLY_TAKE               42 /* () -> reply handle: the pending caller's answer, to pass on */
+#define SYS_REPLY_SEND               43 /* (reply handle, tag, w0, w1, w2, w3): answer through it, once */
+#define SYS_COUNT                    44
 
 #ifndef __ASSEMBLER__
 /*
@@ -132,9 +136,28 @@ struct mica_regs {
 };
 
 /*
+ * The message tag: a label for the receiver (bits 32-63), and how much of the
+ * message lies in the sender's IPC buffer - extra words (bits 0-7) and
+ * handles (bits 8-11).  Bits 12-31 must be zero.
+ */
+#define MICA_TAG_WORDS_SHIFT   0
+#define MICA_TAG_WORDS_MASK    0xffu
+#define MICA_TAG_HANDLES_SHIFT 8
+#define MICA_TAG_HANDLES_MASK  0xfu
+#define MICA_TAG_LABEL_SHIFT   32
+#define MICA_IPC_WORDS         120 /* extra words a message may carry */
+#define MICA_IPC_HANDLES       4   /* handles a message may carry (moved to the receiver) */
+
+/* A thread's IPC buffer: one page, registered with SYS_THREAD_SET_IPC_BUFFER. */
+struct mica_ipc_buffer {
+    uint64_t words[MICA_IPC_WORDS];
+    mica_handle_t handles[MICA_IPC_HANDLES];
+};
+
+/*
  * A fault the kernel cannot resolve arrives at the thread's fault handler as
- * a call: tag = (MICA_MSG_FAULT << 32) | vector, w0 = error code, w1 = fault
- * address (page faults), w2 = rip, w3 = the faulting thread's kernel id.
+ * a call with label MICA_MSG_FAULT: w0 = vector, w1 = error code, w2 = fault
+ * address (page faults), w3 = rip.
  * Reply with w0 = MICA_FAULT_RESUME to retry the instruction (after fixing the
  * cause) or MICA_FAULT_KILL to end the thread.
  */

@@ -1,0 +1,97 @@
+/*
+ * ipc_transfer.c - the long part of a message (concepts: message passing
+ * with copy semantics, passing capabilities).
+ *
+ * A message is a tag and four words in registers; when the tag says so, it
+ * also carries extra words and handles in the sender's IPC buffer (a page
+ * each thread may register).  At the rendezvous the kernel copies the words
+ * into the receiver's IPC buffer and moves the handles: each leaves the
+ * sender's handle table and arrives, with the same rights, in the
+ * receiver's, whose new handle values it writes into the receiver's buffer.
+ * Either all of it arrives or nothing moves.  Runs under the big kernel lock.
+ */
+#include <mica/aspace.h>
+#include <mica/errno.h>
+#include <mica/handle.h>
+#include <mica/ipc.h>
+#include <mica/string.h>
+#include <mica/thread.h>
+#include <mica/vmo.h>
+#include <abi/mica/syscall.h>
+#include <arch/layout.h>
+
+#define TAG_RESERVED 0xfffff000ull
+
+static struct mica_ipc_buffer *buffer_of(struct thread *t)
+{
+    return t->ipc_buf_pa ? phys_to_virt(t->ipc_buf_pa) : 0;
+}
+
+static int move_handles(struct thread *from, struct thread *to, unsigned n)
+{
+    struct mica_ipc_buffer *src = buffer_of(from), *dst = buffer_of(to);
+    handle_t moved[MICA_IPC_HANDLES];
+    unsigned done = 0;
+    int err = 0;
+    for (; done < n; done++) {
+        struct object *o;
+        uint32_t rights;
+        err = handle_lookup(&from->aspace->handles, src->handles[done], OBJ_NONE, RIGHT_TRANSFER,
+                            &o, &rights);
+        if (err < 0)
+            break;
+        err = handle_install(&to->aspace->handles, o, rights, &moved[done]);
+        object_put(o);
+        if (err < 0)
+            break;
+    }
+    if (err < 0) { /* take back what arrived: all or nothing */
+        while (done > 0)
+            handle_close(&to->aspace->handles, moved[--done]);
+        return err;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        handle_close(&from->aspace->handles, src->handles[i]);
+        dst->handles[i] = moved[i];
+    }
+    return 0;
+}
+
+int ipc_transfer(struct thread *from, struct thread *to, uint64_t tag)
+{
+    unsigned words = (tag >> MICA_TAG_WORDS_SHIFT) & MICA_TAG_WORDS_MASK;
+    unsigned handles = (tag >> MICA_TAG_HANDLES_SHIFT) & MICA_TAG_HANDLES_MASK;
+    if (tag & TAG_RESERVED || words > MICA_IPC_WORDS || handles > MICA_IPC_HANDLES)
+        return -EINVAL;
+    if (words == 0 && handles == 0)
+        return 0;
+    struct mica_ipc_buffer *src = buffer_of(from), *dst = buffer_of(to);
+    if (!src || !dst)
+        return -EINVAL; /* a long message needs IPC buffers on both sides */
+    if (handles) {
+        int err = move_handles(from, to, handles);
+        if (err < 0)
+            return err;
+    }
+    memcpy(dst->words, src->words, words * sizeof(uint64_t));
+    return 0;
+}
+
+/* Register the page at va (mapped read/write in t's address space) as t's IPC buffer. */
+int ipc_set_buffer(struct thread *t, uint64_t va)
+{
+    if (va & (PAGE_SIZE - 1))
+        return -EINVAL;
+    struct vmo *v = 0;
+    uint64_t pa = 0;
+    if (va) {
+        int err = aspace_pin_page(t->aspace, va, &v, &pa);
+        if (err < 0)
+            return err;
+    }
+    if (t->ipc_buf_vmo)
+        object_put(&t->ipc_buf_vmo->obj);
+    t->ipc_buf_vmo = v; /* keeps the page while it is the buffer */
+    t->ipc_buf_pa = pa;
+    return 0;
+}
