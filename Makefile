@@ -32,8 +32,9 @@ KOBJS  := $(patsubst %.c,$(BUILD)/%.o,$(KSRC_C)) $(patsubst %.S,$(BUILD)/%.o,$(K
 KERNEL := $(BUILD)/mica.elf
 ISO    := $(BUILD)/mica.iso
 
-# Native user programs: freestanding, static, general registers only (the
-# kernel does not save FPU/SSE state yet).
+# Native user programs: freestanding and static.  They are built with general
+# registers only for now, like the kernel; the kernel does save each thread's
+# FPU/SSE/AVX state, so programs that use those registers work too.
 UCC      := gcc
 UCFLAGS  := -std=c11 -ffreestanding -fno-pie -fno-pic -mgeneral-regs-only -fno-stack-protector \
             -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror \

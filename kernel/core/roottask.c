@@ -105,9 +105,9 @@ static int map_stack(struct aspace *as, struct vmo **stack)
 }
 
 /*
- * The root task also gets the whole I/O-port space and the right to bind
- * interrupt lines, in its second and third argument registers, to hand out
- * piece by piece to the drivers it starts.
+ * Besides its own address space, the root task gets the whole I/O-port
+ * space, the right to bind interrupt lines and all device memory, to hand
+ * out piece by piece to the drivers it starts.
  */
 static int install_new(struct aspace *as, struct object *o, handle_t *h)
 {

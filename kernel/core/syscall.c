@@ -214,8 +214,9 @@ static int64_t sys_thread_write_regs(struct syscall_regs *r)
         return err;
     if (!thread_regs_accessible(t))
         err = -EBUSY;
-    else if (regs.fs_base >= ASPACE_USER_TOP || regs.gs_base >= ASPACE_USER_TOP)
-        err = -EINVAL;
+    else if (regs.fs_base >= ASPACE_USER_TOP || regs.gs_base >= ASPACE_USER_TOP ||
+             regs.rip >= ASPACE_USER_TOP)
+        err = -EINVAL; /* a non-canonical rip would fault in the kernel's iretq */
     else {
         arch_thread_set_regs(t, &regs);
         t->fs_base = regs.fs_base;
@@ -526,7 +527,8 @@ static int64_t sys_ioport_create(struct syscall_regs *r)
         return err;
     struct ioport_range *parent = (struct ioport_range *)o;
     uint64_t base = r->arg[1], count = r->arg[2];
-    bool inside = base >= parent->base && count > 0 && base + count <= parent->base + parent->count;
+    bool inside = base >= parent->base && count > 0 && count <= IOPORT_COUNT &&
+                  base + count <= parent->base + parent->count;
     object_put(o);
     if (!inside)
         return -EINVAL;

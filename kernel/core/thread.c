@@ -4,7 +4,7 @@
  *
  * A thread is born NEW with a kernel stack whose top holds its user-mode
  * register frame.  thread_start() makes it READY; the scheduler makes it
- * RUNNING; it becomes BLOCKED while it waits (IPC, notification, sleep) and
+ * RUNNING; it becomes BLOCKED while it waits (IPC, notification, suspension) and
  * READY again when woken; thread_exit() makes it DEAD.  The thread object is
  * freed when the last reference to it goes: handles, and the reference the
  * kernel holds while the thread has been started and not yet exited.

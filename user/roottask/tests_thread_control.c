@@ -61,6 +61,8 @@ static void test_suspend_and_registers(void)
     RT_CHECK(regs.rip >= (uint64_t)spinner && regs.rip < (uint64_t)landing);
     RT_EQ(mica_thread_read_regs((mica_handle_t)t, 0), -MICA_EFAULT);
     RT_EQ(mica_thread_write_regs((mica_handle_t)t, (struct mica_regs *)0x10), -MICA_EFAULT);
+    regs.rip = 0x0000800000000000ull; /* non-canonical: iretq would fault in the kernel */
+    RT_EQ(mica_thread_write_regs((mica_handle_t)t, &regs), -MICA_EINVAL);
     regs.rip = (uint64_t)landing;
     regs.rdi = 42;
     regs.rsp = (uint64_t)stack_top() - 8; /* as if called */

@@ -3,7 +3,7 @@
  *
  * Each access instruction has an entry in the exception table (.extable):
  * if it faults, trap_dispatch() resumes at the paired fixup address, which
- * returns -EFAULT.  The same mechanism will carry copies from and to user
+ * returns -EFAULT.  The same mechanism carries copies from and to user
  * memory.  Used by backtraces (frame pointers may be garbage) and self-tests.
  */
 #define EFAULT 14

@@ -8,7 +8,8 @@
  *   3. memory: the kernel's page tables and the physical page allocator;
  *   4. ACPI tables: CPUs, interrupt controllers, timers;
  *   5. interrupt controllers, the calibrated clock and the timer interrupt;
- *   6. the other CPUs;
+ *   6. system-call entry, FPU state, TLB shoot-down and the scheduler;
+ *   7. the other CPUs;
  * and finally the generic kernel_main().
  */
 #include <mica/cmdline.h>

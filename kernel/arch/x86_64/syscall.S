@@ -138,9 +138,14 @@ switch_context:
     popq %rbp
     ret
 
-/* A new thread's first switch returns here: finish the switch, then enter user mode. */
+/*
+ * A new thread's first switch returns here: finish the switch, stop if it was
+ * suspended before it ever ran, then enter user mode.
+ */
     .globl thread_first_entry
 thread_first_entry:
     call finish_switch
+    sti
+    call thread_return_to_user
     cli
     jmp return_to_user

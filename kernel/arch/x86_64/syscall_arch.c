@@ -11,7 +11,7 @@
 #include <arch/trap.h>
 #include <arch/x86.h>
 
-#define FMASK_BITS 0x47700 /* clear IF, DF, TF, AC, NT on entry */
+#define FMASK_BITS 0x47700 /* clear IF, DF, TF, AC, NT and IOPL on entry */
 
 void syscall_entry(void);
 

@@ -22,6 +22,7 @@
 #include <arch/apic.h>
 #include <arch/fpu.h>
 #include <arch/layout.h>
+#include <arch/mmu.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
@@ -92,8 +93,11 @@ void arch_switch_to(struct thread *prev, struct thread *next)
         p->kernel_rsp = next->kstack_top;
         p->tss.tss.rsp[0] = next->kstack_top;
     }
-    if (next->aspace && (!prev->aspace || prev->aspace->root != next->aspace->root))
-        write_cr3(next->aspace->root);
+    /* The idle thread runs on the kernel's own tables, so that an address space can be
+       freed as soon as none of its threads runs. */
+    uint64_t root = next->aspace ? next->aspace->root : mmu_kernel_root();
+    if (read_cr3() != root)
+        write_cr3(root);
     if (next->aspace != prev->aspace)
         load_io_bitmap(p, next->aspace);
     if (prev->fpu)

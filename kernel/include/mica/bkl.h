@@ -5,7 +5,8 @@
  * is changed only while holding this one lock, as in seL4's multicore kernel:
  * system calls are short, so one lock costs little and makes every operation
  * atomic with respect to every other.  Interrupt handlers never take it;
- * they only touch per-CPU state and run queues, which have their own locks.
+ * they touch only per-CPU state, run queues and notifications, which have
+ * their own locks (an IRQ signals its notification and so may wake a thread).
  * It is taken with interrupts enabled, so a CPU waiting for it still answers
  * TLB shoot-down IPIs.  A thread that blocks releases it and takes it back
  * when it runs again.

@@ -58,9 +58,10 @@ void sched_tick(void); /* from the timer interrupt */
 bool sched_need_resched(void);
 unsigned sched_pick_cpu(void); /* where a new thread goes: the least loaded CPU */
 _Noreturn void sched_idle_loop(void);
+/* First thing after a context switch, on the new stack: let go of the previous thread. */
 void finish_switch(void);
-void sched_switch_to_blocked(struct thread *next); /* IPC direct switch */
-bool sched_can_switch_directly(
-    struct thread *to); /* first thing after a context switch, on the new stack */
+/* The IPC direct switch: block the current thread and run `next` at once. */
+void sched_switch_to_blocked(struct thread *next);
+bool sched_can_switch_directly(struct thread *to);
 
 #endif

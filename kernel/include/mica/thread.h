@@ -15,7 +15,7 @@ enum thread_state {
     THREAD_NEW,     /* created, not yet started */
     THREAD_READY,   /* waiting for a CPU */
     THREAD_RUNNING, /* on a CPU */
-    THREAD_BLOCKED, /* waiting for an event (IPC, notification, sleep) */
+    THREAD_BLOCKED, /* waiting for an event (IPC, notification, suspension) */
     THREAD_DEAD,    /* exited; freed when the last reference goes */
 };
 
@@ -58,7 +58,6 @@ struct thread {
     struct thread *reply_to; /* the caller this thread must answer (one-shot reply) */
     bool in_call;            /* blocked in a call, waiting for the reply */
     int wait_result;         /* what the wait ended with */
-    uint64_t wake_tsc;       /* sleeping until (0: not sleeping) */
     /* Accounting. */
     uint64_t run_ns, switches, ran_since;
     uint64_t id;
@@ -84,10 +83,10 @@ void thread_return_to_user(void);
 struct mica_regs;
 void arch_thread_get_regs(struct thread *t, struct mica_regs *r);
 void arch_thread_set_regs(struct thread *t, const struct mica_regs *r);
+/* The current thread's FS/GS bases into the CPU. */
 void arch_thread_load_tls(struct thread *t);
+/* After the current process's I/O ports changed: load its bitmap into this CPU's TSS. */
 void arch_io_bitmap_reload(void);
-/* after the current process's ports changed */ /* the current thread's FS/GS base into the CPU
-                                                 */
 
 /* The architecture's part: lay out the first user frame and the first switch. */
 int arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg);

@@ -74,7 +74,7 @@ typedef uint32_t mica_handle_t;
     5                       /* (aspace, entry, stack_top, arg) -> thread handle, not yet running   \
                              */
 #define SYS_THREAD_START  6 /* (thread) */
-#define SYS_THREAD_EXIT   7 /* (code): never returns */
+#define SYS_THREAD_EXIT   7 /* (): end the calling thread; never returns */
 #define SYS_THREAD_YIELD  8 /* () */
 #define SYS_ASPACE_CREATE 9 /* () -> address-space handle */
 #define SYS_VMO_CREATE                                                                             \
