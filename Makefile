@@ -10,6 +10,7 @@
 # CMDLINE (extra kernel command line).
 
 BUILD   ?= build
+.DEFAULT_GOAL := all
 SMP     ?= 2
 MEM     ?= 512
 ACCEL   ?= tcg
