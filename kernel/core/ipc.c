@@ -16,6 +16,7 @@
 #include <mica/kmalloc.h>
 #include <mica/sched.h>
 #include <mica/thread.h>
+#include <mica/trace.h>
 
 static void queue_push(struct thread **head, struct thread **tail, struct thread *t)
 {
@@ -114,11 +115,13 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
     struct thread *rx = ep->receivers;
     self->msg = *m;
     self->in_call = call;
+    trace(MICA_EV_IPC_SEND, self->id, rx ? rx->id : 0);
     if (rx) {
         int err = ipc_transfer(self, rx, m->tag);
         if (err < 0)
             return err; /* nothing moved; the receiver keeps waiting */
         queue_pop(&ep->receivers, &ep->receivers_tail);
+        trace(MICA_EV_IPC_RECV, rx->id, self->id);
         rx->waiting_on = 0;
         rx->msg = *m;
         rx->badge = 0;
@@ -155,6 +158,7 @@ int ipc_recv(struct endpoint *ep, struct ipc_msg *out, uint64_t *badge)
     struct thread *self = thread_current();
     struct thread *tx = next_sender(ep, self);
     if (tx) {
+        trace(MICA_EV_IPC_RECV, self->id, tx->id);
         self->msg = tx->msg;
         self->reply_to = tx->in_call ? tx : 0;
         if (!tx->in_call)

@@ -19,6 +19,7 @@
 #include <mica/string.h>
 #include <mica/roottask.h>
 #include <mica/thread.h>
+#include <mica/trace.h>
 #include <mica/vmo.h>
 #include <abi/mica/syscall.h>
 #include <arch/layout.h>
@@ -129,11 +130,13 @@ static int give_boot_handles(struct aspace *as, struct thread *t, struct vmo *st
     struct ioport_range *ports = ioport_range_create(0, IOPORT_COUNT);
     struct irq *irqctl = irq_control_create();
     struct phys_range *phys = phys_range_create(0, PHYS_ADDR_LIMIT);
+    struct object *tracebuf = trace_object_create();
     int err = handle_install(&as->handles, &as->obj, RIGHT_ALL, &bh.self);
     int e1 = install_new(as, ports ? &ports->obj : 0, &bh.ioports);
     int e2 = install_new(as, irqctl ? &irqctl->obj : 0, &bh.irq_control);
     int e3 = install_new(as, phys ? &phys->obj : 0, &bh.phys);
-    if (err < 0 || e1 < 0 || e2 < 0 || e3 < 0)
+    int e4 = install_new(as, tracebuf, &bh.trace);
+    if (err < 0 || e1 < 0 || e2 < 0 || e3 < 0 || e4 < 0)
         return -ENOMEM;
     uint64_t at = ROOT_STACK_SIZE - 64; /* 16-byte aligned, below the very top */
     err = fill_vmo(stack, at, (const uint8_t *)&bh, sizeof bh);

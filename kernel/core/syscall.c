@@ -22,6 +22,7 @@
 #include <mica/string.h>
 #include <mica/syscall.h>
 #include <mica/thread.h>
+#include <mica/trace.h>
 #include <mica/vmo.h>
 #include <abi/mica/syscall.h>
 #include <arch/arch.h>
@@ -682,6 +683,54 @@ static int64_t sys_reply_send(struct syscall_regs *r)
     return err;
 }
 
+static int64_t sys_trace_control(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_TRACE, RIGHT_MANAGE, &o);
+    if (err < 0)
+        return err;
+    object_put(o);
+    switch (r->arg[1]) {
+    case MICA_TRACE_STOP:
+        return trace_enable(false);
+    case MICA_TRACE_START:
+        return trace_enable(true);
+    case MICA_TRACE_CLEAR:
+        trace_reset();
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+#define TRACE_CHUNK 32
+
+static int64_t sys_trace_read(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_TRACE, RIGHT_READ, &o);
+    if (err < 0)
+        return err;
+    object_put(o);
+    uint64_t cpu = r->arg[1], buf = r->arg[2], max = r->arg[3];
+    if (cpu >= arch_cpus_online())
+        return -EINVAL;
+    struct mica_trace_event chunk[TRACE_CHUNK];
+    uint64_t done = 0;
+    while (done < max) {
+        unsigned want = max - done < TRACE_CHUNK ? (unsigned)(max - done) : TRACE_CHUNK;
+        int n = trace_take((unsigned)cpu, chunk, want);
+        if (n <= 0)
+            break;
+        if (copy_to_user(buf + done * sizeof chunk[0], chunk, (uint64_t)n * sizeof chunk[0]) < 0)
+            return -EFAULT; /* those events are lost to the reader */
+        done += (uint64_t)n;
+        if ((unsigned)n < want)
+            break;
+    }
+    return (int64_t)done;
+}
+
 /* Stop the machine: test runs end here with the root task's verdict. */
 static int64_t sys_system_halt(struct syscall_regs *r)
 {
@@ -694,6 +743,8 @@ static int64_t sys_system_halt(struct syscall_regs *r)
 }
 
 static const syscall_fn table[SYS_COUNT] = {
+    [SYS_TRACE_CONTROL] = sys_trace_control,
+    [SYS_TRACE_READ] = sys_trace_read,
     [SYS_THREAD_SET_IPC_BUFFER] = sys_thread_set_ipc_buffer,
     [SYS_REPLY_TAKE] = sys_reply_take,
     [SYS_REPLY_SEND] = sys_reply_send,
@@ -749,7 +800,9 @@ void syscall_handle(struct syscall_regs *r)
         r->ret = (uint64_t)-ENOSYS;
         return;
     }
+    trace(MICA_EV_SYSCALL, r->nr, thread_current()->id);
     bkl_lock();
     r->ret = (uint64_t)table[r->nr](r);
     bkl_unlock();
+    trace(MICA_EV_SYSRET, r->nr, r->ret);
 }

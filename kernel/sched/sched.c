@@ -17,6 +17,7 @@
 #include <mica/panic.h>
 #include <mica/sched.h>
 #include <mica/thread.h>
+#include <mica/trace.h>
 #include <arch/arch.h>
 #include <arch/percpu.h>
 
@@ -148,6 +149,7 @@ void schedule(void)
     next->ran_since = now;
     next->switches++;
     p->switched_from = prev;
+    trace(MICA_EV_SWITCH, prev->id, next->id);
     arch_switch_to(prev, next);
     finish_switch();
     arch_irq_restore(flags);
@@ -175,6 +177,7 @@ void sched_switch_to_blocked(struct thread *next)
     atomic_store(&next->on_cpu, 1);
     next->switches++;
     p->switched_from = prev;
+    trace(MICA_EV_SWITCH, prev->id, next->id);
     arch_switch_to(prev, next);
     finish_switch();
     arch_irq_restore(flags);

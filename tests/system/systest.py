@@ -11,6 +11,7 @@ Usage: systest.py [--jobs N] [--accel tcg|kvm] [NAME-FILTER ...]
 """
 import argparse
 import concurrent.futures
+import json
 import os
 import re
 import subprocess
@@ -181,6 +182,22 @@ def build_test_isos():
                     os.path.join(BUILD, "mica-test-memmap.iso")], check=True, env=env)
 
 
+def check_trace_conversion(out):
+    """The root task prints the kernel trace it recorded; it must convert to a usable trace."""
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import trace2json
+    try:
+        mhz, events = trace2json.parse(out)
+        doc = json.loads(json.dumps(trace2json.convert(mhz, events)))
+    except (SystemExit, ValueError) as e:
+        return f"conversion failed: {e}"
+    slices = [e for e in doc["traceEvents"] if e["ph"] == "X"]
+    instants = [e for e in doc["traceEvents"] if e["ph"] == "i"]
+    if not slices or not instants:
+        return f"{len(slices)} thread slices and {len(instants)} instant events: too few"
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jobs", type=int, default=2)
@@ -197,6 +214,9 @@ def main():
             if case.roottask and case.smp == 1:
                 for m in RESULT.finditer(out):  # each user-mode test counts on its own
                     print(m.group(0), flush=True)
+                trace_why = check_trace_conversion(out)
+                print(f"{'PASS' if trace_why is None else 'FAIL'}: system/trace-to-chrome-json"
+                      + (f": {trace_why}" if trace_why else ""), flush=True)
             if why is None:
                 print(f"PASS: system/{case.name} ({secs:.1f} s)", flush=True)
                 continue

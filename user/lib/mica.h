@@ -155,6 +155,17 @@ static inline int64_t mica_reply_take(void)
 /* Answer a caller through a reply handle taken (maybe by another thread) with mica_reply_take. */
 int64_t mica_reply_send(mica_handle_t reply, const struct mica_msg *m);
 
+static inline int64_t mica_trace_control(mica_handle_t trace, unsigned cmd)
+{
+    return mica_syscall2(SYS_TRACE_CONTROL, trace, cmd);
+}
+
+static inline int64_t mica_trace_read(mica_handle_t trace, unsigned cpu,
+                                      struct mica_trace_event *buf, uint64_t max)
+{
+    return mica_syscall4(SYS_TRACE_READ, trace, cpu, (uint64_t)buf, max);
+}
+
 static inline uint64_t mica_rdtsc(void)
 {
     uint32_t lo, hi;

@@ -13,6 +13,7 @@ int main(const struct mica_boot_handles *bh)
     rt_ioports = bh->ioports;
     rt_irq_control = bh->irq_control;
     rt_phys = bh->phys;
+    rt_trace = bh->trace;
     unsigned failed = rt_run_all(bh->self);
     mica_system_halt(failed ? 1 : 0);
 }

@@ -6,6 +6,7 @@ mica_handle_t rt_self;
 mica_handle_t rt_ioports;
 mica_handle_t rt_irq_control;
 mica_handle_t rt_phys;
+mica_handle_t rt_trace;
 
 extern const struct rt_test rt_tests[];
 extern const unsigned rt_test_count;
@@ -17,6 +18,8 @@ extern const struct rt_test rt_device_memory_tests[];
 extern const unsigned rt_device_memory_test_count;
 extern const struct rt_test rt_ipc_long_tests[];
 extern const unsigned rt_ipc_long_test_count;
+extern const struct rt_test rt_trace_tests[];
+extern const unsigned rt_trace_test_count;
 
 static unsigned passed, failed;
 
@@ -43,6 +46,7 @@ unsigned rt_run_all(mica_handle_t self)
     run_table(rt_device_tests, rt_device_test_count);
     run_table(rt_device_memory_tests, rt_device_memory_test_count);
     run_table(rt_ipc_long_tests, rt_ipc_long_test_count);
+    run_table(rt_trace_tests, rt_trace_test_count);
     mica_printf("roottask: %u passed, %u failed\n", passed, failed);
     return failed;
 }

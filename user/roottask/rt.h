@@ -11,6 +11,7 @@ extern mica_handle_t rt_self;        /* the root task's own address space */
 extern mica_handle_t rt_ioports;     /* every I/O port */
 extern mica_handle_t rt_irq_control; /* may bind interrupt lines */
 extern mica_handle_t rt_phys;        /* all device memory */
+extern mica_handle_t rt_trace;       /* the kernel trace buffer */
 
 #define RT_CHECK(cond)                                                                             \
     do {                                                                                           \

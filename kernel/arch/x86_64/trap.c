@@ -15,6 +15,7 @@
 #include <mica/ksyms.h>
 #include <mica/sched.h>
 #include <mica/thread.h>
+#include <mica/trace.h>
 #include <mica/log.h>
 #include <mica/panic.h>
 #include <arch/apic.h>
@@ -206,6 +207,7 @@ void trap_dispatch(struct trap_frame *f)
     }
     if (f->vector == VEC_SPURIOUS)
         return; /* no EOI for spurious interrupts */
+    trace(MICA_EV_INTERRUPT, f->vector, 0);
     irq_handler_fn fn = handlers[f->vector];
     if (fn)
         fn(f);

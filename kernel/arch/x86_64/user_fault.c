@@ -17,6 +17,7 @@
 #include <abi/mica/syscall.h>
 #include <mica/log.h>
 #include <mica/thread.h>
+#include <mica/trace.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
 
@@ -62,6 +63,7 @@ static bool send_to_fault_handler(struct thread *t, const struct trap_frame *f, 
 void user_exception(struct trap_frame *f)
 {
     uint64_t cr2 = read_cr2();
+    trace(MICA_EV_FAULT, f->vector, f->vector == 14 ? cr2 : 0);
     irq_enable();
     bkl_lock();
     struct thread *t = thread_current();

@@ -114,7 +114,9 @@ typedef uint32_t mica_handle_t;
 #define SYS_THREAD_SET_IPC_BUFFER    41 /* (thread, vaddr): its page for long messages */
 #define SYS_REPLY_TAKE               42 /* () -> reply handle: the pending caller's answer, to pass on */
 #define SYS_REPLY_SEND               43 /* (reply handle, tag, w0, w1, w2, w3): answer through it, once */
-#define SYS_COUNT                    44
+#define SYS_TRACE_CONTROL            44 /* (trace, MICA_TRACE_*) : start, stop or clear recording */
+#define SYS_TRACE_READ               45 /* (trace, cpu, struct mica_trace_event *buf, max) -> events taken */
+#define SYS_COUNT                    46
 
 #ifndef __ASSEMBLER__
 /*
@@ -126,7 +128,29 @@ struct mica_boot_handles {
     mica_handle_t ioports;     /* every I/O port */
     mica_handle_t irq_control; /* may bind interrupt lines */
     mica_handle_t phys;        /* all physical memory outside RAM (device memory) */
+    mica_handle_t trace;       /* the kernel trace buffer */
 };
+
+/* The kernel trace buffer: what SYS_TRACE_READ returns, one event each. */
+struct mica_trace_event {
+    uint64_t tsc;  /* time stamp counter when it happened */
+    uint32_t type; /* MICA_EV_* */
+    uint32_t cpu;
+    uint64_t a, b; /* depend on the type, see below */
+};
+
+#define MICA_TRACE_STOP  0
+#define MICA_TRACE_START 1
+#define MICA_TRACE_CLEAR 2
+
+#define MICA_EV_SWITCH    1 /* a = thread id switched from, b = thread id switched to */
+#define MICA_EV_SYSCALL   2 /* a = system-call number, b = thread id */
+#define MICA_EV_SYSRET    3 /* a = system-call number, b = result */
+#define MICA_EV_IPC_SEND  4 /* a = sender thread id, b = receiver thread id (0: queued) */
+#define MICA_EV_IPC_RECV  5 /* a message delivered: a = receiver thread id, b = sender thread id */
+#define MICA_EV_FAULT     6 /* a = vector, b = fault address */
+#define MICA_EV_INTERRUPT 7 /* a = vector, b = 0 */
+#define MICA_EV_LOST      8 /* a = events overwritten since the last read */
 
 /* A thread's user registers, for debuggers and personality servers. */
 struct mica_regs {
