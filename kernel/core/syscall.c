@@ -367,6 +367,23 @@ static int64_t sys_vm_protect(struct syscall_regs *r)
     return err;
 }
 
+static int64_t sys_vm_clone(struct syscall_regs *r)
+{
+    struct object *src, *dst;
+    int err = lookup(r->arg[0], OBJ_ASPACE, RIGHT_MANAGE, &src);
+    if (err < 0)
+        return err;
+    err = lookup(r->arg[1], OBJ_ASPACE, RIGHT_MANAGE, &dst);
+    if (err == 0) {
+        err = src == dst ? -EINVAL
+                         : aspace_clone_range((struct aspace *)src, (struct aspace *)dst, r->arg[2],
+                                              r->arg[3]);
+        object_put(dst);
+    }
+    object_put(src);
+    return err;
+}
+
 static int64_t sys_endpoint_create(struct syscall_regs *r)
 {
     (void)r;
@@ -743,6 +760,7 @@ static int64_t sys_system_halt(struct syscall_regs *r)
 }
 
 static const syscall_fn table[SYS_COUNT] = {
+    [SYS_VM_CLONE] = sys_vm_clone,
     [SYS_TRACE_CONTROL] = sys_trace_control,
     [SYS_TRACE_READ] = sys_trace_read,
     [SYS_THREAD_SET_IPC_BUFFER] = sys_thread_set_ipc_buffer,

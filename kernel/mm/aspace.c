@@ -24,6 +24,30 @@
 
 static _Atomic uint64_t next_aspace_id = 1;
 
+/* The reverse map: each VM object knows its mappings, for write-protecting them. */
+static void rmap_add(struct vm_mapping *m)
+{
+    m->vmo_next = m->vmo->mappings;
+    m->vmo->mappings = m;
+}
+
+static void rmap_remove(struct vm_mapping *m)
+{
+    struct vm_mapping **pp = &m->vmo->mappings;
+    while (*pp && *pp != m)
+        pp = &(*pp)->vmo_next;
+    if (*pp)
+        *pp = m->vmo_next;
+}
+
+/* Forget a mapping: out of the reverse map, its VM object reference dropped. */
+static void mapping_free(struct vm_mapping *m)
+{
+    rmap_remove(m);
+    object_put(&m->vmo->obj);
+    kfree(m);
+}
+
 static void aspace_destroy(struct object *o)
 {
     struct aspace *as = (struct aspace *)o;
@@ -32,8 +56,7 @@ static void aspace_destroy(struct object *o)
     while (as->maps) {
         struct vm_mapping *m = as->maps;
         as->maps = m->next;
-        object_put(&m->vmo->obj);
-        kfree(m);
+        mapping_free(m);
     }
     if (as->root)
         mmu_free_user_root(as->root);
@@ -133,8 +156,10 @@ int aspace_map(struct aspace *as, struct vmo *v, uint64_t offset, uint64_t va, u
     m->offset = offset;
     m->prot = prot;
     m->max_prot = max_prot;
+    m->as = as;
     object_get(&v->obj);
     insert_sorted(as, m);
+    rmap_add(m);
     *mapped_at = va;
     return 0;
 }
@@ -154,6 +179,7 @@ static int split_at(struct aspace *as, uint64_t addr)
         object_get(&m->vmo->obj);
         m->end = addr;
         m->next = tail;
+        rmap_add(tail);
         return 0;
     }
     return 0;
@@ -178,8 +204,7 @@ int aspace_unmap(struct aspace *as, uint64_t va, uint64_t size)
         if (m->start >= va && m->end <= end) {
             *pp = m->next;
             unmap_pages(as, m->start, m->end);
-            object_put(&m->vmo->obj);
-            kfree(m);
+            mapping_free(m);
             continue;
         }
         pp = &m->next;
@@ -249,11 +274,72 @@ int aspace_fault(struct aspace *as, uint64_t va, bool write, bool exec)
         !(m->prot & MICA_PROT_READ))
         return -EFAULT;
     uint64_t page = (va & ~(uint64_t)(PAGE_SIZE - 1));
-    uint64_t pa = vmo_page(m->vmo, (page - m->start + m->offset) / PAGE_SIZE);
+    uint64_t index = (page - m->start + m->offset) / PAGE_SIZE;
+    uint64_t flags = pte_flags(m->prot, m->vmo->cache);
+    bool copied = false;
+    uint64_t pa;
+    if (write) {
+        pa = vmo_page_for_write(m->vmo, index, &copied); /* breaks copy-on-write sharing */
+    } else {
+        pa = vmo_page(m->vmo, index);
+        if (vmo_page_shared(m->vmo, index))
+            flags &= ~PTE_W; /* shared: the first write must fault and copy */
+    }
     if (!pa)
         return -ENOMEM;
-    if (mmu_user_map(as->root, page, pa, pte_flags(m->prot, m->vmo->cache)) < 0)
+    if (mmu_user_map(as->root, page, pa, flags) < 0)
         return -ENOMEM;
+    if (copied)
+        arch_tlb_flush_aspace(as); /* no CPU may keep reading the shared page */
     as->faults++;
+    return 0;
+}
+
+void aspace_write_protect_vmo(struct vmo *v)
+{
+    for (struct vm_mapping *m = v->mappings; m; m = m->vmo_next) {
+        bool changed = false;
+        for (uint64_t va = m->start; va < m->end; va += PAGE_SIZE) {
+            uint64_t pte = mmu_user_lookup(m->as->root, va);
+            if ((pte & PTE_P) && (pte & PTE_W)) {
+                mmu_user_update(m->as->root, va, pte_flags(m->prot, v->cache) & ~PTE_W);
+                changed = true;
+            }
+        }
+        if (changed)
+            arch_tlb_flush_aspace(m->as);
+    }
+}
+
+/*
+ * fork's memory step: every mapping of src inside [va, va+size) appears in
+ * dst at the same place with the same rights.  Anonymous memory is cloned
+ * copy-on-write; device and DMA memory is shared as it is.  dst must have
+ * nothing mapped there; on error dst may hold a part of the copy.
+ */
+int aspace_clone_range(struct aspace *src, struct aspace *dst, uint64_t va, uint64_t size)
+{
+    if (!range_ok(va, size))
+        return -EINVAL;
+    uint64_t end = va + size;
+    if (overlaps(dst, va, end))
+        return -EEXIST;
+    if (split_at(src, va) < 0 || split_at(src, end) < 0)
+        return -ENOMEM;
+    for (struct vm_mapping *m = src->maps; m; m = m->next) {
+        if (m->start < va || m->end > end)
+            continue;
+        int err = 0;
+        struct vmo *v = m->vmo->kind == VMO_ANON ? vmo_clone(m->vmo, &err) : m->vmo;
+        if (!v)
+            return err;
+        if (v == m->vmo)
+            object_get(&v->obj);
+        uint64_t at;
+        err = aspace_map(dst, v, m->offset, m->start, m->end - m->start, m->prot, m->max_prot, &at);
+        object_put(&v->obj); /* the new mapping holds it */
+        if (err < 0)
+            return err;
+    }
     return 0;
 }

@@ -7,6 +7,7 @@
  * and cleared.  The object keeps its pages until it is destroyed, when the
  * last handle and the last mapping of it are gone.
  */
+#include <mica/aspace.h>
 #include <mica/errno.h>
 #include <mica/kmalloc.h>
 #include <mica/pmm.h>
@@ -15,6 +16,24 @@
 #include <abi/mica/syscall.h>
 #include <arch/layout.h>
 
+/*
+ * Pages shared by copy-on-write clones count their extra owners in the
+ * page descriptor's `owner` field (0: one owner).
+ */
+static void page_share(uint64_t pa)
+{
+    pmm_page(pa)->owner++;
+}
+
+static void page_unshare_or_free(uint64_t pa)
+{
+    struct page *pg = pmm_page(pa);
+    if (pg->owner > 0)
+        pg->owner--;
+    else
+        pmm_free_pages(pa, 0);
+}
+
 static void vmo_destroy(struct object *o)
 {
     struct vmo *v = (struct vmo *)o;
@@ -22,7 +41,7 @@ static void vmo_destroy(struct object *o)
         pmm_free_pages(v->phys_base, pmm_order_for(v->size));
     for (uint64_t i = 0; v->kind == VMO_ANON && i < v->npages; i++)
         if (v->pages[i])
-            pmm_free_pages(v->pages[i], 0);
+            page_unshare_or_free(v->pages[i]);
     kfree(v->pages); /* NULL for the other kinds */
     kfree(v);
 }
@@ -97,6 +116,46 @@ struct vmo *vmo_create_contig(uint64_t size, uint32_t cache, int *err)
     if (!v)
         pmm_free_pages(pa, pmm_order_for(size));
     return v;
+}
+
+bool vmo_page_shared(struct vmo *v, uint64_t index)
+{
+    return v->kind == VMO_ANON && index < v->npages && v->pages[index] &&
+           pmm_page(v->pages[index])->owner > 0;
+}
+
+uint64_t vmo_page_for_write(struct vmo *v, uint64_t index, bool *copied)
+{
+    *copied = false;
+    if (!vmo_page_shared(v, index))
+        return vmo_page(v, index);
+    uint64_t copy = pmm_alloc_pages(0);
+    if (!copy)
+        return 0;
+    memcpy(phys_to_virt(copy), phys_to_virt(v->pages[index]), PAGE_SIZE);
+    page_unshare_or_free(v->pages[index]);
+    v->pages[index] = copy;
+    *copied = true;
+    return copy;
+}
+
+struct vmo *vmo_clone(struct vmo *v, int *err)
+{
+    if (v->kind != VMO_ANON) {
+        *err = -EINVAL;
+        return 0;
+    }
+    struct vmo *c = vmo_create_anon(v->size, err);
+    if (!c)
+        return 0;
+    for (uint64_t i = 0; i < v->npages; i++) {
+        if (!v->pages[i])
+            continue;
+        page_share(v->pages[i]);
+        c->pages[i] = v->pages[i];
+    }
+    aspace_write_protect_vmo(v); /* its writers must fault, then copy */
+    return c;
 }
 
 uint64_t vmo_page(struct vmo *v, uint64_t index)

@@ -166,6 +166,12 @@ static inline int64_t mica_trace_read(mica_handle_t trace, unsigned cpu,
     return mica_syscall4(SYS_TRACE_READ, trace, cpu, (uint64_t)buf, max);
 }
 
+static inline int64_t mica_vm_clone(mica_handle_t src, mica_handle_t dst, uint64_t vaddr,
+                                    uint64_t size)
+{
+    return mica_syscall4(SYS_VM_CLONE, src, dst, vaddr, size);
+}
+
 static inline uint64_t mica_rdtsc(void)
 {
     uint32_t lo, hi;

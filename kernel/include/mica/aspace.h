@@ -24,6 +24,8 @@ struct vm_mapping {
     uint32_t prot;       /* MICA_PROT_* */
     uint32_t max_prot;   /* what the VM object handle allowed when it was mapped */
     struct vm_mapping *next;
+    struct aspace *as;           /* the address space it belongs to */
+    struct vm_mapping *vmo_next; /* the VM object's other mappings */
 };
 
 struct aspace {
@@ -49,6 +51,11 @@ int aspace_pin_page(struct aspace *as, uint64_t va, struct vmo **vmo, uint64_t *
 /* Copy from/to user memory of the current address space: 0 or -EFAULT. */
 int copy_from_user(void *dst, uint64_t src, uint64_t len);
 int copy_to_user(uint64_t dst, const void *src, uint64_t len);
+
+/* Copy-on-write copy of the mappings in [va, va+size) of src into dst (the basis of fork). */
+int aspace_clone_range(struct aspace *src, struct aspace *dst, uint64_t va, uint64_t size);
+/* After a VM object's pages became shared: make every mapping of it read-only. */
+void aspace_write_protect_vmo(struct vmo *v);
 
 /* TLB maintenance after changing mappings (architecture). */
 void arch_tlb_flush_aspace(struct aspace *as);

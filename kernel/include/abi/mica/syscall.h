@@ -116,7 +116,8 @@ typedef uint32_t mica_handle_t;
 #define SYS_REPLY_SEND               43 /* (reply handle, tag, w0, w1, w2, w3): answer through it, once */
 #define SYS_TRACE_CONTROL            44 /* (trace, MICA_TRACE_*) : start, stop or clear recording */
 #define SYS_TRACE_READ               45 /* (trace, cpu, struct mica_trace_event *buf, max) -> events taken */
-#define SYS_COUNT                    46
+#define SYS_VM_CLONE                 46 /* (src aspace, dst aspace, vaddr, size): copy-on-write copy (fork) */
+#define SYS_COUNT                    47
 
 #ifndef __ASSEMBLER__
 /*
