@@ -10,6 +10,7 @@
  * (its reply_to), which reply or reply-and-receive uses up.
  * Everything here runs under the big kernel lock.
  */
+#include <stdatomic.h>
 #include <mica/bkl.h>
 #include <mica/errno.h>
 #include <mica/ipc.h>
@@ -69,7 +70,10 @@ static void endpoint_destroy(struct object *o)
     }
     while ((t = queue_pop(&ep->receivers, &ep->receivers_tail)) != 0) {
         t->waiting_on = 0;
-        thread_wake(t, -EPIPE);
+        if (thread_claim(t)) {
+            t->wait_result = -EPIPE;
+            thread_wake(t, -EPIPE);
+        }
     }
     kfree(ep);
 }
@@ -108,18 +112,36 @@ static void hand_over(struct thread *self, struct thread *to)
     thread_block();
 }
 
+/*
+ * The first receiver in the queue whose wait nobody else ended (a timeout,
+ * its notification): those leave the queue here, and clean up themselves.
+ */
+static struct thread *claim_receiver(struct endpoint *ep)
+{
+    struct thread *rx;
+    while ((rx = ep->receivers) != 0) {
+        if (thread_claim(rx))
+            return rx;
+        queue_pop(&ep->receivers, &ep->receivers_tail);
+        rx->waiting_on = 0;
+    }
+    return 0;
+}
+
 /* Hand a message to a waiting receiver; a caller then waits for the reply. */
 int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
 {
     struct thread *self = thread_current();
-    struct thread *rx = ep->receivers;
+    struct thread *rx = claim_receiver(ep);
     self->msg = *m;
     self->in_call = call;
     trace(MICA_EV_IPC_SEND, self->id, rx ? rx->id : 0);
     if (rx) {
         int err = ipc_transfer(self, rx, m->tag);
-        if (err < 0)
-            return err; /* nothing moved; the receiver keeps waiting */
+        if (err < 0) {
+            atomic_store(&rx->claim, 0); /* nothing moved; the receiver keeps waiting */
+            return err;
+        }
         queue_pop(&ep->receivers, &ep->receivers_tail);
         trace(MICA_EV_IPC_RECV, rx->id, self->id);
         rx->waiting_on = 0;
@@ -153,7 +175,29 @@ static struct thread *next_sender(struct endpoint *ep, struct thread *self)
     return 0;
 }
 
-int ipc_recv(struct endpoint *ep, struct ipc_msg *out, uint64_t *badge)
+/* Wait in the endpoint's queue (and for the bound notification) until claimed or timed out. */
+static int wait_to_receive(struct endpoint *ep, struct thread *self, uint64_t timeout_ns)
+{
+    if (timeout_ns == 0)
+        return -ETIMEDOUT;
+    thread_wait_begin(self);
+    self->wait_result = 0;
+    self->state = THREAD_BLOCKED; /* before any waker can see us */
+    queue_push(&ep->receivers, &ep->receivers_tail, self);
+    self->waiting_on = ep;
+    if (self->bound)
+        notification_watch(self->bound, self);
+    int result = thread_block_until(timeout_ns);
+    if (self->bound)
+        notification_unwatch(self->bound, self);
+    if (self->waiting_on) { /* ended by a timeout or the notification: leave the queue */
+        queue_remove(&ep->receivers, &ep->receivers_tail, self);
+        self->waiting_on = 0;
+    }
+    return result;
+}
+
+int ipc_recv(struct endpoint *ep, struct ipc_msg *out, uint64_t *badge, uint64_t timeout_ns)
 {
     struct thread *self = thread_current();
     struct thread *tx = next_sender(ep, self);
@@ -163,11 +207,12 @@ int ipc_recv(struct endpoint *ep, struct ipc_msg *out, uint64_t *badge)
         self->reply_to = tx->in_call ? tx : 0;
         if (!tx->in_call)
             thread_wake(tx, 0); /* a plain send is complete; a caller waits on */
+    } else if (self->bound && notification_take(self->bound, &self->msg)) {
+        /* the bound notification had bits already: they are the message */
     } else {
-        queue_push(&ep->receivers, &ep->receivers_tail, self);
-        block_on(ep, self);
-        if (self->wait_result < 0)
-            return self->wait_result;
+        int err = wait_to_receive(ep, self, timeout_ns);
+        if (err < 0)
+            return err;
     }
     *out = self->msg;
     *badge = self->badge;
@@ -208,14 +253,16 @@ int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *m, struct ipc_msg 
 {
     struct thread *self = thread_current();
     struct thread *caller = self->reply_to;
-    if (!caller || ep->senders || ipc_transfer(self, caller, m->tag) < 0) {
+    if (!caller || ep->senders || self->bound || ipc_transfer(self, caller, m->tag) < 0) {
         if (caller)
             ipc_reply(m); /* the slow way, which also reports a failed transfer */
-        return ipc_recv(ep, out, badge);
+        return ipc_recv(ep, out, badge, TIMEOUT_FOREVER);
     }
     self->reply_to = 0;
     caller->msg = *m;
     caller->in_call = false;
+    thread_wait_begin(self);
+    self->wait_result = 0;
     queue_push(&ep->receivers, &ep->receivers_tail, self);
     self->waiting_on = ep;
     hand_over(self, caller);

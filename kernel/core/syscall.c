@@ -436,7 +436,7 @@ static int64_t sys_call(struct syscall_regs *r)
     return do_send(r, true);
 }
 
-static int64_t do_recv(struct syscall_regs *r, uint64_t h)
+static int64_t do_recv(struct syscall_regs *r, uint64_t h, uint64_t timeout_ns)
 {
     struct object *o;
     int err = lookup(h, OBJ_ENDPOINT, RIGHT_RECV, &o);
@@ -445,7 +445,7 @@ static int64_t do_recv(struct syscall_regs *r, uint64_t h)
     object_put(o);
     struct ipc_msg m;
     uint64_t badge;
-    err = ipc_recv((struct endpoint *)o, &m, &badge);
+    err = ipc_recv((struct endpoint *)o, &m, &badge, timeout_ns);
     if (err < 0)
         return err;
     write_msg(r, &m, badge);
@@ -454,7 +454,12 @@ static int64_t do_recv(struct syscall_regs *r, uint64_t h)
 
 static int64_t sys_recv(struct syscall_regs *r)
 {
-    return do_recv(r, r->arg[0]);
+    return do_recv(r, r->arg[0], TIMEOUT_FOREVER);
+}
+
+static int64_t sys_recv_timed(struct syscall_regs *r)
+{
+    return do_recv(r, r->arg[0], r->arg[1]);
 }
 
 static int64_t sys_reply(struct syscall_regs *r)
@@ -501,16 +506,54 @@ static int64_t sys_notify_signal(struct syscall_regs *r)
     return 0;
 }
 
-static int64_t sys_notify_wait(struct syscall_regs *r)
+static int64_t do_notify_wait(uint64_t h, uint64_t timeout_ns)
 {
     struct object *o;
-    int err = lookup(r->arg[0], OBJ_NOTIFICATION, RIGHT_WAIT, &o);
+    int err = lookup(h, OBJ_NOTIFICATION, RIGHT_WAIT, &o);
     if (err < 0)
         return err;
     object_put(o);
     uint64_t bits;
-    err = notification_wait((struct notification *)o, &bits);
+    err = notification_wait((struct notification *)o, &bits, timeout_ns);
     return err < 0 ? err : (int64_t)bits;
+}
+
+static int64_t sys_notify_wait(struct syscall_regs *r)
+{
+    return do_notify_wait(r->arg[0], TIMEOUT_FOREVER);
+}
+
+static int64_t sys_notify_wait_timed(struct syscall_regs *r)
+{
+    return do_notify_wait(r->arg[0], r->arg[1]);
+}
+
+static int64_t sys_notify_bind(struct syscall_regs *r)
+{
+    struct object *n;
+    struct thread *t;
+    int err = lookup(r->arg[0], OBJ_NOTIFICATION, RIGHT_WAIT, &n);
+    if (err < 0)
+        return err;
+    err = managed_thread(r->arg[1], &t);
+    if (err == 0) {
+        err = notification_bind((struct notification *)n, t);
+        object_put(&t->obj);
+    }
+    object_put(n);
+    return err;
+}
+
+static int64_t sys_thread_sleep(struct syscall_regs *r)
+{
+    struct thread *self = thread_current();
+    if (r->arg[0] == 0)
+        return 0;
+    thread_wait_begin(self);
+    self->wait_result = 0;
+    self->state = THREAD_BLOCKED;
+    int err = thread_block_until(r->arg[0]);
+    return err == -ETIMEDOUT ? 0 : err;
 }
 
 static int64_t sys_notify_poll(struct syscall_regs *r)
@@ -760,6 +803,10 @@ static int64_t sys_system_halt(struct syscall_regs *r)
 }
 
 static const syscall_fn table[SYS_COUNT] = {
+    [SYS_RECV_TIMED] = sys_recv_timed,
+    [SYS_NOTIFY_WAIT_TIMED] = sys_notify_wait_timed,
+    [SYS_THREAD_SLEEP] = sys_thread_sleep,
+    [SYS_NOTIFY_BIND] = sys_notify_bind,
     [SYS_VM_CLONE] = sys_vm_clone,
     [SYS_TRACE_CONTROL] = sys_trace_control,
     [SYS_TRACE_READ] = sys_trace_read,

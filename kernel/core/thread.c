@@ -22,6 +22,7 @@
 #include <mica/string.h>
 #include <mica/thread.h>
 #include <mica/vmo.h>
+#include <mica/ipc.h>
 #include <arch/arch.h>
 #include <arch/mmu.h>
 #include <arch/percpu.h>
@@ -37,6 +38,10 @@ static void thread_destroy(struct object *o)
         object_put(&t->fault_ep->obj);
     if (t->ipc_buf_vmo)
         object_put(&t->ipc_buf_vmo->obj);
+    if (t->bound) {
+        t->bound->bound = 0;
+        object_put(&t->bound->obj);
+    }
     if (t->kstack_top)
         kstack_free(t->kstack_top);
     arch_thread_free(t);
@@ -119,6 +124,20 @@ void thread_wake(struct thread *t, int result)
         return;
     t->wait_result = result;
     sched_make_ready(t);
+}
+
+/*
+ * Block the current thread, whose state the caller set to BLOCKED after
+ * thread_wait_begin(), for at most timeout_ns (TIMEOUT_FOREVER: no limit).
+ */
+int thread_block_until(uint64_t timeout_ns)
+{
+    struct thread *self = thread_current();
+    if (timeout_ns != TIMEOUT_FOREVER)
+        timeout_arm(self, arch_ns_since_boot() + timeout_ns);
+    thread_block();
+    timeout_cancel(self);
+    return self->wait_result;
 }
 
 void thread_suspend(struct thread *t)

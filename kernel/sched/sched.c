@@ -96,6 +96,7 @@ void sched_tick(void)
     struct runqueue *rq = p->rq;
     if (!rq)
         return;
+    timeout_tick(p->id);
     spin_lock(&rq->lock);
     struct thread *curr = p->current;
     if (curr == p->idle) {

@@ -33,6 +33,7 @@ int64_t mica_send(mica_handle_t ep, const struct mica_msg *m);
 int64_t mica_recv(mica_handle_t ep, struct mica_msg *m);
 int64_t mica_reply(const struct mica_msg *m);
 int64_t mica_reply_recv(mica_handle_t ep, struct mica_msg *m);
+int64_t mica_recv_timed_msg(mica_handle_t ep, struct mica_msg *m, uint64_t timeout_ns);
 
 static inline int64_t mica_handle_close(mica_handle_t h)
 {
@@ -170,6 +171,27 @@ static inline int64_t mica_vm_clone(mica_handle_t src, mica_handle_t dst, uint64
                                     uint64_t size)
 {
     return mica_syscall4(SYS_VM_CLONE, src, dst, vaddr, size);
+}
+
+static inline int64_t mica_recv_timed(mica_handle_t ep, struct mica_msg *m, uint64_t timeout_ns)
+{
+    /* The message comes back in registers like mica_recv's; see mica_recv_timed_msg. */
+    return mica_recv_timed_msg(ep, m, timeout_ns);
+}
+
+static inline int64_t mica_notify_wait_timed(mica_handle_t n, uint64_t timeout_ns)
+{
+    return mica_syscall2(SYS_NOTIFY_WAIT_TIMED, n, timeout_ns);
+}
+
+static inline int64_t mica_sleep(uint64_t ns)
+{
+    return mica_syscall1(SYS_THREAD_SLEEP, ns);
+}
+
+static inline int64_t mica_notify_bind(mica_handle_t n, mica_handle_t thread)
+{
+    return mica_syscall2(SYS_NOTIFY_BIND, n, thread);
 }
 
 static inline uint64_t mica_rdtsc(void)

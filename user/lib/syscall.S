@@ -97,6 +97,16 @@ mica_recv:
     movq $SYS_RECV, %rax
     syscall
     IPC_STORE
+/* int64_t mica_recv_timed_msg(mica_handle_t ep, struct mica_msg *m, uint64_t timeout_ns) */
+    .globl mica_recv_timed_msg
+mica_recv_timed_msg:
+    pushq %rbx
+    movq %rsi, %rbx
+    movq %rdx, %rsi
+    movq $SYS_RECV_TIMED, %rax
+    syscall
+    IPC_STORE
+
 /* int64_t mica_reply_send(mica_handle_t reply, const struct mica_msg *m) */
     .globl mica_reply_send
 mica_reply_send:

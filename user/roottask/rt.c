@@ -22,6 +22,8 @@ extern const struct rt_test rt_trace_tests[];
 extern const unsigned rt_trace_test_count;
 extern const struct rt_test rt_cow_tests[];
 extern const unsigned rt_cow_test_count;
+extern const struct rt_test rt_timeout_tests[];
+extern const unsigned rt_timeout_test_count;
 
 static unsigned passed, failed;
 
@@ -50,6 +52,7 @@ unsigned rt_run_all(mica_handle_t self)
     run_table(rt_ipc_long_tests, rt_ipc_long_test_count);
     run_table(rt_trace_tests, rt_trace_test_count);
     run_table(rt_cow_tests, rt_cow_test_count);
+    run_table(rt_timeout_tests, rt_timeout_test_count);
     mica_printf("roottask: %u passed, %u failed\n", passed, failed);
     return failed;
 }

@@ -19,6 +19,7 @@
 #include <mica/panic.h>
 #include <mica/pmm.h>
 #include <mica/sched.h>
+#include <mica/thread.h>
 #include <mica/testexit.h>
 #include <arch/apic.h>
 #include <arch/arch.h>
@@ -141,6 +142,7 @@ void kmain(uint32_t proto, uint32_t info_phys)
     syscall_init_cpu();
     fpu_init_bsp();
     tlb_init();
+    timeout_init();
     sched_init_cpu(0);
     smp_init();
     smp_boot_aps();

@@ -20,12 +20,14 @@ struct notification {
     struct object obj;
     struct spinlock lock; /* signalled from interrupt handlers too */
     uint64_t bits;
-    struct thread *waiter;
+    struct thread *waiter;  /* blocked in notification_wait */
+    struct thread *bound;   /* the thread it is bound to, if any */
+    struct thread *watcher; /* the bound thread, while it waits to receive */
 };
 
 struct endpoint *endpoint_create(void);
 int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call);
-int ipc_recv(struct endpoint *ep, struct ipc_msg *out, uint64_t *badge);
+int ipc_recv(struct endpoint *ep, struct ipc_msg *out, uint64_t *badge, uint64_t timeout_ns);
 int ipc_reply(const struct ipc_msg *m);
 int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *m, struct ipc_msg *out,
                    uint64_t *badge);
@@ -45,7 +47,12 @@ int reply_send(struct reply *r, const struct ipc_msg *m);
 
 struct notification *notification_create(void);
 void notification_signal(struct notification *n, uint64_t bits);
-int notification_wait(struct notification *n, uint64_t *bits);
+int notification_wait(struct notification *n, uint64_t *bits, uint64_t timeout_ns);
+int notification_bind(struct notification *n, struct thread *t);
+/* For a bound thread's receive: take pending bits as a MICA_MSG_NOTIFY message. */
+bool notification_take(struct notification *n, struct ipc_msg *m);
+void notification_watch(struct notification *n, struct thread *t);
+void notification_unwatch(struct notification *n, struct thread *t);
 uint64_t notification_poll(struct notification *n);
 
 #endif

@@ -58,6 +58,11 @@ struct thread {
     struct thread *reply_to; /* the caller this thread must answer (one-shot reply) */
     bool in_call;            /* blocked in a call, waiting for the reply */
     int wait_result;         /* what the wait ended with */
+    _Atomic int claim;       /* 1 once some waker has taken the current wait */
+    uint64_t deadline_ns;    /* when a timed wait ends */
+    bool timer_armed;
+    struct thread *timer_next;  /* in its CPU's list of timed waits */
+    struct notification *bound; /* delivered to it while it waits to receive (holds a reference) */
     /* Accounting. */
     uint64_t run_ns, switches, ran_since;
     uint64_t id;
@@ -72,6 +77,21 @@ struct thread *thread_current(void);
 /* Block the current thread (state already set by the caller, under the kernel lock). */
 void thread_block(void);
 void thread_wake(struct thread *t, int result);
+
+/*
+ * Waits that several wakers may end (receive, notification wait, sleep): the
+ * waiter calls thread_wait_begin() before it becomes visible to wakers; a
+ * waker that gets true from thread_claim() is the one that ends the wait.
+ */
+void thread_wait_begin(struct thread *t);
+bool thread_claim(struct thread *t);
+#define TIMEOUT_FOREVER UINT64_MAX
+void timeout_arm(struct thread *t, uint64_t deadline_ns);
+void timeout_cancel(struct thread *t);
+void timeout_tick(unsigned cpu);
+void timeout_init(void);
+/* Block until the deadline, or until claimed; returns the wait's result. */
+int thread_block_until(uint64_t timeout_ns);
 
 /* Suspend and resume (kernel lock held); the stop happens on the way to user mode. */
 void thread_suspend(struct thread *t);

@@ -117,7 +117,12 @@ typedef uint32_t mica_handle_t;
 #define SYS_TRACE_CONTROL            44 /* (trace, MICA_TRACE_*) : start, stop or clear recording */
 #define SYS_TRACE_READ               45 /* (trace, cpu, struct mica_trace_event *buf, max) -> events taken */
 #define SYS_VM_CLONE                 46 /* (src aspace, dst aspace, vaddr, size): copy-on-write copy (fork) */
-#define SYS_COUNT                    47
+#define SYS_RECV_TIMED               47 /* (endpoint, timeout ns) -> like SYS_RECV, or -ETIMEDOUT */
+#define SYS_NOTIFY_WAIT_TIMED        48 /* (notification, timeout ns) -> bits, or -ETIMEDOUT */
+#define SYS_THREAD_SLEEP             49 /* (nanoseconds) */
+#define SYS_NOTIFY_BIND              50 /* (notification, thread): its bits come as messages while it receives \
+                                         */
+#define SYS_COUNT 51
 
 #ifndef __ASSEMBLER__
 /*
@@ -186,9 +191,11 @@ struct mica_ipc_buffer {
  * Reply with w0 = MICA_FAULT_RESUME to retry the instruction (after fixing the
  * cause) or MICA_FAULT_KILL to end the thread.
  */
-#define MICA_MSG_FAULT    0xfa17u
-#define MICA_FAULT_RESUME 0
-#define MICA_FAULT_KILL   1
+#define MICA_MSG_FAULT       0xfa17u
+#define MICA_MSG_NOTIFY      0xb175u /* a bound notification's bits, in w0 */
+#define MICA_TIMEOUT_FOREVER 0xffffffffffffffffull
+#define MICA_FAULT_RESUME    0
+#define MICA_FAULT_KILL      1
 
 /* Counters for leak checks in tests. */
 struct mica_kernel_stats {
