@@ -120,8 +120,9 @@ typedef uint32_t mica_handle_t;
 #define SYS_RECV_TIMED               47 /* (endpoint, timeout ns) -> like SYS_RECV, or -ETIMEDOUT */
 #define SYS_NOTIFY_WAIT_TIMED        48 /* (notification, timeout ns) -> bits, or -ETIMEDOUT */
 #define SYS_THREAD_SLEEP             49 /* (nanoseconds) */
-#define SYS_NOTIFY_BIND              50 /* (notification, thread): its bits come as messages while it receives \
-                                         */
+#define SYS_NOTIFY_BIND                                                                            \
+    50 /* (notification, thread): its bits come as messages while it receives                      \
+        */
 #define SYS_COUNT 51
 
 #ifndef __ASSEMBLER__
