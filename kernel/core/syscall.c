@@ -142,8 +142,10 @@ static int64_t sys_thread_set_cpu(struct syscall_regs *r)
         err = -EBUSY;
     else if (r->arg[1] >= arch_cpus_online())
         err = -EINVAL;
-    else
+    else {
         t->cpu = (unsigned)r->arg[1];
+        t->pinned = true;
+    }
     object_put(o);
     return err;
 }
@@ -775,6 +777,8 @@ static int64_t sys_trace_read(struct syscall_regs *r)
     uint64_t cpu = r->arg[1], buf = r->arg[2], max = r->arg[3];
     if (cpu >= arch_cpus_online())
         return -EINVAL;
+    if (buf >= ASPACE_USER_TOP || max > (ASPACE_USER_TOP - buf) / sizeof(struct mica_trace_event))
+        return -EFAULT;
     struct mica_trace_event chunk[TRACE_CHUNK];
     uint64_t done = 0;
     while (done < max) {

@@ -36,7 +36,8 @@ bool thread_claim(struct thread *t)
 
 void timeout_arm(struct thread *t, uint64_t deadline_ns)
 {
-    struct timer_list *l = &lists[t->cpu];
+    t->timer_cpu = t->cpu;
+    struct timer_list *l = &lists[t->timer_cpu];
     uint64_t flags = spin_lock_irqsave(&l->lock);
     t->deadline_ns = deadline_ns;
     struct thread **pp = &l->head;
@@ -50,7 +51,7 @@ void timeout_arm(struct thread *t, uint64_t deadline_ns)
 
 void timeout_cancel(struct thread *t)
 {
-    struct timer_list *l = &lists[t->cpu];
+    struct timer_list *l = &lists[t->timer_cpu];
     uint64_t flags = spin_lock_irqsave(&l->lock);
     if (t->timer_armed) {
         struct thread **pp = &l->head;

@@ -216,6 +216,52 @@ void sched_yield(void)
     schedule();
 }
 
+/*
+ * Load balancing: an idle CPU takes a ready thread from the busiest other
+ * run queue, if that queue has a thread waiting while another runs.  Both
+ * queues are locked in CPU order, so two balancing CPUs cannot deadlock.
+ */
+static bool steal_from(struct runqueue *here, struct runqueue *there)
+{
+    struct runqueue *first = here->cpu < there->cpu ? here : there;
+    struct runqueue *second = first == here ? there : here;
+    spin_lock(&first->lock);
+    spin_lock(&second->lock);
+    struct thread *t = 0;
+    if (there->nr_ready >= 1 && cpu_table[there->cpu]->current != cpu_table[there->cpu]->idle) {
+        for (unsigned p = SCHED_PRIORITIES; p-- > 0 && !t;)
+            for (struct thread *it = there->fixed.head[p]; it && !t; it = it->rq_next)
+                if (!it->pinned)
+                    t = it;
+    }
+    if (t) {
+        t->sched_class->dequeue(there, t);
+        there->nr_ready--;
+        t->cpu = here->cpu;
+        t->sched_class->enqueue(here, t);
+        here->nr_ready++;
+        here->need_resched = true;
+    }
+    spin_unlock(&second->lock);
+    spin_unlock(&first->lock);
+    return t != 0;
+}
+
+void sched_balance(void)
+{
+    struct runqueue *here = this_cpu()->rq;
+    if (here->nr_ready)
+        return;
+    struct runqueue *busiest = 0;
+    for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++) {
+        struct runqueue *rq = runqueues[cpu];
+        if (rq && rq != here && (!busiest || rq->nr_ready > busiest->nr_ready))
+            busiest = rq;
+    }
+    if (busiest && busiest->nr_ready && steal_from(here, busiest))
+        here->migrations++;
+}
+
 _Noreturn void sched_idle_loop(void)
 {
     for (;;) {
@@ -226,6 +272,9 @@ _Noreturn void sched_idle_loop(void)
             continue;
         }
         arch_idle_work();
+        sched_balance();
+        if (this_cpu()->rq->need_resched)
+            continue;
         arch_halt_until_interrupt();
     }
 }

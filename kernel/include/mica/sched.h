@@ -46,6 +46,7 @@ struct runqueue {
     bool need_resched;
     struct fixed_rq fixed;
     uint64_t switches;
+    uint64_t migrations; /* threads this CPU took from others */
 };
 
 extern const struct sched_class sched_fixed_class;
@@ -54,7 +55,8 @@ void sched_init_cpu(unsigned cpu);       /* this CPU's run queue and idle thread
 void sched_make_ready(struct thread *t); /* enqueue t on its CPU, preempting if it should */
 void schedule(void);                     /* run the best ready thread (maybe the current one) */
 void sched_yield(void);
-void sched_tick(void); /* from the timer interrupt */
+void sched_balance(void); /* an idle CPU takes work from a busy one */
+void sched_tick(void);    /* from the timer interrupt */
 bool sched_need_resched(void);
 unsigned sched_pick_cpu(void); /* where a new thread goes: the least loaded CPU */
 _Noreturn void sched_idle_loop(void);

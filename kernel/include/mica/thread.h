@@ -45,6 +45,7 @@ struct thread {
     struct vmo *ipc_buf_vmo;   /* keeps that page (holds a reference) */
     void *fpu;                 /* saved x87/SSE/AVX registers (user threads) */
     unsigned cpu;              /* the CPU whose run queue it uses */
+    bool pinned;               /* placed on its CPU on purpose: never migrated */
     /* Scheduling. */
     const struct sched_class *sched_class;
     unsigned priority;
@@ -61,6 +62,7 @@ struct thread {
     _Atomic int claim;       /* 1 once some waker has taken the current wait */
     uint64_t deadline_ns;    /* when a timed wait ends */
     bool timer_armed;
+    unsigned timer_cpu;         /* whose list it is in (it may migrate meanwhile) */
     struct thread *timer_next;  /* in its CPU's list of timed waits */
     struct notification *bound; /* delivered to it while it waits to receive (holds a reference) */
     /* Accounting. */
