@@ -42,6 +42,7 @@ UCFLAGS  := -std=c11 -ffreestanding -fno-pie -fno-pic -mgeneral-regs-only -fno-s
             -I$(KDIR)/include -Iuser/lib -MMD -MP
 ULDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T user/lib/user.ld
 ULIB_SRC := user/lib/crt0.S user/lib/syscall.S user/lib/runtime.c kernel/lib/format.c kernel/lib/string.c \
+            kernel/lib/sort.c \
             kernel/arch/x86_64/memops.S
 ULIB_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(ULIB_SRC))
 ROOTTASK_SRC := $(wildcard user/roottask/*.c)

@@ -11,6 +11,7 @@
 #include <mica/kmalloc.h>
 #include <mica/log.h>
 #include <mica/pmm.h>
+#include <mica/sort.h>
 #include <mica/spinlock.h>
 #include <arch/arch.h>
 
@@ -18,20 +19,9 @@
 
 static uint64_t samples[RUNS];
 
-static void sort(uint64_t *a, unsigned n)
-{
-    for (unsigned i = 1; i < n; i++) {
-        uint64_t v = a[i];
-        unsigned j = i;
-        for (; j > 0 && a[j - 1] > v; j--)
-            a[j] = a[j - 1];
-        a[j] = v;
-    }
-}
-
 void bench_report(const char *name, uint64_t *cycles, unsigned n)
 {
-    sort(cycles, n);
+    sort_u64(cycles, n);
     uint64_t median = cycles[n / 2];
     uint64_t hz = arch_timestamp_hz();
     kprintf("bench: %s_cycles %lu cycles\n", name, median);

@@ -177,6 +177,8 @@ static int build(const struct boot_module *mod, struct thread **out)
     if (t) {
         root_aspace = as;
         root_thread = t;
+        t->cpu = 0; /* the boot CPU, for good: its measurements and tests stay comparable */
+        t->pinned = true;
         err = give_boot_handles(as, t, stack);
     }
     if (stack)

@@ -126,6 +126,26 @@ static struct thread *pick_next_locked(struct runqueue *rq, struct percpu *p)
     return next;
 }
 
+/*
+ * The end of every switch: wait until `next` has finished switching out of
+ * any other CPU, account the CPU time, and switch stacks.  Returns when
+ * `prev` runs again.
+ */
+static void switch_to(struct percpu *p, struct thread *prev, struct thread *next)
+{
+    while (atomic_load(&next->on_cpu))
+        arch_cpu_relax();
+    atomic_store(&next->on_cpu, 1);
+    uint64_t now = arch_timestamp();
+    prev->run_tsc += now - prev->ran_since;
+    next->ran_since = now;
+    next->switches++;
+    p->switched_from = prev;
+    trace(MICA_EV_SWITCH, prev->id, next->id);
+    arch_switch_to(prev, next);
+    finish_switch();
+}
+
 void schedule(void)
 {
     uint64_t flags = arch_irq_save();
@@ -142,17 +162,7 @@ void schedule(void)
     rq->switches++;
     p->current = next;
     spin_unlock(&rq->lock);
-    while (atomic_load(&next->on_cpu))
-        arch_cpu_relax(); /* still switching out on another CPU */
-    atomic_store(&next->on_cpu, 1);
-    uint64_t now = arch_ns_since_boot();
-    prev->run_ns += now - prev->ran_since;
-    next->ran_since = now;
-    next->switches++;
-    p->switched_from = prev;
-    trace(MICA_EV_SWITCH, prev->id, next->id);
-    arch_switch_to(prev, next);
-    finish_switch();
+    switch_to(p, prev, next);
     arch_irq_restore(flags);
 }
 
@@ -173,14 +183,7 @@ void sched_switch_to_blocked(struct thread *next)
     rq->switches++;
     p->current = next;
     spin_unlock(&rq->lock);
-    while (atomic_load(&next->on_cpu))
-        arch_cpu_relax();
-    atomic_store(&next->on_cpu, 1);
-    next->switches++;
-    p->switched_from = prev;
-    trace(MICA_EV_SWITCH, prev->id, next->id);
-    arch_switch_to(prev, next);
-    finish_switch();
+    switch_to(p, prev, next);
     arch_irq_restore(flags);
 }
 

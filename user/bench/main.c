@@ -5,6 +5,7 @@
  * mapping a page - and prints each median as "bench: NAME_cycles N cycles".
  */
 #include "../lib/mica.h"
+#include <mica/sort.h>
 
 #define RUNS       1001
 #define STACK_SIZE 65536
@@ -12,20 +13,9 @@
 static uint64_t samples[RUNS];
 static mica_handle_t self;
 
-static void sort(uint64_t *a, unsigned n)
-{
-    for (unsigned i = 1; i < n; i++) {
-        uint64_t v = a[i];
-        unsigned j = i;
-        for (; j > 0 && a[j - 1] > v; j--)
-            a[j] = a[j - 1];
-        a[j] = v;
-    }
-}
-
 static void report(const char *name, unsigned n)
 {
-    sort(samples, n);
+    sort_u64(samples, n);
     mica_printf("bench: %s_cycles %lu cycles\n", name, samples[n / 2]);
 }
 

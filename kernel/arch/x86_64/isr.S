@@ -9,6 +9,8 @@
  * trap_dispatch(frame) and returns with iretq.  Coming from user mode (CPL 3)
  * it switches GS to the kernel's per-CPU base with swapgs, and back on return.
  */
+#include <arch/gprs.h>
+
 #define ISR_STUB_SIZE 16
 
     .text
@@ -33,39 +35,11 @@ isr_common:
     testb $3, 24(%rsp)          /* CS of the interrupted code: user mode? */
     jz 1f
     swapgs
-1:  pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+1:  PUSH_GPRS
     cld
     movq %rsp, %rdi
     call trap_dispatch
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_GPRS
     addq $16, %rsp              /* vector and error code */
     testb $3, 8(%rsp)
     jz 2f

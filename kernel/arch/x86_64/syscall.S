@@ -14,6 +14,7 @@
  * stack), so a frame whose RIP is not a canonical user address, or whose
  * CS/SS are not the standard user selectors, leaves through IRETQ instead.
  */
+#include <arch/gprs.h>
 #include <arch/percpu.h>
 
 #define TF_RIP    (17 * 8)
@@ -36,21 +37,7 @@ syscall_entry:
     pushq %rcx                      /* rip */
     pushq $0                        /* error code */
     pushq $SYSCALL_VECTOR
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_GPRS
     xorl %ebp, %ebp                 /* backtraces stop here */
     movq %rsp, %rdi
     sti
@@ -72,21 +59,7 @@ return_to_user:
     jne iret_to_user
     cmpq $(GDT_UDATA | 3), TF_SS(%rsp)
     jne iret_to_user
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11                       /* overwritten below: SYSRET takes RFLAGS from r11 */
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx                       /* overwritten below: SYSRET takes RIP from rcx */
-    popq %rbx
-    popq %rax
+    POP_GPRS                        /* rcx and r11 are overwritten below */
     addq $16, %rsp                  /* vector, error code */
     popq %rcx                       /* rip */
     addq $8, %rsp                   /* cs */
@@ -96,21 +69,7 @@ return_to_user:
     sysretq
 
 iret_to_user:
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_GPRS
     addq $16, %rsp
     swapgs
     iretq

@@ -66,7 +66,7 @@ struct thread {
     struct thread *timer_next;  /* in its CPU's list of timed waits */
     struct notification *bound; /* delivered to it while it waits to receive (holds a reference) */
     /* Accounting. */
-    uint64_t run_ns, switches, ran_since;
+    uint64_t run_tsc, switches, ran_since; /* CPU time in TSC ticks; switches to it */
     uint64_t id;
 };
 
