@@ -9,7 +9,7 @@
  * trap_dispatch(frame) and returns with iretq.  Coming from user mode (CPL 3)
  * it switches GS to the kernel's per-CPU base with swapgs, and back on return.
  */
-#include <arch/gprs.h>
+#include <arch/gprs.inc>
 
 #define ISR_STUB_SIZE 16
 

@@ -14,7 +14,7 @@
  * stack), so a frame whose RIP is not a canonical user address, or whose
  * CS/SS are not the standard user selectors, leaves through IRETQ instead.
  */
-#include <arch/gprs.h>
+#include <arch/gprs.inc>
 #include <arch/percpu.h>
 
 #define TF_RIP    (17 * 8)
