@@ -139,7 +139,7 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
     if (rx) {
         int err = ipc_transfer(self, rx, m->tag);
         if (err < 0) {
-            atomic_store(&rx->claim, 0); /* nothing moved; the receiver keeps waiting */
+            atomic_fetch_and(&rx->claim, ~(uint64_t)1); /* nothing moved: it keeps waiting */
             return err;
         }
         queue_pop(&ep->receivers, &ep->receivers_tail);

@@ -86,6 +86,30 @@ static int64_t sys_handle_dup(struct syscall_regs *r)
     return err < 0 ? err : (int64_t)h;
 }
 
+/* Give another process a copy of one of our handles (how a supervisor equips a server). */
+static int64_t sys_handle_grant(struct syscall_regs *r)
+{
+    struct object *as, *o;
+    uint32_t rights;
+    int err = lookup(r->arg[0], OBJ_ASPACE, RIGHT_MANAGE, &as);
+    if (err < 0)
+        return err;
+    if (r->arg[1] > UINT32_MAX)
+        err = -EBADF;
+    else
+        err = handle_lookup(caller_handles(), (handle_t)r->arg[1], OBJ_NONE, RIGHT_TRANSFER, &o,
+                            &rights);
+    if (err < 0) {
+        object_put(as);
+        return err;
+    }
+    handle_t h;
+    err = handle_install(&((struct aspace *)as)->handles, o, rights & (uint32_t)r->arg[2], &h);
+    object_put(o);
+    object_put(as);
+    return err < 0 ? err : (int64_t)h;
+}
+
 static int64_t sys_handle_info(struct syscall_regs *r)
 {
     struct object *o;
@@ -807,6 +831,7 @@ static int64_t sys_system_halt(struct syscall_regs *r)
 }
 
 static const syscall_fn table[SYS_COUNT] = {
+    [SYS_HANDLE_GRANT] = sys_handle_grant,
     [SYS_RECV_TIMED] = sys_recv_timed,
     [SYS_NOTIFY_WAIT_TIMED] = sys_notify_wait_timed,
     [SYS_THREAD_SLEEP] = sys_thread_sleep,

@@ -23,20 +23,32 @@ struct timer_list {
 
 static struct timer_list lists[TIMEOUT_CPUS];
 
+/*
+ * The claim word numbers the thread's waits, so that a waker of an old wait
+ * (a timer that fired just as that wait ended otherwise) can never claim the
+ * next one.
+ */
 void thread_wait_begin(struct thread *t)
 {
-    atomic_store(&t->claim, 0);
+    uint64_t wait = (atomic_load(&t->claim) >> 1) + 1;
+    atomic_store(&t->claim, wait << 1);
+}
+
+static bool claim_wait(struct thread *t, uint64_t wait)
+{
+    uint64_t unclaimed = wait << 1;
+    return atomic_compare_exchange_strong(&t->claim, &unclaimed, unclaimed | 1);
 }
 
 bool thread_claim(struct thread *t)
 {
-    int unclaimed = 0;
-    return atomic_compare_exchange_strong(&t->claim, &unclaimed, 1);
+    return claim_wait(t, atomic_load(&t->claim) >> 1);
 }
 
 void timeout_arm(struct thread *t, uint64_t deadline_ns)
 {
     t->timer_cpu = t->cpu;
+    t->timer_wait = atomic_load(&t->claim) >> 1;
     struct timer_list *l = &lists[t->timer_cpu];
     uint64_t flags = spin_lock_irqsave(&l->lock);
     t->deadline_ns = deadline_ns;
@@ -78,8 +90,9 @@ void timeout_tick(unsigned cpu)
         }
         l->head = t->timer_next;
         t->timer_armed = false;
+        uint64_t wait = t->timer_wait;
         spin_unlock_irqrestore(&l->lock, flags);
-        if (thread_claim(t)) {
+        if (claim_wait(t, wait)) {
             t->wait_result = -ETIMEDOUT;
             thread_wake(t, -ETIMEDOUT);
         }

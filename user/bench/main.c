@@ -75,6 +75,36 @@ static void bench_ipc(const char *name, int server_cpu)
     report(name, RUNS);
 }
 
+#define CHILD_STACK 0x0000320000000000ull
+
+/*
+ * The same echo server in a second address space: a copy-on-write clone of
+ * this program, a stack of its own, and the endpoint granted into its table.
+ */
+static void bench_ipc_cross_aspace(void)
+{
+    int64_t ep = mica_endpoint_create();
+    int64_t child = mica_syscall0(SYS_ASPACE_CREATE);
+    mica_vm_clone(self, (mica_handle_t)child, 0x400000, 0x100000);
+    int64_t stack = mica_vmo_create(STACK_SIZE);
+    mica_vm_map((mica_handle_t)child, (mica_handle_t)stack, 0, CHILD_STACK, STACK_SIZE,
+                MICA_PROT_READ | MICA_PROT_WRITE);
+    int64_t child_ep = mica_handle_grant((mica_handle_t)child, (mica_handle_t)ep, MICA_RIGHT_RECV);
+    int64_t t = mica_thread_create((mica_handle_t)child, echo_server,
+                                   (void *)(CHILD_STACK + STACK_SIZE), (uint64_t)child_ep);
+    mica_thread_set_cpu((mica_handle_t)t, 0);
+    mica_thread_start((mica_handle_t)t);
+    struct mica_msg m = {0};
+    for (unsigned i = 0; i < 10; i++)
+        mica_call((mica_handle_t)ep, &m);
+    for (unsigned i = 0; i < RUNS; i++) {
+        uint64_t t0 = mica_rdtsc();
+        mica_call((mica_handle_t)ep, &m);
+        samples[i] = mica_rdtsc() - t0;
+    }
+    report("ipc_call_reply_cross_aspace", RUNS);
+}
+
 static mica_handle_t ping, pong;
 
 static void pong_thread(uint64_t arg)
@@ -163,6 +193,7 @@ int main(const struct mica_boot_handles *bh)
     bench_null_syscall();
     bench_ipc("ipc_call_reply_same_cpu", 0);
     bench_ipc("ipc_call_reply_cross_cpu", 1);
+    bench_ipc_cross_aspace();
     bench_notification();
     bench_page_fault();
     bench_thread_create();

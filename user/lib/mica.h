@@ -194,6 +194,11 @@ static inline int64_t mica_notify_bind(mica_handle_t n, mica_handle_t thread)
     return mica_syscall2(SYS_NOTIFY_BIND, n, thread);
 }
 
+static inline int64_t mica_handle_grant(mica_handle_t as, mica_handle_t h, uint32_t rights)
+{
+    return mica_syscall3(SYS_HANDLE_GRANT, as, h, rights);
+}
+
 static inline uint64_t mica_rdtsc(void)
 {
     uint32_t lo, hi;

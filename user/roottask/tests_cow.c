@@ -13,6 +13,7 @@
 
 struct report {
     volatile uint64_t seen_before, seen_after, done;
+    volatile uint32_t granted_type, granted_rights;
 };
 
 static int64_t map_at(mica_handle_t as, mica_handle_t vmo, uint64_t va, uint64_t size,
@@ -22,11 +23,14 @@ static int64_t map_at(mica_handle_t as, mica_handle_t vmo, uint64_t va, uint64_t
 }
 
 /* Runs in the clone: reads what the parent wrote, then overwrites it. */
-static void child_main(uint64_t arg)
+static void child_main(uint64_t granted)
 {
-    (void)arg;
     volatile uint64_t *area = (volatile uint64_t *)AREA;
     struct report *r = (struct report *)SHARED;
+    uint32_t type = 0, rights = 0;
+    mica_syscall3(SYS_HANDLE_INFO, granted, (uint64_t)&type, (uint64_t)&rights);
+    r->granted_type = type; /* a handle given to this process by its creator */
+    r->granted_rights = rights;
     r->seen_before = area[0] + area[4096 / 8 * 5];
     area[0] = 1111; /* must not reach the parent */
     r->seen_after = area[0];
@@ -67,14 +71,27 @@ static void test_clone_is_copy_on_write(void)
 
     /* The parent writes after the clone: the child must still see the old value. */
     area[4096 / 8 * 5] = 3;
-    int64_t t =
-        mica_thread_create((mica_handle_t)child, child_main, (void *)(STACK + STACK_SIZE), 0);
+    int64_t n = mica_notify_create();
+    int64_t granted = mica_handle_grant((mica_handle_t)child, (mica_handle_t)n,
+                                        MICA_RIGHT_SIGNAL | MICA_RIGHT_DUP);
+    RT_CHECK(granted > 0);
+    RT_EQ(mica_handle_grant((mica_handle_t)n, (mica_handle_t)n, MICA_RIGHT_ALL), -MICA_EINVAL);
+    RT_EQ(mica_handle_grant((mica_handle_t)child, 0x7777, MICA_RIGHT_ALL), -MICA_EBADF);
+    int64_t no_transfer = mica_handle_dup((mica_handle_t)n, MICA_RIGHT_ALL & ~MICA_RIGHT_TRANSFER);
+    RT_EQ(mica_handle_grant((mica_handle_t)child, (mica_handle_t)no_transfer, MICA_RIGHT_ALL),
+          -MICA_EACCES);
+    mica_handle_close((mica_handle_t)no_transfer);
+    int64_t t = mica_thread_create((mica_handle_t)child, child_main, (void *)(STACK + STACK_SIZE),
+                                   (uint64_t)granted);
     RT_EQ(mica_thread_start((mica_handle_t)t), 0);
     while (!r->done)
         mica_yield();
     RT_EQ(r->seen_before, 42);  /* 40 + 2: the data as it was at the clone */
     RT_EQ(r->seen_after, 1111); /* its own write, in its own copy */
     RT_EQ(area[0], 40);         /* the parent's copy untouched */
+    RT_EQ(r->granted_type, 5);  /* the granted handle works there: a notification */
+    RT_EQ(r->granted_rights, MICA_RIGHT_SIGNAL | MICA_RIGHT_DUP);
+    mica_handle_close((mica_handle_t)n);
     RT_EQ(area[4096 / 8 * 5], 3);
 
     RT_EQ(mica_thread_suspend((mica_handle_t)t), 0);
@@ -88,6 +105,6 @@ static void test_clone_is_copy_on_write(void)
 }
 
 const struct rt_test rt_cow_tests[] = {
-    {"vm_clone_copy_on_write", test_clone_is_copy_on_write},
+    {"vm_clone_copy_on_write_and_grant", test_clone_is_copy_on_write},
 };
 const unsigned rt_cow_test_count = sizeof rt_cow_tests / sizeof rt_cow_tests[0];

@@ -59,10 +59,11 @@ struct thread {
     struct thread *reply_to; /* the caller this thread must answer (one-shot reply) */
     bool in_call;            /* blocked in a call, waiting for the reply */
     int wait_result;         /* what the wait ended with */
-    _Atomic int claim;       /* 1 once some waker has taken the current wait */
+    _Atomic uint64_t claim;  /* (number of the current wait << 1) | 1 once a waker took it */
     uint64_t deadline_ns;    /* when a timed wait ends */
     bool timer_armed;
     unsigned timer_cpu;         /* whose list it is in (it may migrate meanwhile) */
+    uint64_t timer_wait;        /* the number of the wait its timer belongs to */
     struct thread *timer_next;  /* in its CPU's list of timed waits */
     struct notification *bound; /* delivered to it while it waits to receive (holds a reference) */
     /* Accounting. */

@@ -121,9 +121,10 @@ typedef uint32_t mica_handle_t;
 #define SYS_NOTIFY_WAIT_TIMED        48 /* (notification, timeout ns) -> bits, or -ETIMEDOUT */
 #define SYS_THREAD_SLEEP             49 /* (nanoseconds) */
 #define SYS_NOTIFY_BIND                                                                            \
-    50 /* (notification, thread): its bits come as messages while it receives                      \
-        */
-#define SYS_COUNT 51
+    50                      /* (notification, thread): its bits come as messages while it receives \
+                             */
+#define SYS_HANDLE_GRANT 51 /* (aspace, handle, rights mask) -> a copy in that process's table */
+#define SYS_COUNT        52
 
 #ifndef __ASSEMBLER__
 /*
