@@ -4,10 +4,13 @@
  *
  * An endpoint is a meeting point.  A sender (send or call) and a receiver
  * meet there: whoever comes first waits in the endpoint's queue; the second
- * one copies the message (a tag and four words, carried in registers) and
- * wakes the first.  A call additionally leaves the caller blocked until the
+ * one copies the message (a tag and four words in registers, plus words and
+ * handles in the IPC buffers when the tag says so, ipc_transfer.c) and wakes
+ * the first.  A call additionally leaves the caller blocked until the
  * receiver replies; the receiver holds the right to answer exactly once
- * (its reply_to), which reply or reply-and-receive uses up.
+ * (its reply_to), which reply or reply-and-receive uses up, or which it can
+ * turn into a reply object and pass on.  Receives may time out; every
+ * receiver's wait is claimed by exactly one waker (timeout.c).
  * Everything here runs under the big kernel lock.
  */
 #include <stdatomic.h>
@@ -132,17 +135,22 @@ static struct thread *claim_receiver(struct endpoint *ep)
 int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
 {
     struct thread *self = thread_current();
+    int err = ipc_transfer_check(self, m->tag); /* the sender's own mistakes cost no receiver */
+    if (err < 0)
+        return err;
     struct thread *rx = claim_receiver(ep);
     self->msg = *m;
     self->in_call = call;
     trace(MICA_EV_IPC_SEND, self->id, rx ? rx->id : 0);
     if (rx) {
+        queue_pop(&ep->receivers, &ep->receivers_tail);
         int err = ipc_transfer(self, rx, m->tag);
-        if (err < 0) {
-            atomic_fetch_and(&rx->claim, ~(uint64_t)1); /* nothing moved: it keeps waiting */
+        if (err < 0) { /* the receiver cannot take it (no buffer, table full): both learn */
+            rx->waiting_on = 0;
+            rx->wait_result = err;
+            thread_wake(rx, err);
             return err;
         }
-        queue_pop(&ep->receivers, &ep->receivers_tail);
         trace(MICA_EV_IPC_RECV, rx->id, self->id);
         rx->waiting_on = 0;
         rx->msg = *m;

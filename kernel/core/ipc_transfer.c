@@ -22,14 +22,36 @@
 
 #define TAG_RESERVED 0xfffff000ull
 
+/*
+ * The thread's IPC buffer, as the page its VM object holds now: if that page
+ * is shared copy-on-write, it is copied first (and every mapping refaults),
+ * so the kernel and the thread always see the same page.
+ */
 static struct mica_ipc_buffer *buffer_of(struct thread *t)
 {
-    return t->ipc_buf_pa ? phys_to_virt(t->ipc_buf_pa) : 0;
+    if (!t->ipc_buf_vmo)
+        return 0;
+    bool copied;
+    uint64_t pa = vmo_page_for_write(t->ipc_buf_vmo, t->ipc_buf_index, &copied);
+    if (copied)
+        aspace_vmo_page_moved(t->ipc_buf_vmo, t->ipc_buf_index);
+    return pa ? phys_to_virt(pa) : 0;
+}
+
+static bool has_duplicates(const mica_handle_t *h, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned j = i + 1; j < n; j++)
+            if (h[i] == h[j])
+                return true;
+    return false;
 }
 
 static int move_handles(struct thread *from, struct thread *to, unsigned n)
 {
     struct mica_ipc_buffer *src = buffer_of(from), *dst = buffer_of(to);
+    if (has_duplicates(src->handles, n))
+        return -EINVAL; /* one handle cannot arrive twice */
     handle_t moved[MICA_IPC_HANDLES];
     unsigned done = 0;
     int err = 0;
@@ -53,6 +75,29 @@ static int move_handles(struct thread *from, struct thread *to, unsigned n)
     for (unsigned i = 0; i < n; i++) {
         handle_close(&from->aspace->handles, src->handles[i]);
         dst->handles[i] = moved[i];
+    }
+    return 0;
+}
+
+/* What the sender alone can get wrong: the tag, its IPC buffer, the handles it lists. */
+int ipc_transfer_check(struct thread *from, uint64_t tag)
+{
+    unsigned words = (tag >> MICA_TAG_WORDS_SHIFT) & MICA_TAG_WORDS_MASK;
+    unsigned handles = (tag >> MICA_TAG_HANDLES_SHIFT) & MICA_TAG_HANDLES_MASK;
+    if (tag & TAG_RESERVED || words > MICA_IPC_WORDS || handles > MICA_IPC_HANDLES)
+        return -EINVAL;
+    if (words == 0 && handles == 0)
+        return 0;
+    struct mica_ipc_buffer *src = buffer_of(from);
+    if (!src || has_duplicates(src->handles, handles))
+        return -EINVAL;
+    for (unsigned i = 0; i < handles; i++) {
+        struct object *o;
+        int err =
+            handle_lookup(&from->aspace->handles, src->handles[i], OBJ_NONE, RIGHT_TRANSFER, &o, 0);
+        if (err < 0)
+            return err;
+        object_put(o);
     }
     return 0;
 }
@@ -83,15 +128,15 @@ int ipc_set_buffer(struct thread *t, uint64_t va)
     if (va & (PAGE_SIZE - 1))
         return -EINVAL;
     struct vmo *v = 0;
-    uint64_t pa = 0;
+    uint64_t index = 0;
     if (va) {
-        int err = aspace_pin_page(t->aspace, va, &v, &pa);
+        int err = aspace_pin_page(t->aspace, va, &v, &index);
         if (err < 0)
             return err;
     }
     if (t->ipc_buf_vmo)
         object_put(&t->ipc_buf_vmo->obj);
-    t->ipc_buf_vmo = v; /* keeps the page while it is the buffer */
-    t->ipc_buf_pa = pa;
+    t->ipc_buf_vmo = v; /* keeps its pages while it holds the buffer */
+    t->ipc_buf_index = index;
     return 0;
 }

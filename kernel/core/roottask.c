@@ -4,10 +4,11 @@
  *
  * The boot loader brings the root task as a module (QEMU's -initrd, GRUB's
  * module2).  The kernel checks its ELF headers, builds an address space with
- * one VM object per loadable segment (text read+execute, data read+write),
- * a stack, and a handle to the address space itself, and starts one thread
- * at the entry point with that handle in its first argument register.
- * Everything else the root task obtains through system calls.
+ * one VM object per loadable segment (text read+execute, data read+write)
+ * and a stack, and starts one thread at the entry point, pinned to the boot
+ * CPU, with rdi pointing to a struct mica_boot_handles at the top of its
+ * stack: its own address space, all I/O ports, the IRQ control, all device
+ * memory and the trace buffer.  Everything else it obtains through system calls.
  */
 #include <mica/aspace.h>
 #include <mica/bkl.h>

@@ -97,8 +97,8 @@ static int64_t sys_handle_grant(struct syscall_regs *r)
     if (r->arg[1] > UINT32_MAX)
         err = -EBADF;
     else
-        err = handle_lookup(caller_handles(), (handle_t)r->arg[1], OBJ_NONE, RIGHT_TRANSFER, &o,
-                            &rights);
+        err = handle_lookup(caller_handles(), (handle_t)r->arg[1], OBJ_NONE,
+                            RIGHT_TRANSFER | RIGHT_DUP, &o, &rights); /* a copy: both rights */
     if (err < 0) {
         object_put(as);
         return err;

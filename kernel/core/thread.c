@@ -117,7 +117,7 @@ void thread_block(void)
     bkl_lock();
 }
 
-/* Called with the kernel lock held. */
+/* Make a blocked thread ready; safe from any context (the run-queue lock decides). */
 void thread_wake(struct thread *t, int result)
 {
     if (t->state != THREAD_BLOCKED)

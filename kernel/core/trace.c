@@ -2,8 +2,8 @@
  * trace.c - per-CPU ring buffers of kernel events (see trace.h).
  *
  * The buffers are allocated when tracing first starts.  Each CPU writes only
- * its own ring, with interrupts off, so recording needs no lock; a reader
- * takes a CPU's events under that ring's lock.  When a ring is full the
+ * its own ring, with interrupts off; the ring's lock is only ever contended
+ * by a reader taking that CPU's events.  When a ring is full the
  * oldest events are overwritten and counted as lost.
  */
 #include <mica/errno.h>

@@ -238,6 +238,8 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t size, uint32_t prot)
         for (uint64_t a = m->start; a < m->end; a += PAGE_SIZE) {
             if (!(prot & MICA_PROT_READ))
                 mmu_user_unmap(as->root, a); /* no access: the next touch faults */
+            else if (vmo_page_shared(m->vmo, (a - m->start + m->offset) / PAGE_SIZE))
+                mmu_user_update(as->root, a, pte_flags(prot, m->vmo->cache) & ~PTE_W);
             else
                 mmu_user_update(as->root, a, pte_flags(prot, m->vmo->cache));
         }
@@ -246,7 +248,7 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t size, uint32_t prot)
     return 0;
 }
 
-int aspace_pin_page(struct aspace *as, uint64_t va, struct vmo **vmo, uint64_t *pa)
+int aspace_pin_page(struct aspace *as, uint64_t va, struct vmo **vmo, uint64_t *index)
 {
     struct vm_mapping *m = as->maps;
     while (m && !(m->start <= va && va < m->end))
@@ -254,12 +256,9 @@ int aspace_pin_page(struct aspace *as, uint64_t va, struct vmo **vmo, uint64_t *
     uint32_t rw = MICA_PROT_READ | MICA_PROT_WRITE;
     if (!m || (m->prot & rw) != rw || m->vmo->kind == VMO_PHYS)
         return -EINVAL;
-    uint64_t page = vmo_page(m->vmo, (va - m->start + m->offset) / PAGE_SIZE);
-    if (!page)
-        return -ENOMEM;
     object_get(&m->vmo->obj);
     *vmo = m->vmo;
-    *pa = page;
+    *index = (va - m->start + m->offset) / PAGE_SIZE;
     return 0;
 }
 
@@ -287,12 +286,28 @@ int aspace_fault(struct aspace *as, uint64_t va, bool write, bool exec)
     }
     if (!pa)
         return -ENOMEM;
+    if (copied)
+        aspace_vmo_page_moved(m->vmo, index); /* no mapping may keep the shared page */
     if (mmu_user_map(as->root, page, pa, flags) < 0)
         return -ENOMEM;
-    if (copied)
-        arch_tlb_flush_aspace(as); /* no CPU may keep reading the shared page */
     as->faults++;
     return 0;
+}
+
+/*
+ * A page of v has just been replaced by a private copy (copy-on-write): no
+ * mapping of v may keep pointing at the old page, so each loses its entry
+ * for that page and faults the new one in on the next access.
+ */
+void aspace_vmo_page_moved(struct vmo *v, uint64_t index)
+{
+    uint64_t at = index * PAGE_SIZE;
+    for (struct vm_mapping *m = v->mappings; m; m = m->vmo_next) {
+        if (at < m->offset || at - m->offset >= m->end - m->start)
+            continue;
+        mmu_user_unmap(m->as->root, m->start + (at - m->offset));
+        arch_tlb_flush_aspace(m->as);
+    }
 }
 
 void aspace_write_protect_vmo(struct vmo *v)

@@ -1,11 +1,14 @@
 /*
- * vmo.c - anonymous VM objects (concepts: demand paging, zero-fill on demand).
+ * vmo.c - VM objects (concepts: demand paging, zero-fill on demand,
+ * copy-on-write, memory-mapped device memory, DMA memory).
  *
  * An anonymous VM object is a range of memory that has no pages at first.
  * The first access to a page through any mapping faults, and the fault
  * handler asks the object for the page: only then is a physical page taken
- * and cleared.  The object keeps its pages until it is destroyed, when the
- * last handle and the last mapping of it are gone.
+ * and cleared.  A clone shares its parent's pages until either side writes
+ * one, which then gets a copy.  Device-memory objects stand for a fixed
+ * physical range; contiguous objects are allocated whole, for DMA.  An
+ * object keeps its pages until the last handle and mapping of it are gone.
  */
 #include <mica/aspace.h>
 #include <mica/errno.h>

@@ -1,8 +1,9 @@
 /*
  * The benchmark root task (make bench): measures the kernel's native paths
- * from user mode - the null system call, IPC round trips on one CPU and across
- * CPUs, notification ping-pong, zero-fill page faults, thread creation, and
- * mapping a page - and prints each median as "bench: NAME_cycles N cycles".
+ * from user mode - the null system call, IPC round trips on one CPU, across
+ * CPUs and between address spaces, notification ping-pong, zero-fill page
+ * faults, thread creation, and mapping a page - and prints each median as
+ * "bench: NAME_cycles N cycles".
  */
 #include "../lib/mica.h"
 #include <mica/sort.h>

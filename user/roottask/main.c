@@ -1,6 +1,6 @@
 /*
  * The root task: the first user program.  For now it is the test runner of
- * the kernel's native interface: it runs every test in tests.c, prints one
+ * the kernel's native interface: it runs the test tables in rt.c, prints one
  * "PASS:"/"FAIL:" line per test, and stops the machine with the verdict.
  */
 #include "../lib/mica.h"

@@ -9,9 +9,10 @@
  * thread_first_entry, which leaves for user mode through the frame.
  *
  * Switching threads also switches the kernel stack used on entry (TSS.rsp0
- * and the SYSCALL stack), the FS base, and, if the address space differs,
- * CR3.  Kernel mappings are global, so loading CR3 only drops user entries
- * from the TLB.
+ * and the SYSCALL stack), the FS and GS bases, the FPU state, the I/O
+ * bitmap when the process changes, and CR3 when the page-table root differs
+ * (the idle thread uses the kernel's own tables).  Kernel mappings are
+ * global, so loading CR3 only drops user entries from the TLB.
  */
 #include <stdatomic.h>
 #include <mica/aspace.h>

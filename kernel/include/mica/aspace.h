@@ -46,8 +46,8 @@ int aspace_unmap(struct aspace *as, uint64_t va, uint64_t size);
 int aspace_protect(struct aspace *as, uint64_t va, uint64_t size, uint32_t prot);
 /* Resolve a fault at va: 0 if the page is now mapped, -EFAULT if the access is not allowed. */
 int aspace_fault(struct aspace *as, uint64_t va, bool write, bool exec);
-/* The page behind va in a read/write mapping, with a reference to its VM object. */
-int aspace_pin_page(struct aspace *as, uint64_t va, struct vmo **vmo, uint64_t *pa);
+/* The VM object and page index behind va in a read/write mapping (with a reference). */
+int aspace_pin_page(struct aspace *as, uint64_t va, struct vmo **vmo, uint64_t *index);
 /* Copy from/to user memory of the current address space: 0 or -EFAULT. */
 int copy_from_user(void *dst, uint64_t src, uint64_t len);
 int copy_to_user(uint64_t dst, const void *src, uint64_t len);
@@ -56,6 +56,8 @@ int copy_to_user(uint64_t dst, const void *src, uint64_t len);
 int aspace_clone_range(struct aspace *src, struct aspace *dst, uint64_t va, uint64_t size);
 /* After a VM object's pages became shared: make every mapping of it read-only. */
 void aspace_write_protect_vmo(struct vmo *v);
+/* After page `index` of v was replaced by a copy: drop every mapping's entry for it. */
+void aspace_vmo_page_moved(struct vmo *v, uint64_t index);
 
 /* TLB maintenance after changing mappings (architecture). */
 void arch_tlb_flush_aspace(struct aspace *as);

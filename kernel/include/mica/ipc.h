@@ -35,6 +35,7 @@ void ipc_thread_exiting(struct thread *t);
 
 /* The long part of a message (ipc_transfer.c): 0, or an error and nothing moved. */
 int ipc_transfer(struct thread *from, struct thread *to, uint64_t tag);
+int ipc_transfer_check(struct thread *from, uint64_t tag);
 int ipc_set_buffer(struct thread *t, uint64_t va);
 
 /* A pending caller's answer as an object that can be passed on (one use). */

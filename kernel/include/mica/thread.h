@@ -15,7 +15,7 @@ enum thread_state {
     THREAD_NEW,     /* created, not yet started */
     THREAD_READY,   /* waiting for a CPU */
     THREAD_RUNNING, /* on a CPU */
-    THREAD_BLOCKED, /* waiting for an event (IPC, notification, suspension) */
+    THREAD_BLOCKED, /* waiting: IPC, notification, sleep or timeout, suspension */
     THREAD_DEAD,    /* exited; freed when the last reference goes */
 };
 
@@ -41,8 +41,8 @@ struct thread {
     bool suspended;            /* stopped: blocked until resumed */
     bool in_fault;             /* blocked while its fault handler looks at it */
     struct endpoint *fault_ep; /* where unresolved faults are sent (holds a reference) */
-    uint64_t ipc_buf_pa;       /* physical address of its IPC buffer page, 0 if none */
-    struct vmo *ipc_buf_vmo;   /* keeps that page (holds a reference) */
+    struct vmo *ipc_buf_vmo;   /* the VM object of its IPC buffer page, or NULL (a reference) */
+    uint64_t ipc_buf_index;    /* which page of it */
     void *fpu;                 /* saved x87/SSE/AVX registers (user threads) */
     unsigned cpu;              /* the CPU whose run queue it uses */
     bool pinned;               /* placed on its CPU on purpose: never migrated */
