@@ -40,7 +40,7 @@ struct irq *irq_control_create(void)
 
 int irq_bind(uint32_t line, struct notification *n, uint64_t bits, struct irq **out)
 {
-    if (line >= IRQ_LINES || bits == 0)
+    if (line >= IRQ_LINES || bits == 0 || (bits >> 63))
         return -EINVAL;
     if (bound[line])
         return -EBUSY;

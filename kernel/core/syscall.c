@@ -521,8 +521,13 @@ static int64_t sys_notify_create(struct syscall_regs *r)
     return install(&n->obj, RIGHT_ALL);
 }
 
+/* Bits come back in rax, where negative means an error: so bit 63 is not a signal bit. */
+#define NOTIFY_BITS_MASK 0x7fffffffffffffffull
+
 static int64_t sys_notify_signal(struct syscall_regs *r)
 {
+    if (r->arg[1] & ~NOTIFY_BITS_MASK)
+        return -EINVAL;
     struct object *o;
     int err = lookup(r->arg[0], OBJ_NOTIFICATION, RIGHT_SIGNAL, &o);
     if (err < 0)
