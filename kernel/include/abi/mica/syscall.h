@@ -194,8 +194,8 @@ struct mica_ipc_buffer {
  * cause) or MICA_FAULT_KILL to end the thread.
  */
 #define MICA_MSG_FAULT       0xfa17u
-#define MICA_MSG_NOTIFY   0xb175u /* a bound notification's bits, in w0 */
-#define MICA_NOTIFY_BITS  0x7fffffffffffffffull /* bit 63 is no signal bit: results are in rax */
+#define MICA_MSG_NOTIFY      0xb175u               /* a bound notification's bits, in w0 */
+#define MICA_NOTIFY_BITS     0x7fffffffffffffffull /* bit 63 is no signal bit: results are in rax */
 #define MICA_TIMEOUT_FOREVER 0xffffffffffffffffull
 #define MICA_FAULT_RESUME    0
 #define MICA_FAULT_KILL      1
