@@ -65,10 +65,26 @@ static void kick_cpu(unsigned cpu)
     arch_send_reschedule(cpu);
 }
 
+/*
+ * Lock the run queue of t's CPU.  A thread changes CPU only while both
+ * queues are locked (steal_from), so once t->cpu names the locked queue, it
+ * stays so until the lock is dropped.
+ */
+static struct runqueue *lock_rq_of(struct thread *t, uint64_t *flags)
+{
+    for (;;) {
+        struct runqueue *rq = rq_of(t->cpu);
+        *flags = spin_lock_irqsave(&rq->lock);
+        if (rq->cpu == t->cpu)
+            return rq;
+        spin_unlock_irqrestore(&rq->lock, *flags);
+    }
+}
+
 void sched_make_ready(struct thread *t)
 {
-    struct runqueue *rq = rq_of(t->cpu);
-    uint64_t flags = spin_lock_irqsave(&rq->lock);
+    uint64_t flags;
+    struct runqueue *rq = lock_rq_of(t, &flags);
     if (t->state != THREAD_BLOCKED && t->state != THREAD_NEW) {
         spin_unlock_irqrestore(&rq->lock, flags); /* someone else woke it first */
         return;
@@ -223,6 +239,10 @@ void sched_yield(void)
  * Load balancing: an idle CPU takes a ready thread from the busiest other
  * run queue, if that queue has a thread waiting while another runs.  Both
  * queues are locked in CPU order, so two balancing CPUs cannot deadlock.
+ *
+ * A thread still on its CPU (on_cpu) stays: it was woken while it was on
+ * its way to block, and its own CPU is still inside schedule() for it.
+ * Moving it would let two CPUs each believe the thread is theirs.
  */
 static bool steal_from(struct runqueue *here, struct runqueue *there)
 {
@@ -234,7 +254,7 @@ static bool steal_from(struct runqueue *here, struct runqueue *there)
     if (there->nr_ready >= 1 && cpu_table[there->cpu]->current != cpu_table[there->cpu]->idle) {
         for (unsigned p = SCHED_PRIORITIES; p-- > 0 && !t;)
             for (struct thread *it = there->fixed.head[p]; it && !t; it = it->rq_next)
-                if (!it->pinned)
+                if (!it->pinned && !atomic_load(&it->on_cpu))
                     t = it;
     }
     if (t) {

@@ -10,6 +10,8 @@ mica_handle_t rt_trace;
 
 extern const struct rt_test rt_tests[];
 extern const unsigned rt_test_count;
+extern const struct rt_test rt_late_tests[];
+extern const unsigned rt_late_test_count;
 extern const struct rt_test rt_thread_control_tests[];
 extern const unsigned rt_thread_control_test_count;
 extern const struct rt_test rt_device_tests[];
@@ -27,11 +29,16 @@ extern const unsigned rt_timeout_test_count;
 
 static unsigned passed, failed;
 
-static void run_table(const struct rt_test *tests, unsigned count)
+/* check_leaks: also fail a test that leaves objects or handles behind. */
+static void run_table(const struct rt_test *tests, unsigned count, int check_leaks)
 {
     for (unsigned i = 0; i < count; i++) {
         unsigned before = rt_failed_checks;
+        struct mica_kernel_stats stats;
+        mica_kernel_stats(&stats);
         tests[i].fn();
+        if (check_leaks)
+            rt_check_leaks(&stats, UINT64_MAX);
         if (rt_failed_checks == before) {
             mica_printf("PASS: kernel/%s\n", tests[i].name);
             passed++;
@@ -45,14 +52,15 @@ static void run_table(const struct rt_test *tests, unsigned count)
 unsigned rt_run_all(mica_handle_t self)
 {
     rt_self = self;
-    run_table(rt_tests, rt_test_count);
-    run_table(rt_thread_control_tests, rt_thread_control_test_count);
-    run_table(rt_device_tests, rt_device_test_count);
-    run_table(rt_device_memory_tests, rt_device_memory_test_count);
-    run_table(rt_ipc_long_tests, rt_ipc_long_test_count);
-    run_table(rt_trace_tests, rt_trace_test_count);
-    run_table(rt_cow_tests, rt_cow_test_count);
-    run_table(rt_timeout_tests, rt_timeout_test_count);
+    run_table(rt_tests, rt_test_count, 1); /* each test closes what it creates */
+    run_table(rt_thread_control_tests, rt_thread_control_test_count, 0);
+    run_table(rt_device_tests, rt_device_test_count, 0);
+    run_table(rt_device_memory_tests, rt_device_memory_test_count, 0);
+    run_table(rt_ipc_long_tests, rt_ipc_long_test_count, 0);
+    run_table(rt_trace_tests, rt_trace_test_count, 0);
+    run_table(rt_cow_tests, rt_cow_test_count, 0);
+    run_table(rt_timeout_tests, rt_timeout_test_count, 0);
+    run_table(rt_late_tests, rt_late_test_count, 1); /* last: may crash the machine */
     mica_printf("roottask: %u passed, %u failed\n", passed, failed);
     return failed;
 }
