@@ -43,10 +43,8 @@ void log_enter_panic_mode(void)
     panic_mode = true;
 }
 
-static void write_locked(const char *buf, int len)
+static void write_locked(const char *buf, unsigned long len)
 {
-    if (len > LOG_LINE_MAX - 1)
-        len = LOG_LINE_MAX - 1;
     if (panic_mode) {
         console_write(buf, (unsigned long)len);
         return;
@@ -61,7 +59,14 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
     char buf[LOG_LINE_MAX];
     int n = ksnprintf(buf, sizeof buf, "%s", prefix);
     n += kvsnprintf(buf + n, sizeof buf - (unsigned long)n, fmt, ap);
-    write_locked(buf, n);
+    if (n > LOG_LINE_MAX - 1)
+        n = LOG_LINE_MAX - 1; /* kvsnprintf counts what did not fit */
+    write_locked(buf, (unsigned long)n);
+}
+
+void log_write(const char *buf, unsigned long len)
+{
+    write_locked(buf, len);
 }
 
 void kvlog(int level, const char *fmt, va_list ap)

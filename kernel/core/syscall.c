@@ -59,14 +59,13 @@ static int64_t install(struct object *o, uint32_t rights)
 
 static int64_t sys_debug_write(struct syscall_regs *r)
 {
-    char buf[DEBUG_WRITE_MAX + 1];
+    char buf[DEBUG_WRITE_MAX];
     uint64_t len = r->arg[1];
     if (len > DEBUG_WRITE_MAX)
         return -EINVAL;
     if (copy_from_user(buf, r->arg[0], len) < 0)
         return -EFAULT;
-    buf[len] = 0;
-    kprintf("%s", buf);
+    log_write(buf, len);
     return (int64_t)len;
 }
 

@@ -28,6 +28,9 @@ void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print regardless of level (used by panic and the exception reports). */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Write len bytes as they are, in one piece (user programs' console output). */
+void log_write(const char *buf, unsigned long len);
+
 /* From now on write without taking the console lock (a panicking CPU may hold it). */
 void log_enter_panic_mode(void);
 
