@@ -59,6 +59,7 @@ def cases():
     for smp in (1, 2, 4):
         out.append(Case(f"roottask-smp{smp}", "", smp=smp, mem=256, roottask=True, timeout=120,
                         expect=[r"roottask: \d+ passed, 0 failed",
+                                r"debug_write_limits: a line of 1024 bytes, ending in END: {961}END\.$",
                                 r"mica: halted by the root task \(verdict pass\)"]))
     # Real-PC boot paths: GRUB (Multiboot2) under SeaBIOS and under OVMF UEFI.
     out.append(Case("grub-bios", boot="iso-bios", smp=2, mem=256, selftest=True,
