@@ -39,9 +39,9 @@ ISO    := $(BUILD)/mica.iso
 UCC      := gcc
 UCFLAGS  := -std=c11 -ffreestanding -fno-pie -fno-pic -mgeneral-regs-only -fno-stack-protector \
             -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror \
-            -I$(KDIR)/include -Iuser/lib -MMD -MP
-ULDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T user/lib/user.ld
-ULIB_SRC := user/lib/crt0.S user/lib/syscall.S user/lib/runtime.c kernel/lib/format.c kernel/lib/string.c \
+            -I$(KDIR)/include -Ilib/mica -MMD -MP
+ULDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T lib/mica/user.ld
+ULIB_SRC := lib/mica/crt0.S lib/mica/syscall.S lib/mica/runtime.c kernel/lib/format.c kernel/lib/string.c \
             kernel/lib/sort.c \
             kernel/arch/x86_64/memops.S
 ULIB_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(ULIB_SRC))
@@ -58,12 +58,12 @@ $(BUILD)/user-obj/%.S.o: %.S
 	@echo "  UAS     $<"
 	@$(UCC) -D__ASSEMBLER__ -I$(KDIR)/include -c $< -o $@
 
-$(ROOTTASK): $(ULIB_OBJS) $(patsubst %,$(BUILD)/user-obj/%.o,$(ROOTTASK_SRC)) user/lib/user.ld
+$(ROOTTASK): $(ULIB_OBJS) $(patsubst %,$(BUILD)/user-obj/%.o,$(ROOTTASK_SRC)) lib/mica/user.ld
 	@echo "  LD      $@"
 	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
 
 BENCH_TASK := $(BUILD)/bench.elf
-$(BENCH_TASK): $(ULIB_OBJS) $(BUILD)/user-obj/user/bench/main.c.o user/lib/user.ld
+$(BENCH_TASK): $(ULIB_OBJS) $(BUILD)/user-obj/user/bench/main.c.o lib/mica/user.ld
 	@echo "  LD      $@"
 	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
 

@@ -5,7 +5,7 @@
  * faults, thread creation, and mapping a page - and prints each median as
  * "bench: NAME_cycles N cycles".
  */
-#include "../lib/mica.h"
+#include <mica.h>
 #include <mica/sort.h>
 
 #define RUNS       1001

@@ -3,7 +3,7 @@
  * the kernel's native interface: it runs the test tables in rt.c, prints one
  * "PASS:"/"FAIL:" line per test, and stops the machine with the verdict.
  */
-#include "../lib/mica.h"
+#include <mica.h>
 #include "rt.h"
 
 /* The kernel passes the root task's first handles (see struct mica_boot_handles). */

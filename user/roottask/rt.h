@@ -4,7 +4,7 @@
 #ifndef ROOTTASK_RT_H
 #define ROOTTASK_RT_H
 
-#include "../lib/mica.h"
+#include <mica.h>
 
 extern unsigned rt_failed_checks;
 extern mica_handle_t rt_self;        /* the root task's own address space */
@@ -57,7 +57,7 @@ enum {
     RT_OBJ_NOTIFICATION = 5,
 };
 
-/* Calls that user/lib/mica.h has no wrapper for. */
+/* Calls that lib/mica/mica.h has no wrapper for. */
 static inline int64_t rt_handle_info(mica_handle_t h, uint32_t *type, uint32_t *rights)
 {
     return mica_syscall3(SYS_HANDLE_INFO, h, (uint64_t)type, (uint64_t)rights);
