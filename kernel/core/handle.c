@@ -77,7 +77,8 @@ static int check_entry(const struct handle_entry *e, enum obj_type type, uint32_
 /* ---- slots (all called with the table locked) ---- */
 
 /* Put o in the first free slot; the caller has made sure there is one. */
-static handle_t fill_free_slot(struct handle_table *t, struct object *o, uint32_t rights)
+static handle_t fill_free_slot(struct handle_table *t, struct object *o, uint32_t rights,
+                               uint64_t badge)
 {
     uint32_t index = t->free_head;
     struct handle_entry *e = &t->entries[index];
@@ -85,6 +86,7 @@ static handle_t fill_free_slot(struct handle_table *t, struct object *o, uint32_
     t->free_head = e->next_free;
     e->obj = o;
     e->rights = rights;
+    e->badge = badge;
     e->next_free = HANDLE_NO_SLOT;
     t->count++;
     return make_handle(index, e->generation);
@@ -97,6 +99,7 @@ static void free_slot(struct handle_table *t, struct handle_entry *e)
 
     e->obj = NULL;
     e->rights = 0;
+    e->badge = 0;
     e->generation = next_generation(e->generation);
     e->next_free = t->free_head;
     t->free_head = index;
@@ -123,6 +126,7 @@ static struct handle_entry *switch_array(struct handle_table *t, struct handle_e
     for (uint32_t i = t->size; i < new_size; i++) {
         bigger[i].obj = NULL;
         bigger[i].rights = 0;
+        bigger[i].badge = 0;
         bigger[i].generation = 1;
         bigger[i].next_free = i + 1 < new_size ? i + 1 : t->free_head;
     }
@@ -198,6 +202,12 @@ static bool object_is_valid(const struct object *o)
 
 int handle_install(struct handle_table *t, struct object *o, uint32_t rights, handle_t *out)
 {
+    return handle_install_badged(t, o, rights, 0, out);
+}
+
+int handle_install_badged(struct handle_table *t, struct object *o, uint32_t rights, uint64_t badge,
+                          handle_t *out)
+{
     if (!object_is_valid(o) || (rights & ~RIGHT_ALL) != 0)
         return -EINVAL;
 
@@ -205,7 +215,7 @@ int handle_install(struct handle_table *t, struct object *o, uint32_t rights, ha
         uint64_t flags = spin_lock_irqsave(&t->lock);
         if (t->free_head != HANDLE_NO_SLOT) {
             object_get(o);
-            *out = fill_free_slot(t, o, rights);
+            *out = fill_free_slot(t, o, rights, badge);
             spin_unlock_irqrestore(&t->lock, flags);
             return 0;
         }
@@ -223,6 +233,12 @@ int handle_install(struct handle_table *t, struct object *o, uint32_t rights, ha
 int handle_lookup(struct handle_table *t, handle_t h, enum obj_type type, uint32_t need,
                   struct object **out, uint32_t *rights_out)
 {
+    return handle_lookup_badged(t, h, type, need, out, rights_out, NULL);
+}
+
+int handle_lookup_badged(struct handle_table *t, handle_t h, enum obj_type type, uint32_t need,
+                         struct object **out, uint32_t *rights_out, uint64_t *badge_out)
+{
     uint64_t flags = spin_lock_irqsave(&t->lock);
     struct handle_entry *e = find_entry(t, h);
     int err = check_entry(e, type, need);
@@ -231,6 +247,8 @@ int handle_lookup(struct handle_table *t, handle_t h, enum obj_type type, uint32
         *out = e->obj;
         if (rights_out != NULL)
             *rights_out = e->rights;
+        if (badge_out != NULL)
+            *badge_out = e->badge;
     }
     spin_unlock_irqrestore(&t->lock, flags);
     return err;
@@ -240,12 +258,33 @@ int handle_dup(struct handle_table *t, handle_t h, uint32_t rights_mask, handle_
 {
     struct object *o;
     uint32_t rights;
+    uint64_t badge;
 
-    int err = handle_lookup(t, h, OBJ_NONE, RIGHT_DUP, &o, &rights);
+    int err = handle_lookup_badged(t, h, OBJ_NONE, RIGHT_DUP, &o, &rights, &badge);
     if (err != 0)
         return err;
-    err = handle_install(t, o, rights & rights_mask, out);
+    err = handle_install_badged(t, o, rights & rights_mask, badge, out);
     object_put(o); /* the lookup's reference; the new handle holds its own */
+    return err;
+}
+
+int handle_mint(struct handle_table *t, handle_t h, uint64_t badge, uint32_t rights_mask,
+                handle_t *out)
+{
+    struct object *o;
+    uint32_t rights;
+    uint64_t old_badge;
+
+    if (badge == 0)
+        return -EINVAL;
+    int err = handle_lookup_badged(t, h, OBJ_ENDPOINT, RIGHT_DUP, &o, &rights, &old_badge);
+    if (err != 0)
+        return err;
+    if (old_badge != 0)
+        err = -EINVAL;
+    else
+        err = handle_install_badged(t, o, rights & rights_mask, badge, out);
+    object_put(o);
     return err;
 }
 

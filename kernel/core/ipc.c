@@ -154,7 +154,6 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
         trace(MICA_EV_IPC_RECV, rx->id, self->id);
         rx->waiting_on = 0;
         rx->msg = *m;
-        rx->badge = 0;
         rx->reply_to = call ? self : 0;
         if (!call) {
             thread_wake(rx, 0);
@@ -223,7 +222,7 @@ int ipc_recv(struct endpoint *ep, struct ipc_msg *out, uint64_t *badge, uint64_t
             return err;
     }
     *out = self->msg;
-    *badge = self->badge;
+    *badge = self->msg.badge;
     return 0;
 }
 
@@ -277,7 +276,7 @@ int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *m, struct ipc_msg 
     if (self->wait_result < 0)
         return self->wait_result;
     *out = self->msg;
-    *badge = self->badge;
+    *badge = self->msg.badge;
     return 0;
 }
 

@@ -58,11 +58,12 @@ static int move_handles(struct thread *from, struct thread *to, unsigned n)
     for (; done < n; done++) {
         struct object *o;
         uint32_t rights;
-        err = handle_lookup(&from->aspace->handles, src->handles[done], OBJ_NONE, RIGHT_TRANSFER,
-                            &o, &rights);
+        uint64_t badge;
+        err = handle_lookup_badged(&from->aspace->handles, src->handles[done], OBJ_NONE,
+                                   RIGHT_TRANSFER, &o, &rights, &badge);
         if (err < 0)
             break;
-        err = handle_install(&to->aspace->handles, o, rights, &moved[done]);
+        err = handle_install_badged(&to->aspace->handles, o, rights, badge, &moved[done]);
         object_put(o);
         if (err < 0)
             break;

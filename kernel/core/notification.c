@@ -51,6 +51,7 @@ static void notify_message(struct ipc_msg *m, uint64_t bits)
     m->tag = (uint64_t)MICA_MSG_NOTIFY << MICA_TAG_LABEL_SHIFT;
     m->w[0] = bits;
     m->w[1] = m->w[2] = m->w[3] = 0;
+    m->badge = 0;
 }
 
 void notification_signal(struct notification *n, uint64_t bits)

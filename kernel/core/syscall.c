@@ -85,25 +85,39 @@ static int64_t sys_handle_dup(struct syscall_regs *r)
     return err < 0 ? err : (int64_t)h;
 }
 
+/* A badged copy of an endpoint handle: what its holder sends, the receiver can tell apart. */
+static int64_t sys_endpoint_mint(struct syscall_regs *r)
+{
+    handle_t h;
+    if (r->arg[0] > UINT32_MAX)
+        return -EBADF;
+    int err =
+        handle_mint(caller_handles(), (handle_t)r->arg[0], r->arg[1], (uint32_t)r->arg[2], &h);
+    return err < 0 ? err : (int64_t)h;
+}
+
 /* Give another process a copy of one of our handles (how a supervisor equips a server). */
 static int64_t sys_handle_grant(struct syscall_regs *r)
 {
     struct object *as, *o;
     uint32_t rights;
+    uint64_t badge;
     int err = lookup(r->arg[0], OBJ_ASPACE, RIGHT_MANAGE, &as);
     if (err < 0)
         return err;
     if (r->arg[1] > UINT32_MAX)
         err = -EBADF;
     else
-        err = handle_lookup(caller_handles(), (handle_t)r->arg[1], OBJ_NONE,
-                            RIGHT_TRANSFER | RIGHT_DUP, &o, &rights); /* a copy: both rights */
+        err = handle_lookup_badged(caller_handles(), (handle_t)r->arg[1], OBJ_NONE,
+                                   RIGHT_TRANSFER | RIGHT_DUP, &o, &rights,
+                                   &badge); /* a copy: both rights */
     if (err < 0) {
         object_put(as);
         return err;
     }
     handle_t h;
-    err = handle_install(&((struct aspace *)as)->handles, o, rights & (uint32_t)r->arg[2], &h);
+    err = handle_install_badged(&((struct aspace *)as)->handles, o, rights & (uint32_t)r->arg[2],
+                                badge, &h);
     object_put(o);
     object_put(as);
     return err < 0 ? err : (int64_t)h;
@@ -277,12 +291,19 @@ static int64_t sys_thread_set_fault_handler(struct syscall_regs *r)
     int err = managed_thread(r->arg[0], &t);
     if (err < 0)
         return err;
-    if (r->arg[1] != 0 && (err = lookup(r->arg[1], OBJ_ENDPOINT, RIGHT_SEND, &ep)) < 0) {
+    uint64_t badge = 0;
+    if (r->arg[1] > UINT32_MAX)
+        err = -EBADF;
+    else if (r->arg[1] != 0)
+        err = handle_lookup_badged(caller_handles(), (handle_t)r->arg[1], OBJ_ENDPOINT, RIGHT_SEND,
+                                   &ep, 0, &badge);
+    if (err < 0) {
         object_put(&t->obj);
         return err;
     }
     struct endpoint *old = t->fault_ep;
     t->fault_ep = (struct endpoint *)ep; /* the lookup's reference becomes the thread's */
+    t->fault_badge = badge;              /* its fault messages carry the handle's badge */
     if (old)
         object_put(&old->obj);
     object_put(&t->obj);
@@ -423,6 +444,7 @@ static void read_msg(const struct syscall_regs *r, struct ipc_msg *m)
     m->tag = r->arg[1];
     for (int i = 0; i < 4; i++)
         m->w[i] = r->arg[2 + i];
+    m->badge = 0;
 }
 
 static void write_msg(struct syscall_regs *r, const struct ipc_msg *m, uint64_t badge)
@@ -438,11 +460,16 @@ static void write_msg(struct syscall_regs *r, const struct ipc_msg *m, uint64_t 
 static int64_t do_send(struct syscall_regs *r, bool call)
 {
     struct object *o;
-    int err = lookup(r->arg[0], OBJ_ENDPOINT, RIGHT_SEND, &o);
+    uint64_t badge;
+    if (r->arg[0] > UINT32_MAX)
+        return -EBADF;
+    int err = handle_lookup_badged(caller_handles(), (handle_t)r->arg[0], OBJ_ENDPOINT, RIGHT_SEND,
+                                   &o, 0, &badge);
     if (err < 0)
         return err;
     struct ipc_msg m;
     read_msg(r, &m);
+    m.badge = badge;
     object_put(o); /* still alive: our handle holds a reference */
     err = ipc_send((struct endpoint *)o, &m, call);
     if (err < 0 || !call)
@@ -836,6 +863,7 @@ static int64_t sys_system_halt(struct syscall_regs *r)
 
 static const syscall_fn table[SYS_COUNT] = {
     [SYS_HANDLE_GRANT] = sys_handle_grant,
+    [SYS_ENDPOINT_MINT] = sys_endpoint_mint,
     [SYS_RECV_TIMED] = sys_recv_timed,
     [SYS_NOTIFY_WAIT_TIMED] = sys_notify_wait_timed,
     [SYS_THREAD_SLEEP] = sys_thread_sleep,

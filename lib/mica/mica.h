@@ -194,6 +194,13 @@ static inline int64_t mica_notify_bind(mica_handle_t n, mica_handle_t thread)
     return mica_syscall2(SYS_NOTIFY_BIND, n, thread);
 }
 
+/* A copy of endpoint handle ep whose messages carry `badge` (non-zero): the receiver's
+ * struct mica_msg.badge tells it which client sent. */
+static inline int64_t mica_endpoint_mint(mica_handle_t ep, uint64_t badge, uint32_t rights)
+{
+    return mica_syscall3(SYS_ENDPOINT_MINT, ep, badge, rights);
+}
+
 static inline int64_t mica_handle_grant(mica_handle_t as, mica_handle_t h, uint32_t rights)
 {
     return mica_syscall3(SYS_HANDLE_GRANT, as, h, rights);

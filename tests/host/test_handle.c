@@ -855,6 +855,49 @@ static void test_random_stress(void)
     check_no_leaks();
 }
 
+/* Minted handles carry a badge that dup keeps, that removal hands on, and that cannot change. */
+static void test_mint(void)
+{
+    struct handle_table t;
+    handle_t m = HANDLE_INVALID, d = HANDLE_INVALID, x = HANDLE_INVALID;
+    uint64_t badge = 1;
+    struct object *got;
+    test_start();
+    CHECK_EQ(handle_table_init(&t, 8), 0);
+    struct object *ep = new_obj(OBJ_ENDPOINT);
+    struct object *vmo = new_obj(OBJ_VMO);
+    handle_t h = must_install(&t, ep, RIGHT_ALL);
+    handle_t v = must_install(&t, vmo, RIGHT_ALL);
+
+    CHECK_EQ(handle_lookup_badged(&t, h, OBJ_ENDPOINT, 0, &got, NULL, &badge), 0);
+    CHECK_EQ(badge, 0);
+    object_put(got);
+    CHECK_EQ(handle_mint(&t, h, 0, RIGHT_ALL, &m), -EINVAL); /* badge 0 means none */
+    CHECK_EQ(handle_mint(&t, v, 5, RIGHT_ALL, &m), -EINVAL); /* endpoints only */
+    CHECK_EQ(handle_mint(&t, 12345, 5, RIGHT_ALL, &m), -EBADF);
+    CHECK_EQ(handle_mint(&t, h, 42, RIGHT_SEND | RIGHT_DUP, &m), 0);
+    CHECK(names(&t, m, ep, RIGHT_SEND | RIGHT_DUP));
+    CHECK_EQ(handle_lookup_badged(&t, m, OBJ_ENDPOINT, RIGHT_SEND, &got, NULL, &badge), 0);
+    CHECK_EQ(badge, 42);
+    object_put(got);
+    CHECK_EQ(handle_mint(&t, m, 43, RIGHT_ALL, &x), -EINVAL); /* no second badge */
+    CHECK_EQ(handle_dup(&t, m, RIGHT_SEND, &d), 0);
+    CHECK_EQ(handle_lookup_badged(&t, d, OBJ_ENDPOINT, RIGHT_SEND, &got, NULL, &badge), 0);
+    CHECK_EQ(badge, 42);
+    object_put(got);
+    CHECK_EQ(handle_mint(&t, d, 43, RIGHT_ALL, &x), -EACCES); /* d lost RIGHT_DUP */
+    /* A freed slot forgets its badge. */
+    CHECK_EQ(handle_close(&t, m), 0);
+    handle_t again = must_install(&t, ep, RIGHT_ALL);
+    CHECK_EQ(handle_lookup_badged(&t, again, OBJ_ENDPOINT, 0, &got, NULL, &badge), 0);
+    CHECK_EQ(badge, 0);
+    object_put(got);
+    handle_table_destroy(&t);
+    object_put(ep);
+    object_put(vmo);
+    check_no_leaks();
+}
+
 int main(void)
 {
     unit_run("handle", "init_errors", test_init_errors);
@@ -868,6 +911,7 @@ int main(void)
     unit_run("handle", "generation_wrap", test_generation_wrap);
     unit_run("handle", "dup", test_dup);
     unit_run("handle", "dup_errors", test_dup_errors);
+    unit_run("handle", "mint", test_mint);
     unit_run("handle", "remove", test_remove);
     unit_run("handle", "remove_errors", test_remove_errors);
     unit_run("handle", "table_full", test_table_full);

@@ -54,6 +54,7 @@ static bool send_to_fault_handler(struct thread *t, const struct trap_frame *f, 
     m.w[1] = f->error;
     m.w[2] = f->vector == 14 ? cr2 : 0;
     m.w[3] = f->rip;
+    m.badge = t->fault_badge;
     t->in_fault = true;
     int err = ipc_send(t->fault_ep, &m, true);
     t->in_fault = false;

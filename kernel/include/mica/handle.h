@@ -30,6 +30,7 @@ struct handle_entry {
     uint32_t rights;     /* RIGHT_* bits */
     uint32_t generation; /* part of the handle value; changes when freed */
     uint32_t next_free;  /* free list link (slot index), when free */
+    uint64_t badge;      /* what messages sent through this handle carry; 0: none */
 };
 
 struct handle_table {
@@ -56,12 +57,26 @@ void handle_table_destroy(struct handle_table *t);
  * -EINVAL bad object or rights, -ENOSPC table full, -ENOMEM growing failed. */
 int handle_install(struct handle_table *t, struct object *o, uint32_t rights, handle_t *out);
 
+/* handle_install() for a handle that carries a badge (badge 0: none). */
+int handle_install_badged(struct handle_table *t, struct object *o, uint32_t rights, uint64_t badge,
+                          handle_t *out);
+
 /* Find h's object and check it has type `type` (OBJ_NONE: any) and every right
  * in `need`.  On success *out holds a new reference the caller must
  * object_put().  -EBADF no such handle, -EINVAL wrong type, -EACCES missing
  * right.  rights_out may be NULL. */
 int handle_lookup(struct handle_table *t, handle_t h, enum obj_type type, uint32_t need,
                   struct object **out, uint32_t *rights_out);
+
+/* handle_lookup() that also gives the handle's badge. */
+int handle_lookup_badged(struct handle_table *t, handle_t h, enum obj_type type, uint32_t need,
+                         struct object **out, uint32_t *rights_out, uint64_t *badge_out);
+
+/* A second handle to h's endpoint that carries `badge` (non-zero), with rights
+ * (h's rights & rights_mask).  h needs RIGHT_DUP and must carry no badge
+ * itself (-EINVAL): a badge, once given, cannot be changed. */
+int handle_mint(struct handle_table *t, handle_t h, uint64_t badge, uint32_t rights_mask,
+                handle_t *out);
 
 /* Make a second handle to h's object with rights (h's rights & rights_mask):
  * rights can only shrink.  h needs RIGHT_DUP (-EACCES). */

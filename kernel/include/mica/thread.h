@@ -27,6 +27,7 @@ struct notification;
 struct ipc_msg {
     uint64_t tag;
     uint64_t w[4];
+    uint64_t badge; /* of the sender's endpoint handle; 0 for replies and notifications */
 };
 
 struct thread {
@@ -55,12 +56,12 @@ struct thread {
     struct thread *wait_next;    /* in an endpoint's queue of senders or receivers */
     struct endpoint *waiting_on; /* the endpoint it is queued on, if any */
     struct ipc_msg msg;          /* message being sent, or received */
-    uint64_t badge;
-    struct thread *reply_to; /* the caller this thread must answer (one-shot reply) */
-    bool in_call;            /* blocked in a call, waiting for the reply */
-    int wait_result;         /* what the wait ended with */
-    _Atomic uint64_t claim;  /* (number of the current wait << 1) | 1 once a waker took it */
-    uint64_t deadline_ns;    /* when a timed wait ends */
+    uint64_t fault_badge;        /* badge of the handle that named fault_ep */
+    struct thread *reply_to;     /* the caller this thread must answer (one-shot reply) */
+    bool in_call;                /* blocked in a call, waiting for the reply */
+    int wait_result;             /* what the wait ended with */
+    _Atomic uint64_t claim;      /* (number of the current wait << 1) | 1 once a waker took it */
+    uint64_t deadline_ns;        /* when a timed wait ends */
     bool timer_armed;
     unsigned timer_cpu;         /* whose list it is in (it may migrate meanwhile) */
     uint64_t timer_wait;        /* the number of the wait its timer belongs to */

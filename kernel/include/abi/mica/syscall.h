@@ -124,7 +124,9 @@ typedef uint32_t mica_handle_t;
     50                      /* (notification, thread): its bits come as messages while it receives \
                              */
 #define SYS_HANDLE_GRANT 51 /* (aspace, handle, rights mask) -> a copy in that process's table */
-#define SYS_COUNT        52
+#define SYS_ENDPOINT_MINT                                                                          \
+    52 /* (endpoint, badge != 0, rights mask) -> a handle whose messages carry the badge */
+#define SYS_COUNT 53
 
 #ifndef __ASSEMBLER__
 /*
