@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-    gcc make binutils python3 clang-format
+    gcc make binutils python3 clang-format cpio
     qemu-system-x86 qemu-utils
     grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
 )

@@ -2,17 +2,19 @@
  * roottask.c - starting the first user program (concepts: program loading,
  * process creation, the initial capabilities).
  *
- * The boot loader brings the root task as a module (QEMU's -initrd, GRUB's
- * module2).  The kernel checks its ELF headers, builds an address space with
- * one VM object per loadable segment (text read+execute, data read+write)
- * and a stack, and starts one thread at the entry point, pinned to the boot
- * CPU, with rdi pointing to a struct mica_boot_handles at the top of its
- * stack: its own address space, all I/O ports, the IRQ control, all device
- * memory and the trace buffer.  Everything else it obtains through system calls.
+ * The boot loader brings one module (QEMU's -initrd, GRUB's module2): either
+ * the root task's ELF image itself, or a cpio archive (the initial ramdisk)
+ * whose member "init" is the root task.  The kernel checks its ELF headers, builds an address space
+ * with one VM object per loadable segment (text read+execute, data read+write) and a stack, and
+ * starts one thread at the entry point, pinned to the boot CPU, with rdi pointing to a struct
+ * mica_boot_handles at the top of its stack: its own address space, all I/O ports, the IRQ control,
+ * all device memory, the trace buffer and a copy of the whole boot module in a VM object (from
+ * which a supervisor starts the other servers).  Everything else it obtains through system calls.
  */
 #include <mica/aspace.h>
 #include <mica/bkl.h>
 #include <mica/bootinfo.h>
+#include <mica/cpio.h>
 #include <mica/device.h>
 #include <mica/elf.h>
 #include <mica/errno.h>
@@ -125,7 +127,24 @@ static int install_new(struct aspace *as, struct object *o, handle_t *h)
  * IRQ control and all device memory - go into a struct mica_boot_handles at
  * the top of its stack; rdi points to it.
  */
-static int give_boot_handles(struct aspace *as, struct thread *t, struct vmo *stack)
+/* The whole boot module, copied into a VM object its holder may read and map. */
+static int initrd_handle(struct aspace *as, const struct boot_module *mod, handle_t *h)
+{
+    int err;
+    uint64_t size = mod->end - mod->start;
+    struct vmo *v = vmo_create_anon(size ? size : 1, &err);
+    if (!v)
+        return err;
+    err = fill_vmo(v, 0, phys_to_virt(mod->start), size);
+    if (err == 0)
+        err = handle_install(&as->handles, &v->obj,
+                             RIGHT_READ | RIGHT_MAP | RIGHT_DUP | RIGHT_TRANSFER, h);
+    object_put(&v->obj);
+    return err;
+}
+
+static int give_boot_handles(struct aspace *as, struct thread *t, struct vmo *stack,
+                             const struct boot_module *mod)
 {
     struct mica_boot_handles bh = {0};
     struct ioport_range *ports = ioport_range_create(0, IOPORT_COUNT);
@@ -139,6 +158,10 @@ static int give_boot_handles(struct aspace *as, struct thread *t, struct vmo *st
     int e4 = install_new(as, tracebuf, &bh.trace);
     if (err < 0 || e1 < 0 || e2 < 0 || e3 < 0 || e4 < 0)
         return -ENOMEM;
+    err = initrd_handle(as, mod, &bh.initrd);
+    if (err < 0)
+        return err;
+    bh.initrd_size = mod->end - mod->start;
     uint64_t at = ROOT_STACK_SIZE - 64; /* 16-byte aligned, below the very top */
     err = fill_vmo(stack, at, (const uint8_t *)&bh, sizeof bh);
     if (err < 0)
@@ -151,12 +174,36 @@ static int give_boot_handles(struct aspace *as, struct thread *t, struct vmo *st
     return 0;
 }
 
+/* The root task's ELF image: the module itself, or its member "init" if it is a cpio archive. */
+static int find_image(const struct boot_module *mod, const uint8_t **image, uint64_t *size)
+{
+    *image = phys_to_virt(mod->start);
+    *size = mod->end - mod->start;
+    if (!cpio_is_archive(*image, *size))
+        return 0;
+    struct cpio_entry e;
+    const char *why = "no member called \"init\"";
+    int err = cpio_find(*image, *size, "init", &e, &why);
+    if (err < 0) {
+        pr_err("roottask: the boot module is a cpio archive without a usable init: %s\n", why);
+        return -EINVAL;
+    }
+    pr_info("roottask: the boot module is an initial ramdisk; starting its init (%lu KiB)\n",
+            e.size / 1024);
+    *image = e.data;
+    *size = e.size;
+    return 0;
+}
+
 static int build(const struct boot_module *mod, struct thread **out)
 {
-    const uint8_t *image = phys_to_virt(mod->start);
+    const uint8_t *image;
+    uint64_t size;
     struct elf_image elf;
     const char *why;
-    if (elf_parse(image, mod->end - mod->start, &elf, &why) < 0) {
+    if (find_image(mod, &image, &size) < 0)
+        return -EINVAL;
+    if (elf_parse(image, size, &elf, &why) < 0) {
         pr_err("roottask: the boot module is not a loadable program: %s\n", why);
         return -EINVAL;
     }
@@ -180,7 +227,7 @@ static int build(const struct boot_module *mod, struct thread **out)
         root_thread = t;
         t->cpu = 0; /* the boot CPU, for good: its measurements and tests stay comparable */
         t->pinned = true;
-        err = give_boot_handles(as, t, stack);
+        err = give_boot_handles(as, t, stack, mod);
     }
     if (stack)
         object_put(&stack->obj);

@@ -14,6 +14,8 @@ int main(const struct mica_boot_handles *bh)
     rt_irq_control = bh->irq_control;
     rt_phys = bh->phys;
     rt_trace = bh->trace;
+    rt_initrd = bh->initrd;
+    rt_initrd_size = bh->initrd_size;
     unsigned failed = rt_run_all(bh->self);
     mica_system_halt(failed ? 1 : 0);
 }

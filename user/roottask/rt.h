@@ -12,6 +12,8 @@ extern mica_handle_t rt_ioports;     /* every I/O port */
 extern mica_handle_t rt_irq_control; /* may bind interrupt lines */
 extern mica_handle_t rt_phys;        /* all device memory */
 extern mica_handle_t rt_trace;       /* the kernel trace buffer */
+extern mica_handle_t rt_initrd;      /* the boot module, read-only */
+extern uint64_t rt_initrd_size;
 
 #define RT_CHECK(cond)                                                                             \
     do {                                                                                           \

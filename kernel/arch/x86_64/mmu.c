@@ -152,6 +152,11 @@ static void map_direct(const struct memmap *m)
             continue;
         uint64_t start = (e->base + PAGE_4K - 1) & ~(PAGE_4K - 1);
         uint64_t end = (e->base + e->length) & ~(PAGE_4K - 1);
+        if (e->type == MEM_BOOT_MODULE || e->type == MEM_KERNEL) {
+            /* Every byte of these is read; they lie in RAM, whole pages of it. */
+            start = e->base & ~(PAGE_4K - 1);
+            end = (e->base + e->length + PAGE_4K - 1) & ~(PAGE_4K - 1);
+        }
         if (end > DIRECT_MAP_MAX)
             end = DIRECT_MAP_MAX;
         if (end <= start)

@@ -139,6 +139,8 @@ struct mica_boot_handles {
     mica_handle_t irq_control; /* may bind interrupt lines */
     mica_handle_t phys;        /* all physical memory outside RAM (device memory) */
     mica_handle_t trace;       /* the kernel trace buffer */
+    mica_handle_t initrd;      /* the boot module (initial ramdisk), a read-only VM object */
+    uint64_t initrd_size;      /* its size in bytes */
 };
 
 /* The kernel trace buffer: what SYS_TRACE_READ returns, one event each. */
