@@ -320,6 +320,17 @@ int reply_send(struct reply *r, const struct ipc_msg *m)
     return err;
 }
 
+bool ipc_remove_sender(struct endpoint *ep, struct thread *t)
+{
+    for (struct thread *it = ep->senders; it; it = it->wait_next) {
+        if (it == t) {
+            queue_remove(&ep->senders, &ep->senders_tail, t);
+            return true;
+        }
+    }
+    return false;
+}
+
 void ipc_thread_exiting(struct thread *t)
 {
     if (t->waiting_on) {

@@ -601,6 +601,55 @@ static int64_t sys_notify_bind(struct syscall_regs *r)
     return err;
 }
 
+/* End a thread (MICA_THREAD_SELF: the caller) - see kill.c for when. */
+static int64_t sys_thread_kill(struct syscall_regs *r)
+{
+    struct thread *t;
+    int err = managed_thread(r->arg[0], &t);
+    if (err < 0)
+        return err;
+    if (t == roottask_main_thread())
+        err = -EPERM; /* the system cannot go on without it */
+    else
+        thread_kill(t);
+    object_put(&t->obj);
+    return err;
+}
+
+/* End a whole process: every thread of the address space. */
+static int64_t sys_aspace_kill(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_ASPACE, RIGHT_MANAGE, &o);
+    if (err < 0)
+        return err;
+    if ((struct aspace *)o == roottask_aspace())
+        err = -EPERM;
+    else
+        aspace_kill((struct aspace *)o);
+    object_put(o);
+    return err;
+}
+
+/* Signal bits on a notification when the process ends (notification 0: stop watching). */
+static int64_t sys_aspace_watch(struct syscall_regs *r)
+{
+    struct object *as, *n = 0;
+    int err = lookup(r->arg[0], OBJ_ASPACE, RIGHT_MANAGE, &as);
+    if (err < 0)
+        return err;
+    if (r->arg[1] != 0)
+        err = lookup(r->arg[1], OBJ_NOTIFICATION, RIGHT_SIGNAL, &n);
+    if (err == 0 && (r->arg[2] == 0 || (r->arg[2] & ~MICA_NOTIFY_BITS)) && n)
+        err = -EINVAL;
+    if (err == 0)
+        err = aspace_watch((struct aspace *)as, (struct notification *)n, r->arg[2]);
+    if (n)
+        object_put(n);
+    object_put(as);
+    return err;
+}
+
 static int64_t sys_thread_sleep(struct syscall_regs *r)
 {
     struct thread *self = thread_current();
@@ -868,6 +917,9 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_NOTIFY_WAIT_TIMED] = sys_notify_wait_timed,
     [SYS_THREAD_SLEEP] = sys_thread_sleep,
     [SYS_NOTIFY_BIND] = sys_notify_bind,
+    [SYS_THREAD_KILL] = sys_thread_kill,
+    [SYS_ASPACE_KILL] = sys_aspace_kill,
+    [SYS_ASPACE_WATCH] = sys_aspace_watch,
     [SYS_VM_CLONE] = sys_vm_clone,
     [SYS_TRACE_CONTROL] = sys_trace_control,
     [SYS_TRACE_READ] = sys_trace_read,

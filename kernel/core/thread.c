@@ -99,6 +99,13 @@ int thread_start(struct thread *t)
 {
     if (t->state != THREAD_NEW)
         return -EBUSY;
+    if (t->kill_requested)
+        return -EPIPE;
+    if (t->aspace) {
+        int err = aspace_thread_started(t->aspace, t);
+        if (err < 0)
+            return err;
+    }
     object_get(&t->obj); /* held while it lives; dropped after its last switch-out */
     sched_make_ready(t);
     return 0;
@@ -169,6 +176,10 @@ void thread_return_to_user(void)
     for (;;) {
         while (sched_need_resched())
             schedule();
+        if (t->kill_requested) {
+            bkl_lock();
+            thread_exit();
+        }
         if (!t->suspend_requested)
             return;
         bkl_lock();
@@ -188,6 +199,8 @@ _Noreturn void thread_exit(void)
         panic("roottask: the root task's first thread ended; nothing can go on without it");
     ipc_thread_exiting(t);
     t->state = THREAD_DEAD;
+    if (t->aspace)
+        aspace_thread_ended(t->aspace, t);
     bkl_unlock();
     schedule();
     panic("thread: a dead thread was scheduled");

@@ -11,6 +11,7 @@
  */
 #include <stdatomic.h>
 #include <mica/aspace.h>
+#include <mica/ipc.h>
 #include <mica/errno.h>
 #include <mica/kmalloc.h>
 #include <mica/pmm.h>
@@ -51,6 +52,8 @@ static void mapping_free(struct vm_mapping *m)
 static void aspace_destroy(struct object *o)
 {
     struct aspace *as = (struct aspace *)o;
+    if (as->watch)
+        object_put(&as->watch->obj);
     kfree(as->io_bitmap);
     handle_table_destroy(&as->handles);
     while (as->maps) {

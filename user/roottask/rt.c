@@ -26,6 +26,8 @@ extern const struct rt_test rt_trace_tests[];
 extern const unsigned rt_trace_test_count;
 extern const struct rt_test rt_cow_tests[];
 extern const unsigned rt_cow_test_count;
+extern const struct rt_test rt_kill_tests[];
+extern const unsigned rt_kill_test_count;
 extern const struct rt_test rt_initrd_tests[];
 extern const unsigned rt_initrd_test_count;
 extern const struct rt_test rt_badge_tests[];
@@ -68,6 +70,7 @@ unsigned rt_run_all(mica_handle_t self)
     run_table(rt_timeout_tests, rt_timeout_test_count, 0);
     run_table(rt_badge_tests, rt_badge_test_count, 1);
     run_table(rt_initrd_tests, rt_initrd_test_count, 1);
+    run_table(rt_kill_tests, rt_kill_test_count, 1);
     run_table(rt_late_tests, rt_late_test_count, 1); /* last: may crash the machine */
     mica_printf("roottask: %u passed, %u failed\n", passed, failed);
     return failed;

@@ -37,7 +37,23 @@ struct aspace {
     uint64_t id;            /* unique for the life of the system */
     uint8_t *io_bitmap;     /* I/O ports opened for this process (a clear bit = open), or NULL */
     uint64_t io_generation; /* changes whenever io_bitmap does */
+    /* The process (kill.c), all under the big kernel lock. */
+    struct thread *threads;     /* started and not ended, linked by as_next */
+    bool ending;                /* killed: no thread may start in it */
+    bool ended;                 /* its last thread ended; its handles are closed */
+    struct notification *watch; /* signalled when it ends (holds a reference), or NULL */
+    uint64_t watch_bits;
 };
+
+struct notification;
+struct thread;
+/* Kill every thread of as, and let none start in it again. */
+void aspace_kill(struct aspace *as);
+/* Signal bits on n when as ends (n NULL: nothing); -EPIPE if it has already ended. */
+int aspace_watch(struct aspace *as, struct notification *n, uint64_t bits);
+/* Bookkeeping of thread_start() and thread_exit(). */
+int aspace_thread_started(struct aspace *as, struct thread *t);
+void aspace_thread_ended(struct aspace *as, struct thread *t);
 
 struct aspace *aspace_create(int *err);
 int aspace_map(struct aspace *as, struct vmo *v, uint64_t offset, uint64_t va, uint64_t size,

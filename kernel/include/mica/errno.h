@@ -10,6 +10,7 @@
 
 #define EPERM     1   /* operation not permitted */
 #define ENOENT    2   /* no such object */
+#define EINTR     4   /* the wait was interrupted (the thread is being killed) */
 #define EIO       5   /* input/output error */
 #define E2BIG     7   /* argument too large */
 #define EBADF     9   /* bad handle */

@@ -27,6 +27,8 @@ struct notification {
 
 struct endpoint *endpoint_create(void);
 int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call);
+/* Take t out of ep's queue of senders; false if it is not in it. */
+bool ipc_remove_sender(struct endpoint *ep, struct thread *t);
 int ipc_recv(struct endpoint *ep, struct ipc_msg *out, uint64_t *badge, uint64_t timeout_ns);
 int ipc_reply(const struct ipc_msg *m);
 int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *m, struct ipc_msg *out,

@@ -41,6 +41,8 @@ struct thread {
     bool suspend_requested;    /* stop before running user code again */
     bool suspended;            /* stopped: blocked until resumed */
     bool in_fault;             /* blocked while its fault handler looks at it */
+    bool kill_requested;       /* end before running user code again (kill.c) */
+    struct thread *as_next;    /* in its address space's list of live threads */
     struct endpoint *fault_ep; /* where unresolved faults are sent (holds a reference) */
     struct vmo *ipc_buf_vmo;   /* the VM object of its IPC buffer page, or NULL (a reference) */
     uint64_t ipc_buf_index;    /* which page of it */
@@ -77,6 +79,10 @@ struct thread *thread_create_idle(unsigned cpu);
 int thread_start(struct thread *t);
 _Noreturn void thread_exit(void);
 struct thread *thread_current(void);
+
+/* Ask t to end (kill.c): at once if it waits where it may be woken, else on
+ * its way back to user mode.  Kernel lock held. */
+void thread_kill(struct thread *t);
 
 /* Block the current thread (state already set by the caller, under the kernel lock). */
 void thread_block(void);

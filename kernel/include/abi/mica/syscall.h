@@ -27,6 +27,7 @@ typedef uint32_t mica_handle_t;
 /* Error codes (negated in rax); the numbers are Linux's. */
 #define MICA_EPERM     1
 #define MICA_ENOENT    2
+#define MICA_EINTR     4
 #define MICA_EBADF     9
 #define MICA_EAGAIN    11
 #define MICA_ENOMEM    12
@@ -126,7 +127,10 @@ typedef uint32_t mica_handle_t;
 #define SYS_HANDLE_GRANT 51 /* (aspace, handle, rights mask) -> a copy in that process's table */
 #define SYS_ENDPOINT_MINT                                                                          \
     52 /* (endpoint, badge != 0, rights mask) -> a handle whose messages carry the badge */
-#define SYS_COUNT 53
+#define SYS_THREAD_KILL  53 /* (thread): it ends (at once, or when its call returns) */
+#define SYS_ASPACE_KILL  54 /* (aspace): every thread in it ends; the process is over */
+#define SYS_ASPACE_WATCH 55 /* (aspace, notification, bits): signal them when it ends */
+#define SYS_COUNT        56
 
 #ifndef __ASSEMBLER__
 /*
