@@ -41,7 +41,7 @@ UCFLAGS  := -std=c11 -ffreestanding -fno-pie -fno-pic -mgeneral-regs-only -fno-s
             -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror \
             -I$(KDIR)/include -Ilib/mica -MMD -MP
 ULDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T lib/mica/user.ld
-ULIB_SRC := lib/mica/crt0.S lib/mica/syscall.S lib/mica/runtime.c kernel/lib/format.c kernel/lib/string.c \
+ULIB_SRC := lib/mica/crt0.S lib/mica/syscall.S lib/mica/runtime.c lib/mica/server.c kernel/lib/format.c kernel/lib/string.c \
             kernel/lib/sort.c \
             kernel/arch/x86_64/memops.S
 ULIB_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(ULIB_SRC))
@@ -67,7 +67,9 @@ $(BENCH_TASK): $(ULIB_OBJS) $(BUILD)/user-obj/user/bench/main.c.o lib/mica/user.
 	@echo "  LD      $@"
 	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
 
-all: $(KERNEL) $(ROOTTASK) $(BENCH_TASK) $(ISO) host-tests
+include servers/rules.mk
+
+all: $(KERNEL) $(ROOTTASK) $(BENCH_TASK) $(ISO) initrds host-tests
 
 deps:
 	@tools/deps.sh

@@ -56,7 +56,10 @@ _Noreturn void kernel_main(uint64_t usable_bytes)
         failed = selftest_run_all();
     if (cmdline_has(boot_info.cmdline, "mica.bench"))
         bench_run_all();
-    if (!roottask_start())
+    int started = roottask_start();
+    if (started < 0) /* a module came but cannot run: nothing will happen in user mode */
+        test_exit_if_requested(TEST_EXIT_FAIL);
+    if (started == 0)
         test_exit_if_requested(failed ? TEST_EXIT_FAIL : TEST_EXIT_PASS);
     else if (failed)
         test_exit_if_requested(TEST_EXIT_FAIL);

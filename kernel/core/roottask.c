@@ -238,12 +238,13 @@ static int build(const struct boot_module *mod, struct thread **out)
     return 0;
 }
 
-/* Start the root task if the boot loader brought one; true if it runs. */
-bool roottask_start(void)
+/* Start the root task if the boot loader brought one: 1 if it runs, 0 if
+ * there is none, -1 if the module cannot be run. */
+int roottask_start(void)
 {
     if (boot_info.nmodules == 0) {
         pr_info("roottask: no boot module; nothing to run in user mode\n");
-        return false;
+        return 0;
     }
     const struct boot_module *mod = &boot_info.modules[0];
     bkl_lock();
@@ -256,8 +257,8 @@ bool roottask_start(void)
     bkl_unlock();
     if (err < 0) {
         pr_err("roottask: cannot start the boot module (error %d)\n", err);
-        return false;
+        return -1;
     }
     pr_info("roottask: started the boot module (%lu KiB)\n", (mod->end - mod->start) / 1024);
-    return true;
+    return 1;
 }

@@ -650,6 +650,12 @@ static int64_t sys_aspace_watch(struct syscall_regs *r)
     return err;
 }
 
+static int64_t sys_clock_ns(struct syscall_regs *r)
+{
+    (void)r;
+    return (int64_t)arch_ns_since_boot();
+}
+
 static int64_t sys_thread_sleep(struct syscall_regs *r)
 {
     struct thread *self = thread_current();
@@ -920,6 +926,7 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_THREAD_KILL] = sys_thread_kill,
     [SYS_ASPACE_KILL] = sys_aspace_kill,
     [SYS_ASPACE_WATCH] = sys_aspace_watch,
+    [SYS_CLOCK_NS] = sys_clock_ns,
     [SYS_VM_CLONE] = sys_vm_clone,
     [SYS_TRACE_CONTROL] = sys_trace_control,
     [SYS_TRACE_READ] = sys_trace_read,

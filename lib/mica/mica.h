@@ -196,6 +196,33 @@ static inline int64_t mica_notify_bind(mica_handle_t n, mica_handle_t thread)
 
 /* A copy of endpoint handle ep whose messages carry `badge` (non-zero): the receiver's
  * struct mica_msg.badge tells it which client sent. */
+/* Nanoseconds since boot: a monotonic clock. */
+static inline uint64_t mica_clock_ns(void)
+{
+    return (uint64_t)mica_syscall0(SYS_CLOCK_NS);
+}
+
+/* End a thread, or every thread of a process; be told when a process has ended. */
+static inline int64_t mica_thread_kill(mica_handle_t t)
+{
+    return mica_syscall1(SYS_THREAD_KILL, t);
+}
+
+static inline int64_t mica_aspace_kill(mica_handle_t as)
+{
+    return mica_syscall1(SYS_ASPACE_KILL, as);
+}
+
+static inline int64_t mica_aspace_watch(mica_handle_t as, mica_handle_t n, uint64_t bits)
+{
+    return mica_syscall3(SYS_ASPACE_WATCH, as, n, bits);
+}
+
+static inline int64_t mica_aspace_create(void)
+{
+    return mica_syscall0(SYS_ASPACE_CREATE);
+}
+
 static inline int64_t mica_endpoint_mint(mica_handle_t ep, uint64_t badge, uint32_t rights)
 {
     return mica_syscall3(SYS_ENDPOINT_MINT, ep, badge, rights);

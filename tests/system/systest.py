@@ -33,7 +33,8 @@ SELFTEST_SUMMARY = re.compile(r"^selftest: (\d+) passed, (\d+) failed", re.M)
 
 class Case:
     def __init__(self, name, cmdline="", smp=2, mem=256, boot="pvh", exit_code=EXIT_PASS,
-                 cpus=None, expect=(), forbid=(), timeout=60, selftest=False, roottask=False):
+                 cpus=None, expect=(), forbid=(), timeout=60, selftest=False, roottask=False,
+                 initrd=None):
         self.name = name
         self.cmdline = cmdline
         self.smp = smp
@@ -46,6 +47,7 @@ class Case:
         self.timeout = timeout
         self.selftest = selftest
         self.roottask = roottask
+        self.initrd = ROOTTASK if roottask else initrd
 
 
 def cases():
@@ -61,6 +63,33 @@ def cases():
                         expect=[r"roottask: \d+ passed, 0 failed",
                                 r"debug_write_limits: a line of 1024 bytes, ending in END: {961}END\.$",
                                 r"mica: halted by the root task \(verdict pass\)"]))
+    # init, the supervisor: servers started from a manifest in a cpio ramdisk, restarted
+    # when they crash (with the same endpoint: the client sees every call answered), given
+    # up on after their restart limit; bad manifests and missing images are reported.
+    for smp in (1, 2, 4):
+        out.append(Case(f"supervisor-restart-smp{smp}", smp=smp, timeout=120,
+                        initrd=os.path.join(BUILD, "test-restart.cpio"),
+                        expect=[r"init: counter ended: page fault \(vector 14\) at rip 0x[0-9a-f]+, "
+                                r"address 0$",
+                                r"init: counter restarted \(restart 1 of at most 20\)",
+                                r"client: 40 calls, 0 answered wrongly, [1-9]\d* repeated",
+                                r"init: counter exited", r"init: client exited",
+                                r"no server left to supervise \(0 of 2 failed\)"]))
+    out.append(Case("supervisor-giveup", exit_code=EXIT_FAIL,
+                    initrd=os.path.join(BUILD, "test-giveup.cpio"),
+                    expect=[r"init: portbug ended: general protection fault \(vector 13\)",
+                            r"init: portbug restarted \(restart 2 of at most 2\)",
+                            r"init: portbug: restarted 2 times; giving up on it"],
+                    forbid=[r"that must not happen"]))
+    out.append(Case("supervisor-bad-manifest", exit_code=EXIT_FAIL,
+                    initrd=os.path.join(BUILD, "test-bad.cpio"),
+                    expect=[r"init: etc/manifest line 3: unknown option; no server started"]))
+    out.append(Case("supervisor-missing-image", exit_code=EXIT_FAIL,
+                    initrd=os.path.join(BUILD, "test-missing.cpio"),
+                    expect=[r"init: ghost: no image: bin/ghost"]))
+    out.append(Case("initrd-without-init", exit_code=EXIT_FAIL,
+                    initrd=os.path.join(BUILD, "test-noinit.cpio"),
+                    expect=[r"cpio archive without a usable init: no member called \"init\""]))
     # Real-PC boot paths: GRUB (Multiboot2) under SeaBIOS and under OVMF UEFI.
     out.append(Case("grub-bios", boot="iso-bios", smp=2, mem=256, selftest=True,
                     expect=[r"booted via multiboot2"]))
@@ -121,8 +150,8 @@ def qemu_command(case, accel):
     cmdline = ("mica.exit " + case.cmdline).strip()
     if case.boot == "pvh":
         cmd += ["-kernel", KERNEL, "-append", cmdline]
-        if case.roottask:
-            cmd += ["-initrd", ROOTTASK]
+        if case.initrd:
+            cmd += ["-initrd", case.initrd]
     elif case.boot == "iso-bios":
         cmd += ["-cdrom", TEST_ISO]
     elif case.boot == "iso-bios-inject-memmap":

@@ -71,6 +71,17 @@ static void test_debug_write_bad_pointers(void)
     RT_EQ(mica_handle_close((mica_handle_t)v), 0);
 }
 
+/* The clock runs forward, and a 10 ms sleep takes at least 10 ms of it. */
+static void test_clock_ns(void)
+{
+    uint64_t a = mica_clock_ns(), b = mica_clock_ns();
+    RT_CHECK(a > 0 && b >= a);
+    RT_EQ(mica_sleep(10000000), 0);
+    uint64_t c = mica_clock_ns();
+    RT_CHECK(c - b >= 10000000);
+    RT_CHECK(c - b < 10000000000ull); /* and not absurdly long */
+}
+
 const struct rt_test rt_tests[] = {
     /* basics */
     {"null_syscall", test_null_syscall},
@@ -78,6 +89,7 @@ const struct rt_test rt_tests[] = {
     {"debug_write", test_debug_write},
     {"debug_write_limits", test_debug_write_limits},
     {"debug_write_bad_pointers", test_debug_write_bad_pointers},
+    {"clock_ns", test_clock_ns},
     /* handles (tests_handles.c) */
     {"handle_bad_values", test_handle_bad_values},
     {"handle_wide_values", test_handle_wide_values},

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-bool roottask_start(void);
+int roottask_start(void); /* 1 runs, 0 no module, -1 cannot run */
 
 struct aspace;
 struct aspace *roottask_aspace(void);

@@ -130,7 +130,8 @@ typedef uint32_t mica_handle_t;
 #define SYS_THREAD_KILL  53 /* (thread): it ends (at once, or when its call returns) */
 #define SYS_ASPACE_KILL  54 /* (aspace): every thread in it ends; the process is over */
 #define SYS_ASPACE_WATCH 55 /* (aspace, notification, bits): signal them when it ends */
-#define SYS_COUNT        56
+#define SYS_CLOCK_NS     56 /* () -> nanoseconds since boot (monotonic) */
+#define SYS_COUNT        57
 
 #ifndef __ASSEMBLER__
 /*

@@ -1,0 +1,63 @@
+/*
+ * manifest.h - the boot manifest: which servers the supervisor starts, in
+ * which order, with which handles (servers/init/manifest.c).
+ *
+ * The manifest is a text file, etc/manifest in the initial ramdisk.  Each
+ * non-empty line that does not start with '#' describes one server:
+ *
+ *     server NAME IMAGE [OPTION ...]
+ *
+ * IMAGE is the path of its ELF image inside the ramdisk.  Options:
+ *
+ *     provides=EP      the supervisor makes endpoint EP; the server gets a
+ *                      handle "EP" to receive on (and keeps it when restarted:
+ *                      clients' handles stay valid across restarts)
+ *     uses=EP          a send-only handle "EP" to an endpoint an earlier
+ *                      server provides
+ *     ioports=BASE:N   I/O ports BASE .. BASE+N-1 are opened for it
+ *     irq=LINE         interrupt line LINE, bound to a notification:
+ *                      handles "irq" (to acknowledge) and "irq_note" (to wait)
+ *     phys=BASE:SIZE   device memory it may map: handle "phys"
+ *     restart=N        restarts allowed before the supervisor gives up (default 5)
+ *     args=TEXT        a word for the server (no spaces)
+ *
+ * Numbers are decimal or 0x-hexadecimal.  A line that cannot be understood
+ * makes the whole manifest invalid, with the line number and the reason.
+ */
+#ifndef INIT_MANIFEST_H
+#define INIT_MANIFEST_H
+
+#include <stdint.h>
+
+#define MANIFEST_SERVERS  32
+#define MANIFEST_NAME_MAX 24
+#define MANIFEST_PATH_MAX 64
+#define MANIFEST_ARGS_MAX 200
+#define MANIFEST_EPS      4 /* provides= or uses= per server */
+#define MANIFEST_IRQS     2
+
+struct manifest_server {
+    char name[MANIFEST_NAME_MAX];
+    char image[MANIFEST_PATH_MAX];
+    char args[MANIFEST_ARGS_MAX];
+    char provides[MANIFEST_EPS][MANIFEST_NAME_MAX];
+    unsigned nprovides;
+    char uses[MANIFEST_EPS][MANIFEST_NAME_MAX];
+    unsigned nuses;
+    uint32_t irq[MANIFEST_IRQS];
+    unsigned nirqs;
+    uint32_t port_base, port_count; /* count 0: none */
+    uint64_t phys_base, phys_size;  /* size 0: none */
+    unsigned restart_limit;
+};
+
+struct manifest {
+    struct manifest_server server[MANIFEST_SERVERS];
+    unsigned count;
+};
+
+/* Parse len bytes of text.  0, or -1 with *line and *why saying what is wrong. */
+int manifest_parse(const char *text, uint64_t len, struct manifest *m, unsigned *line,
+                   const char **why);
+
+#endif

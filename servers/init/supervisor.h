@@ -1,0 +1,34 @@
+/*
+ * supervisor.h - the supervisor's view of the servers it runs
+ * (servers/init/supervisor.c).
+ */
+#ifndef INIT_SUPERVISOR_H
+#define INIT_SUPERVISOR_H
+
+#include <stdint.h>
+#include "manifest.h"
+#include "spawn.h"
+
+enum server_state {
+    SERVER_RUNNING,
+    SERVER_WAITING, /* dead; restarted at restart_at */
+    SERVER_FAILED,  /* dead for good: could not be loaded, or restarted too often */
+    SERVER_ENDED,   /* exited by itself: done */
+};
+
+struct server {
+    const struct manifest_server *m;
+    enum server_state state;
+    struct process proc;
+    unsigned restarts;       /* starts after the first */
+    uint64_t started_at;     /* ns since boot */
+    uint64_t restart_at;     /* when waiting */
+    uint64_t backoff_ns;     /* the wait before the next restart */
+    mica_handle_t fault_ep;  /* badged: its threads' faults reach us */
+    mica_handle_t client_ep; /* badged: its requests to us */
+    mica_handle_t irq[MANIFEST_IRQS], irq_note;
+    mica_handle_t ports, phys;
+    char why[96]; /* why it last ended */
+};
+
+#endif

@@ -1,0 +1,51 @@
+# servers/rules.mk - native servers, init (the supervisor) and the initial
+# ramdisks they travel in.  Included by the top-level Makefile.
+#
+# A program is linked from its sources and the native runtime; an initial
+# ramdisk is a newc cpio archive (GNU cpio) holding init, etc/manifest and
+# the images the manifest names, under bin/.
+
+INIT_ELF := $(BUILD)/init.elf
+INIT_SRC := servers/init/main.c servers/init/manifest.c servers/init/spawn.c \
+            kernel/lib/cpio.c kernel/core/elf.c
+
+$(INIT_ELF): $(ULIB_OBJS) $(patsubst %,$(BUILD)/user-obj/%.o,$(INIT_SRC)) lib/mica/user.ld
+	@echo "  LD      $@"
+	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
+
+# Test servers (tests/servers/NAME.c -> build/test-servers/NAME.elf).
+$(BUILD)/test-servers/%.elf: $(ULIB_OBJS) $(BUILD)/user-obj/tests/servers/%.c.o lib/mica/user.ld
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
+
+# mkinitrd OUT MANIFEST IMAGES...: stage init, the manifest and bin/<image> files, then archive.
+define mkinitrd
+	@echo "  CPIO    $(1)"
+	@rm -rf $(1).d && mkdir -p $(1).d/etc $(1).d/bin
+	@cp $(INIT_ELF) $(1).d/init
+	@cp $(2) $(1).d/etc/manifest
+	@for f in $(3); do cp $$f $(1).d/bin/$$(basename $$f .elf); done
+	@cd $(1).d && find . | LC_ALL=C sort | cpio -o -H newc --quiet > ../$(notdir $(1))
+	@rm -rf $(1).d
+endef
+
+TEST_RESTART_CPIO := $(BUILD)/test-restart.cpio
+TEST_RESTART_BINS := $(BUILD)/test-servers/counter.elf $(BUILD)/test-servers/client.elf
+$(TEST_RESTART_CPIO): $(INIT_ELF) tests/servers/restart.manifest $(TEST_RESTART_BINS)
+	$(call mkinitrd,$@,tests/servers/restart.manifest,$(TEST_RESTART_BINS))
+
+# Ramdisks for the other supervisor tests: the counter server alone, another manifest.
+$(BUILD)/test-%.cpio: $(INIT_ELF) tests/servers/%.manifest $(BUILD)/test-servers/counter.elf
+	$(call mkinitrd,$@,tests/servers/$*.manifest,$(BUILD)/test-servers/counter.elf)
+
+# A ramdisk without init, which the kernel must refuse.
+$(BUILD)/test-noinit.cpio: tests/servers/bad.manifest
+	@echo "  CPIO    $@"
+	@rm -rf $@.d && mkdir -p $@.d/etc && cp $< $@.d/etc/manifest
+	@cd $@.d && find . | LC_ALL=C sort | cpio -o -H newc --quiet > ../$(notdir $@)
+	@rm -rf $@.d
+
+initrds: $(TEST_RESTART_CPIO) $(BUILD)/test-giveup.cpio $(BUILD)/test-bad.cpio \
+         $(BUILD)/test-missing.cpio $(BUILD)/test-noinit.cpio
+.PHONY: initrds

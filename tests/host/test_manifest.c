@@ -1,0 +1,123 @@
+/*
+ * test_manifest.c - the supervisor's boot-manifest parser (servers/init/manifest.c).
+ */
+#include <string.h>
+#include "../../servers/init/manifest.h"
+#include "unit.h"
+
+static struct manifest m;
+
+static int parse(const char *text, unsigned *line, const char **why)
+{
+    return manifest_parse(text, strlen(text), &m, line, why);
+}
+
+static void test_good(void)
+{
+    unsigned line;
+    const char *why = 0;
+    const char *text = "# the boot manifest\n"
+                       "\n"
+                       "server console bin/console provides=console ioports=0x3f8:8 irq=4\n"
+                       "  server  rng\tbin/rng uses=console phys=0xfebf0000:0x1000 restart=0 "
+                       "args=fast\r\n"
+                       "server blk bin/blk provides=blk provides=blk2 uses=console irq=10 irq=11";
+    CHECK_EQ(parse(text, &line, &why), 0);
+    CHECK_EQ(line, 0);
+    CHECK_EQ(m.count, 3);
+    const struct manifest_server *c = &m.server[0], *r = &m.server[1], *b = &m.server[2];
+    CHECK(strcmp(c->name, "console") == 0 && strcmp(c->image, "bin/console") == 0);
+    CHECK_EQ(c->nprovides, 1);
+    CHECK(strcmp(c->provides[0], "console") == 0);
+    CHECK_EQ(c->port_base, 0x3f8);
+    CHECK_EQ(c->port_count, 8);
+    CHECK_EQ(c->nirqs, 1);
+    CHECK_EQ(c->irq[0], 4);
+    CHECK_EQ(c->restart_limit, 5);
+    CHECK_EQ(r->nuses, 1);
+    CHECK(strcmp(r->uses[0], "console") == 0);
+    CHECK_EQ(r->phys_base, 0xfebf0000ull);
+    CHECK_EQ(r->phys_size, 0x1000);
+    CHECK_EQ(r->restart_limit, 0);
+    CHECK(strcmp(r->args, "fast") == 0);
+    CHECK_EQ(b->nprovides, 2);
+    CHECK_EQ(b->nirqs, 2);
+    CHECK_EQ(b->irq[1], 11);
+}
+
+static void test_empty(void)
+{
+    unsigned line;
+    const char *why = 0;
+    CHECK_EQ(parse("", &line, &why), 0);
+    CHECK_EQ(m.count, 0);
+    CHECK_EQ(parse("# nothing\n\n   \n", &line, &why), 0);
+    CHECK_EQ(m.count, 0);
+}
+
+/* Each bad line is refused with its line number and a reason naming the problem. */
+static void bad(const char *text, unsigned want_line, const char *want_why)
+{
+    unsigned line = 99;
+    const char *why = 0;
+    CHECK_EQ(parse(text, &line, &why), -1);
+    CHECK_EQ(line, want_line);
+    CHECK(why != 0 && strstr(why, want_why) != 0);
+    if (why && !strstr(why, want_why))
+        printf("  got \"%s\", wanted \"%s\"\n", why, want_why);
+}
+
+static void test_errors(void)
+{
+    bad("serve a b\n", 1, "must start");
+    bad("\nserver\n", 2, "name missing");
+    bad("server a\n", 1, "image path missing");
+    bad("server a b\nserver a c\n", 2, "same name");
+    bad("server a b frob=1\n", 1, "unknown option");
+    bad("server a b uses=x\n", 1, "no earlier server");
+    bad("server a b uses=x\nserver x y provides=x\n", 1, "no earlier server");
+    bad("server a b provides=x\nserver c d provides=x\n", 2, "provided already");
+    bad("server a b ioports=0x3f8\n", 1, "ioports=");
+    bad("server a b ioports=0xffff:2\n", 1, "ioports=");
+    bad("server a b ioports=1:0\n", 1, "ioports=");
+    bad("server a b irq=256\n", 1, "irq=");
+    bad("server a b irq=4x\n", 1, "irq=");
+    bad("server a b irq=1 irq=2 irq=3\n", 1, "too many irq");
+    bad("server a b phys=0x1000:0\n", 1, "phys=");
+    bad("server a b phys=0xffffffffffffffff:2\n", 1, "phys=");
+    bad("server a b phys=99999999999999999999999:1\n", 1, "phys=");
+    bad("server a b restart=-1\n", 1, "restart=");
+    bad("server a b args=\n", 1, "args=");
+    bad("server abcdefghijklmnopqrstuvwxyz b\n", 1, "too long");
+    bad("server a b provides=1 provides=2 provides=3 provides=4 provides=5\n", 1, "too many");
+    char big[700];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    bad(big, 1, "too long");
+    unsigned line;
+    const char *why;
+    CHECK_EQ(manifest_parse("server a b\0c", 12, &m, &line, &why), -1);
+    CHECK(strstr(why, "NUL") != 0);
+}
+
+static void test_too_many(void)
+{
+    static char text[8192];
+    size_t n = 0;
+    for (int i = 0; i < MANIFEST_SERVERS + 1; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "server s%d img\n", i);
+    unsigned line;
+    const char *why = 0;
+    CHECK_EQ(manifest_parse(text, n, &m, &line, &why), -1);
+    CHECK_EQ(line, MANIFEST_SERVERS + 1);
+    CHECK(strstr(why, "too many servers") != 0);
+}
+
+int main(void)
+{
+    unit_run("manifest", "good", test_good);
+    unit_run("manifest", "empty", test_empty);
+    unit_run("manifest", "errors", test_errors);
+    unit_run("manifest", "too_many", test_too_many);
+    return unit_exit_code();
+}
