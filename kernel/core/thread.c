@@ -198,6 +198,8 @@ _Noreturn void thread_exit(void)
     if (t == roottask_main_thread())
         panic("roottask: the root task's first thread ended; nothing can go on without it");
     ipc_thread_exiting(t);
+    if (t->queued_on)
+        panic("thread %lu exits while it waits in a run queue", t->id);
     t->state = THREAD_DEAD;
     if (t->aspace)
         aspace_thread_ended(t->aspace, t);

@@ -28,6 +28,28 @@ static struct runqueue *rq_of(unsigned cpu)
     return runqueues[cpu];
 }
 
+/* Every queue change goes through these two, which keep t->queued_on true to the queues. */
+static void rq_add(struct runqueue *rq, struct thread *t)
+{
+    if (t->queued_on)
+        panic("sched: thread %lu queued twice (on cpu %u and cpu %u)", t->id, t->queued_on->cpu,
+              rq->cpu);
+    if (t->state == THREAD_DEAD)
+        panic("sched: dead thread %lu queued on cpu %u", t->id, rq->cpu);
+    t->queued_on = rq;
+    t->sched_class->enqueue(rq, t);
+    rq->nr_ready++;
+}
+
+static void rq_remove(struct runqueue *rq, struct thread *t)
+{
+    if (t->queued_on != rq)
+        panic("sched: thread %lu taken from cpu %u's queue, but it is not in it", t->id, rq->cpu);
+    t->queued_on = 0;
+    t->sched_class->dequeue(rq, t);
+    rq->nr_ready--;
+}
+
 void sched_init_cpu(unsigned cpu)
 {
     struct runqueue *rq = kzalloc(sizeof *rq);
@@ -90,8 +112,7 @@ void sched_make_ready(struct thread *t)
         return;
     }
     t->state = THREAD_READY;
-    t->sched_class->enqueue(rq, t);
-    rq->nr_ready++;
+    rq_add(rq, t);
     struct thread *curr = cpu_table[t->cpu]->current;
     bool preempt = curr == cpu_table[t->cpu]->idle || t->sched_class->preempts(rq, curr, t);
     if (preempt)
@@ -129,14 +150,18 @@ static struct thread *pick_next_locked(struct runqueue *rq, struct percpu *p)
     struct thread *prev = p->current;
     if (prev != p->idle && prev->state == THREAD_RUNNING) {
         prev->state = THREAD_READY;
-        prev->sched_class->enqueue(rq, prev);
-        rq->nr_ready++;
+        rq_add(rq, prev);
     }
     struct thread *next = sched_fixed_class.pick_next(rq);
-    if (next)
+    if (next) {
+        if (next->queued_on != rq || next->state == THREAD_DEAD)
+            panic("sched: cpu %u picked thread %lu (state %d), which it had not queued", rq->cpu,
+                  next->id, next->state);
+        next->queued_on = 0;
         rq->nr_ready--;
-    else
+    } else {
         next = p->idle;
+    }
     next->state = THREAD_RUNNING;
     rq->need_resched = false;
     return next;
@@ -149,9 +174,8 @@ static struct thread *pick_next_locked(struct runqueue *rq, struct percpu *p)
  */
 static void switch_to(struct percpu *p, struct thread *prev, struct thread *next)
 {
-    while (atomic_load(&next->on_cpu))
+    while (atomic_exchange(&next->on_cpu, 1))
         arch_cpu_relax();
-    atomic_store(&next->on_cpu, 1);
     uint64_t now = arch_timestamp();
     prev->run_tsc += now - prev->ran_since;
     next->ran_since = now;
@@ -195,6 +219,8 @@ void sched_switch_to_blocked(struct thread *next)
     struct runqueue *rq = p->rq;
     struct thread *prev = p->current;
     spin_lock(&rq->lock);
+    if (next->queued_on)
+        panic("sched: direct switch to thread %lu, which waits in a run queue", next->id);
     next->state = THREAD_RUNNING;
     rq->switches++;
     p->current = next;
@@ -258,11 +284,9 @@ static bool steal_from(struct runqueue *here, struct runqueue *there)
                     t = it;
     }
     if (t) {
-        t->sched_class->dequeue(there, t);
-        there->nr_ready--;
+        rq_remove(there, t);
         t->cpu = here->cpu;
-        t->sched_class->enqueue(here, t);
-        here->nr_ready++;
+        rq_add(here, t);
         here->need_resched = true;
     }
     spin_unlock(&second->lock);

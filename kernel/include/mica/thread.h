@@ -54,6 +54,7 @@ struct thread {
     unsigned priority;
     unsigned slice_left;
     struct thread *rq_next;
+    struct runqueue *queued_on; /* the run queue it waits in, or NULL (sched.c) */
     /* IPC and waiting. */
     struct thread *wait_next;    /* in an endpoint's queue of senders or receivers */
     struct endpoint *waiting_on; /* the endpoint it is queued on, if any */
