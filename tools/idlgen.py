@@ -52,6 +52,7 @@ STUB_ERRORS = ["EINVAL", "EBADF", "EACCES", "ENOSYS", "EIO"]
 
 # Names the generated C code uses itself, and C's keywords.
 RESERVED = {"ep", "ipc", "in", "out", "msg", "err", "ctx", "srv", "pos", "words"}
+RESERVED |= {"memcpy", "memset", "strlen"}
 C_KEYWORDS = set(
     """auto break case char const continue default do double else enum extern float for goto if
     inline int long register restrict return short signed sizeof static struct switch typedef
@@ -876,12 +877,9 @@ def client_copy_in(m):
                 "        return -MICA_EINVAL;",
             ]
         elif p.type.name == "bytes":
-            body += [
-                f"    if ({p.name}_len > sizeof in.{p.name})",
-                "        return -MICA_EINVAL;",
-                f"    memcpy(in.{p.name}, {p.name}, {p.name}_len);",
-                f"    in.{p.name}_len = {p.name}_len;",
-            ]
+            call = [f"in.{p.name}", f"sizeof in.{p.name}", p.name, f"{p.name}_len"]
+            body += wrap_call("    ", "if (mica_idl_copy_bytes", call, " < 0)")
+            body += ["        return -MICA_EINVAL;", f"    in.{p.name}_len = {p.name}_len;"]
         else:
             body.append(f"    in.{p.name} = {p.name};")
     return body

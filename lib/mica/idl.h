@@ -95,6 +95,16 @@ static inline int mica_idl_copy_str(char *dst, uint32_t cap, const char *src)
     return -MICA_EINVAL;
 }
 
+/* Copy len bytes from src into dst[cap]; -MICA_EINVAL if they do not fit. */
+static inline int mica_idl_copy_bytes(void *dst, uint32_t cap, const void *src, uint32_t len)
+{
+    if (len > cap)
+        return -MICA_EINVAL;
+    if (len > 0)
+        memcpy(dst, src, len);
+    return 0;
+}
+
 /* Append len bytes to the IPC buffer at word *pos, padded to whole words. */
 static inline void mica_idl_put_blob(struct mica_ipc_buffer *ipc, unsigned *pos, const void *src,
                                      uint32_t len)

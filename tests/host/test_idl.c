@@ -221,7 +221,9 @@ static void check_blobs_round_trip(const char *name, const uint8_t *data, uint32
 /* Strings of every interesting length (empty, odd, the longest), byte arrays too. */
 static void test_round_trip_blobs(void)
 {
-    uint8_t data[40];
+    uint8_t data[40], rdata[40];
+    char rname[16];
+    uint32_t rlen = 1;
     for (unsigned i = 0; i < sizeof data; i++)
         data[i] = (uint8_t)(i * 7 + 1);
     setup();
@@ -229,7 +231,9 @@ static void test_round_trip_blobs(void)
     check_blobs_round_trip("disk0", data, 13);
     check_blobs_round_trip("fifteen chars..", data, 40);
     check_blobs_round_trip("1234567", data, 8);
-    CHECK_EQ(callbacks, 4);
+    CHECK_EQ(call_blobs("no data", NULL, 0, rname, rdata, &rlen), 0); /* NULL is fine for none */
+    CHECK_EQ(rlen, 0);
+    CHECK_EQ(callbacks, 5);
 }
 
 /* Handles move to the server with their rights; the server's answer moves back. */
