@@ -711,10 +711,9 @@ def gen_encoder(iface, m, direction):
             body += ["    if (err < 0)", "        return err;"]
     if body:
         body.append("")
-    body += [
-        "    /* Values and lengths in order: registers, then the IPC buffer. */",
-        "    mica_idl_clear(msg);",
-    ]
+    if lay.words:
+        body.append("    /* Values and lengths in order: registers, then the IPC buffer. */")
+    body.append("    mica_idl_clear(msg);")
     for p in lay.words:
         if p.type.is_blob:
             src = f"{sname}->{p.name}_len" if p.type.name == "bytes" else f"{p.name}_len"
@@ -730,6 +729,8 @@ def gen_encoder(iface, m, direction):
     for p in lay.blobs:
         n = f"{sname}->{p.name}_len" if p.type.name == "bytes" else f"{p.name}_len"
         body.append(f"    mica_idl_put_blob(ipc, &pos, {sname}->{p.name}, {n});")
+    if lay.handles:
+        body.append("    /* The handles, in their slots of the IPC buffer. */")
     for p in lay.handles:
         body.append(f"    {lay.slot(p)} = {sname}->{p.name};")
     words = "pos" if lay.blobs else str(lay.fixed_buf_words)
@@ -910,7 +911,10 @@ def gen_client_function(iface, m):
     body.append("    int err;")
     body.append("")
     if m.ins:
-        body.append("    /* The arguments, checked against their bounds, into the request. */")
+        if any(p.type.is_blob for p in m.ins):
+            body.append("    /* The arguments, checked against their bounds, into the request. */")
+        else:
+            body.append("    /* The arguments into the request. */")
         body += client_copy_in(m)
     body += [
         f"    err = encode_{m.name}_request({'&in, ' if m.ins else ''}&msg, ipc);",
@@ -1092,7 +1096,9 @@ def gen_dispatch(iface):
         "        mica_idl_error_reply(msg, err);",
         "    return err;",
     ]
-    return wrap_call("", f"int {iface.name}_dispatch", dispatch_args(iface)) + ["{", *body, "}"]
+    head = comment_block(["The label picks the method; whatever fails becomes an error reply."])
+    signature = wrap_call("", f"int {iface.name}_dispatch", dispatch_args(iface))
+    return head + signature + ["{", *body, "}"]
 
 
 def dispatch_args(iface):
