@@ -182,6 +182,7 @@ class Parser:
         self.path, self.abi = path, abi
         self.tokens, self.comments = tokenize(path, text)
         self.i = 0
+        self.consts = {}  # the constants defined so far, for bounds
 
     # -- token helpers --
     def peek(self):
@@ -244,6 +245,7 @@ class Parser:
             self.take("=")
             value = self.number("a number")
             iface.consts.append((name, value, tok.line, self.doc_before(tok.line)))
+            self.consts[name] = value
             self.take(";")
         elif self.accept("method"):
             iface.methods.append(self.method(tok.line))
@@ -280,13 +282,23 @@ class Parser:
             return Type(tok.text)
         if tok.text in ("bytes", "str"):
             self.take("[", what=f"'[' and a bound after {tok.text}")
-            bound = self.number("the bound (a number of bytes)")
+            bound = self.bound()
             self.take("]")
             return Type(tok.text, bound=bound)
         if tok.text == "handle":
             return self.handle_type()
         known = ", ".join(list(SCALARS) + ["bytes[N]", "str[N]", "handle<kind, rights>"])
         raise self.error(f"unknown type '{tok.text}' (known: {known})", tok.line)
+
+    def bound(self):
+        """The N of bytes[N] or str[N]: a number, or a constant defined above."""
+        tok = self.peek()
+        if tok.kind != "ident":
+            return self.number("the bound (a number of bytes or a constant)")
+        self.i += 1
+        if tok.text not in self.consts:
+            raise self.error(f"'{tok.text}' is no constant defined above", tok.line)
+        return self.consts[tok.text]
 
     def handle_type(self):
         """handle<kind> or handle<kind, RIGHT|RIGHT...>"""

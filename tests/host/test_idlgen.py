@@ -74,6 +74,7 @@ BAD = {
         1,
         "labels 0xfa10..0xfa17 include MICA_MSG_FAULT",
     ),
+    "unknown_bound": (t("method m(str[MAX] s);"), 2, "'MAX' is no constant defined above"),
     "bad_character": (t("method m(u32 $x);"), 2, "unexpected character '$'"),
     "no_methods": (t(), 1, "interface 't' has no methods"),
     "trailing_text": (t("method m();") + "method n();\n", 4, "expected end of file"),
@@ -84,7 +85,7 @@ interface t 0x100 {
     error ENOENT;
     const LIMIT = 16;
     # Look a name up.
-    method find(str[16] name, handle<vmo, READ> where) -> (u64 at, bool found);
+    method find(str[LIMIT] name, handle<vmo, READ> where) -> (u64 at, bool found);
     method ping();
 }
 """
