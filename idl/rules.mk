@@ -39,7 +39,8 @@ $(BUILD)/gen/%_server.h $(BUILD)/gen/%_server.c: idl/%.idl $(IDLGEN) $(IDL_ABI)
 $(IDL_OBJS): | $(IDL_HEADERS)
 
 # The root task runs the blk stubs over real IPC (user/roottask/tests_idl.c).
-$(ROOTTASK): $(BUILD)/user-obj/$(BUILD)/gen/blk_client.c.o $(BUILD)/user-obj/$(BUILD)/gen/blk_server.c.o
+$(ROOTTASK): $(BUILD)/user-obj/$(BUILD)/gen/blk_client.c.o \
+             $(BUILD)/user-obj/$(BUILD)/gen/blk_server.c.o
 $(patsubst %,$(BUILD)/user-obj/%.o,$(ROOTTASK_SRC)): | $(IDL_HEADERS)
 
 # Interfaces that may share an endpoint must not share labels: check them all.
