@@ -67,6 +67,7 @@ $(BENCH_TASK): $(ULIB_OBJS) $(BUILD)/user-obj/user/bench/main.c.o lib/mica/user.
 	@echo "  LD      $@"
 	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
 
+include idl/rules.mk
 include servers/rules.mk
 
 all: $(KERNEL) $(ROOTTASK) $(BENCH_TASK) $(ISO) initrds host-tests

@@ -123,6 +123,15 @@ static int64_t sys_handle_grant(struct syscall_regs *r)
     return err < 0 ? err : (int64_t)h;
 }
 
+/* SYS_HANDLE_INFO reports enum obj_type; the shared header names the same numbers. */
+_Static_assert(MICA_OBJ_THREAD == OBJ_THREAD && MICA_OBJ_ASPACE == OBJ_ASPACE &&
+                   MICA_OBJ_VMO == OBJ_VMO && MICA_OBJ_ENDPOINT == OBJ_ENDPOINT &&
+                   MICA_OBJ_NOTIFICATION == OBJ_NOTIFICATION && MICA_OBJ_REPLY == OBJ_REPLY &&
+                   MICA_OBJ_IRQ == OBJ_IRQ && MICA_OBJ_IOPORT == OBJ_IOPORT &&
+                   MICA_OBJ_PHYS == OBJ_PHYS && MICA_OBJ_TIMER == OBJ_TIMER &&
+                   MICA_OBJ_TRACE == OBJ_TRACE,
+               "MICA_OBJ_* in abi/mica/syscall.h must match enum obj_type");
+
 static int64_t sys_handle_info(struct syscall_regs *r)
 {
     struct object *o;

@@ -40,6 +40,12 @@ static inline int64_t mica_handle_close(mica_handle_t h)
     return mica_syscall1(SYS_HANDLE_CLOSE, h);
 }
 
+/* The type (MICA_OBJ_*) of the object h names, and the rights h carries. */
+static inline int64_t mica_handle_info(mica_handle_t h, uint32_t *type, uint32_t *rights)
+{
+    return mica_syscall3(SYS_HANDLE_INFO, h, (uint64_t)type, (uint64_t)rights);
+}
+
 static inline int64_t mica_handle_dup(mica_handle_t h, uint32_t rights)
 {
     return mica_syscall2(SYS_HANDLE_DUP, h, rights);
@@ -141,6 +147,22 @@ static inline uint64_t mica_tag(uint32_t label, unsigned words, unsigned handles
     return ((uint64_t)label << MICA_TAG_LABEL_SHIFT) |
            ((uint64_t)handles << MICA_TAG_HANDLES_SHIFT) |
            ((uint64_t)words << MICA_TAG_WORDS_SHIFT);
+}
+
+/* The parts of a received tag: its label, extra words and handles. */
+static inline uint32_t mica_tag_label(uint64_t tag)
+{
+    return (uint32_t)(tag >> MICA_TAG_LABEL_SHIFT);
+}
+
+static inline unsigned mica_tag_words(uint64_t tag)
+{
+    return (unsigned)(tag >> MICA_TAG_WORDS_SHIFT) & MICA_TAG_WORDS_MASK;
+}
+
+static inline unsigned mica_tag_handles(uint64_t tag)
+{
+    return (unsigned)(tag >> MICA_TAG_HANDLES_SHIFT) & MICA_TAG_HANDLES_MASK;
 }
 
 static inline int64_t mica_thread_set_ipc_buffer(mica_handle_t t, void *page)

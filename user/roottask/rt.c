@@ -22,6 +22,8 @@ extern const struct rt_test rt_device_memory_tests[];
 extern const unsigned rt_device_memory_test_count;
 extern const struct rt_test rt_ipc_long_tests[];
 extern const unsigned rt_ipc_long_test_count;
+extern const struct rt_test rt_idl_tests[];
+extern const unsigned rt_idl_test_count;
 extern const struct rt_test rt_trace_tests[];
 extern const unsigned rt_trace_test_count;
 extern const struct rt_test rt_cow_tests[];
@@ -65,6 +67,7 @@ unsigned rt_run_all(mica_handle_t self)
     run_table(rt_device_tests, rt_device_test_count, 0);
     run_table(rt_device_memory_tests, rt_device_memory_test_count, 0);
     run_table(rt_ipc_long_tests, rt_ipc_long_test_count, 0);
+    run_table(rt_idl_tests, rt_idl_test_count, 1);
     run_table(rt_trace_tests, rt_trace_test_count, 0);
     run_table(rt_cow_tests, rt_cow_test_count, 0);
     run_table(rt_timeout_tests, rt_timeout_test_count, 0);

@@ -28,6 +28,7 @@ typedef uint32_t mica_handle_t;
 #define MICA_EPERM     1
 #define MICA_ENOENT    2
 #define MICA_EINTR     4
+#define MICA_EIO       5 /* a device failed, or a server broke its interface */
 #define MICA_EBADF     9
 #define MICA_EAGAIN    11
 #define MICA_ENOMEM    12
@@ -54,6 +55,19 @@ typedef uint32_t mica_handle_t;
 #define MICA_RIGHT_RECV     (1u << 9)
 #define MICA_RIGHT_MANAGE   (1u << 10)
 #define MICA_RIGHT_ALL      ((1u << 11) - 1)
+
+/* Object types, as SYS_HANDLE_INFO reports them (the kernel's enum obj_type). */
+#define MICA_OBJ_THREAD       1
+#define MICA_OBJ_ASPACE       2
+#define MICA_OBJ_VMO          3
+#define MICA_OBJ_ENDPOINT     4
+#define MICA_OBJ_NOTIFICATION 5
+#define MICA_OBJ_REPLY        6
+#define MICA_OBJ_IRQ          7
+#define MICA_OBJ_IOPORT       8
+#define MICA_OBJ_PHYS         9
+#define MICA_OBJ_TIMER        10
+#define MICA_OBJ_TRACE        11
 
 /* Caching of device and DMA memory (SYS_VMO_CREATE_PHYS, SYS_VMO_CREATE_CONTIG). */
 #define MICA_CACHE_WB 0 /* write-back: normal memory */
