@@ -266,7 +266,6 @@ static inline int64_t mica_kernel_stats(struct mica_kernel_stats *s)
 _Noreturn void mica_system_halt(int verdict);
 
 /* Console output through the kernel's debug channel. */
-int mica_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int mica_write(const char *s, size_t len);
+#include "print.h"
 
 #endif
