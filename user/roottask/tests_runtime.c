@@ -561,12 +561,52 @@ static void test_runtime_malloc_threads(void)
     RT_EQ(after.used_bytes, before.used_bytes);
 }
 
-static mica_sem_t go_free = MICA_SEM_INIT(0);
+/* ---- Threads that die of a fault ---- */
+
+static mica_sem_t go = MICA_SEM_INIT(0);
+
+/*
+ * Run fn in a runtime thread whose faults go to an endpoint of ours; the
+ * fault message's words (vector, error code, address, rip) go to w[].  The
+ * thread is killed, and since it never reaches its end, nothing frees it:
+ * this does, and checks that nothing is left.
+ */
+static void run_until_fault(void *(*fn)(void *), uint64_t w[4], uint64_t *map_base)
+{
+    struct mica_kernel_stats before, after;
+    rt_stats(&before);
+    struct mica_thread *t;
+    int64_t ep = mica_endpoint_create();
+    RT_CHECK(ep > 0);
+    RT_EQ(mica_thread_spawn(&t, fn, NULL, 0), 0);
+    RT_EQ(mica_thread_set_fault_handler(t->handle, (mica_handle_t)ep), 0);
+    mica_sem_post(&go); /* now it may fault */
+    struct mica_msg m = {0};
+    RT_EQ(mica_recv((mica_handle_t)ep, &m), 0);
+    RT_EQ(m.tag >> MICA_TAG_LABEL_SHIFT, MICA_MSG_FAULT);
+    for (unsigned i = 0; i < 4; i++)
+        w[i] = m.w[i];
+    struct mica_msg kill = {0, 0, {MICA_FAULT_KILL, 0, 0, 0}};
+    RT_EQ(mica_reply(&kill), 0);
+
+    uint64_t base = t->map_base, size = t->map_size;
+    *map_base = base;
+    mica_handle_close(t->park);
+    mica_handle_close(t->exited);
+    mica_handle_close(t->handle);
+    RT_EQ(mica_vm_unmap(rt_self, base, size), 0);
+    mica_handle_close((mica_handle_t)ep);
+    RT_CHECK(rt_wait_threads(before.objects[RT_OBJ_THREAD])); /* the kernel has freed it */
+    rt_stats(&after);
+    RT_EQ(after.objects[RT_OBJ_ENDPOINT], before.objects[RT_OBJ_ENDPOINT]);
+    RT_EQ(after.objects[RT_OBJ_NOTIFICATION], before.objects[RT_OBJ_NOTIFICATION]);
+    RT_EQ(after.handles, before.handles);
+}
 
 static void *free_twice(void *arg)
 {
     (void)arg;
-    mica_sem_wait(&go_free);
+    mica_sem_wait(&go);
     void *p = malloc(64);
     free(p);
     free(p); /* prints "fatal: free(...): double free ..." and faults */
@@ -576,32 +616,36 @@ static void *free_twice(void *arg)
 /* A double free stops the thread with an invalid-opcode fault, which its fault handler sees. */
 static void test_runtime_double_free_stops_thread(void)
 {
-    struct mica_kernel_stats before, after;
-    rt_stats(&before);
-    struct mica_thread *t;
-    int64_t ep = mica_endpoint_create();
-    RT_CHECK(ep > 0);
-    RT_EQ(mica_thread_spawn(&t, free_twice, NULL, 0), 0);
-    RT_EQ(mica_thread_set_fault_handler(t->handle, (mica_handle_t)ep), 0);
-    mica_sem_post(&go_free);
-    struct mica_msg m = {0};
-    RT_EQ(mica_recv((mica_handle_t)ep, &m), 0);
-    RT_EQ(m.tag >> MICA_TAG_LABEL_SHIFT, MICA_MSG_FAULT);
-    RT_EQ(m.w[0], 6); /* #UD: the ud2 in mica_panic() */
-    struct mica_msg kill = {0, 0, {MICA_FAULT_KILL, 0, 0, 0}};
-    RT_EQ(mica_reply(&kill), 0);
-    /* The thread never reached its end, so nothing freed it: do it here. */
-    uint64_t base = t->map_base, size = t->map_size;
-    mica_handle_close(t->park);
-    mica_handle_close(t->exited);
-    mica_handle_close(t->handle);
-    RT_EQ(mica_vm_unmap(rt_self, base, size), 0);
-    mica_handle_close((mica_handle_t)ep);
+    uint64_t w[4], base;
+    run_until_fault(free_twice, w, &base);
+    RT_EQ(w[0], 6); /* #UD: the ud2 in mica_panic() */
     RT_CHECK(mica_heap_check() == NULL);
-    RT_CHECK(rt_wait_threads(before.objects[RT_OBJ_THREAD])); /* the kernel has freed it */
-    rt_stats(&after);
-    RT_EQ(after.objects[RT_OBJ_ENDPOINT], before.objects[RT_OBJ_ENDPOINT]);
-    RT_EQ(after.handles, before.handles);
+}
+
+/* Each level takes 512 bytes of stack and uses them, so the compiler cannot drop it. */
+__attribute__((noinline)) static uint64_t recurse(uint64_t depth)
+{
+    volatile char frame[512];
+    frame[0] = (char)depth;
+    if (depth > (1u << 30))
+        return 0;
+    return recurse(depth + 1) + (uint64_t)frame[0];
+}
+
+static void *overflow_stack(void *arg)
+{
+    (void)arg;
+    mica_sem_wait(&go);
+    return (void *)recurse(0);
+}
+
+/* A thread that overflows its stack faults in the guard page below it. */
+static void test_runtime_stack_guard_page(void)
+{
+    uint64_t w[4], base;
+    run_until_fault(overflow_stack, w, &base);
+    RT_EQ(w[0], 14); /* page fault */
+    RT_CHECK(w[2] >= base && w[2] < base + RT_PAGE);
 }
 
 const struct rt_test rt_runtime_tests[] = {
@@ -620,5 +664,6 @@ const struct rt_test rt_runtime_tests[] = {
     {"runtime_malloc_basic", test_runtime_malloc_basic},
     {"runtime_malloc_threads", test_runtime_malloc_threads},
     {"runtime_double_free_stops_thread", test_runtime_double_free_stops_thread},
+    {"runtime_stack_guard_page", test_runtime_stack_guard_page},
 };
 const unsigned rt_runtime_test_count = sizeof rt_runtime_tests / sizeof rt_runtime_tests[0];
