@@ -45,7 +45,11 @@ struct mica_thread {
 int64_t mica_thread_spawn(struct mica_thread **out, void *(*fn)(void *), void *arg,
                           size_t stack_size);
 
-/* Wait for t to end, store what fn returned in *result (if not NULL), free t. 0 or an error. */
+/*
+ * Wait for t to end, store what fn returned in *result (if not NULL), free t.
+ * 0 or an error.  Only one thread may join t.  A thread that a fault has
+ * killed never ends this way, and joining it waits for ever.
+ */
 int64_t mica_thread_join(struct mica_thread *t, void **result);
 
 /* Let t free itself when it ends; t must not be used afterwards. 0 or an error. */
