@@ -234,12 +234,12 @@ static void trim(struct heap *h, struct heap_block *b, size_t need)
     size_t size = bsize(b);
     if (size - need < MIN_BLOCK)
         return;
-    h->used_bytes -= size - need;
     set_size(b, need);
+    /* The rest becomes a block in use (used_bytes still counts it), then is freed like any other.
+     */
     struct heap_block *rest = after(b);
     rest->size_flags = PREV_USED | USED;
     set_size(rest, size - need);
-    h->used_bytes += size - need;
     heap_free(h, payload(rest)); /* merges it with a free block after it */
 }
 
