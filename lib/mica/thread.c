@@ -61,12 +61,14 @@ static _Noreturn void end_detached(mica_handle_t aspace, uint64_t base, uint64_t
     __builtin_unreachable();
 }
 
-/* Close the thread's handles; the memory is freed by the caller. */
-static void close_handles(struct mica_thread *t)
+/* Close the thread's handles and free its IPC buffer; the stack mapping is the caller's job. */
+static void release(struct mica_thread *t)
 {
     mica_handle_close(t->park);
     mica_handle_close(t->exited);
     mica_handle_close(t->handle);
+    if (t->ipc) /* the kernel keeps the page until the thread object is gone */
+        mica_vm_unmap(mica_runtime_aspace(), (uint64_t)t->ipc, PAGE);
 }
 
 _Noreturn void mica_thread_return(void *result)
@@ -80,7 +82,7 @@ _Noreturn void mica_thread_return(void *result)
         end_joinable(t->exited);
     /* Detached: nobody will look at t again. */
     uint64_t base = t->map_base, size = t->map_size;
-    close_handles(t);
+    release(t);
     end_detached(mica_runtime_aspace(), base, size);
 }
 
@@ -192,7 +194,7 @@ static int64_t reap(struct mica_thread *t, void **result)
     if (result)
         *result = t->result;
     uint64_t base = t->map_base, size = t->map_size;
-    close_handles(t);
+    release(t);
     return mica_vm_unmap(mica_runtime_aspace(), base, size);
 }
 
@@ -215,6 +217,29 @@ int64_t mica_thread_detach(struct mica_thread *t)
     if (expected == MICA_THREAD_DETACHED)
         return -MICA_EINVAL;
     return reap(t, NULL); /* it has ended already: free it here */
+}
+
+/* ---- The IPC buffer ---- */
+
+struct mica_ipc_buffer *mica_thread_ipc_buffer(void)
+{
+    struct mica_thread *t = mica_thread_self();
+    if (t->ipc)
+        return t->ipc;
+    int64_t vmo = mica_vmo_create(PAGE);
+    if (vmo < 0)
+        return 0;
+    mica_handle_t as = mica_runtime_aspace();
+    int64_t at = mica_vm_map(as, (mica_handle_t)vmo, 0, 0, PAGE, MICA_PROT_READ | MICA_PROT_WRITE);
+    mica_handle_close((mica_handle_t)vmo);
+    if (at < 0)
+        return 0;
+    if (mica_thread_set_ipc_buffer(MICA_THREAD_SELF, (void *)at) < 0) {
+        mica_vm_unmap(as, (uint64_t)at, PAGE);
+        return 0;
+    }
+    t->ipc = (struct mica_ipc_buffer *)at;
+    return t->ipc;
 }
 
 /* ---- The first thread ---- */

@@ -31,6 +31,7 @@ struct mica_thread {
     void *result;
     uint64_t map_base; /* guard page, stack and this block: one mapping (0: first thread) */
     uint64_t map_size;
+    struct mica_ipc_buffer *ipc; /* its IPC buffer page, once mica_thread_ipc_buffer() made it */
 };
 
 #define MICA_THREAD_JOINABLE 0
@@ -65,6 +66,14 @@ static inline struct mica_thread *mica_thread_self(void)
     __asm__("movq %%fs:0, %0" : "=r"(t));
     return t;
 }
+
+/*
+ * The calling thread's IPC buffer for long messages (ipc.md, section 3):
+ * made and registered on first use, freed with the thread; NULL if there
+ * is no memory.  Runtime threads get their buffer here, not with
+ * mica_thread_set_ipc_buffer(), so that the runtime knows about it.
+ */
+struct mica_ipc_buffer *mica_thread_ipc_buffer(void);
 
 /* Make the calling thread (the program's first) a runtime thread; mica_runtime_init() calls it. */
 int64_t mica_thread_init_first(void);

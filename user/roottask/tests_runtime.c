@@ -167,6 +167,59 @@ static void test_runtime_thread_self(void)
     RT_EQ(mica_thread_join(mica_thread_self(), NULL), -MICA_EINVAL);
 }
 
+static mica_handle_t sum_ep;
+
+/* Answers one call: the sum of the long message's words. */
+static void *sum_server(void *arg)
+{
+    (void)arg;
+    struct mica_ipc_buffer *buf = mica_thread_ipc_buffer();
+    if (!buf)
+        return (void *)1;
+    struct mica_msg m = {0};
+    if (mica_recv(sum_ep, &m) < 0)
+        return (void *)2;
+    uint64_t sum = 0;
+    for (unsigned i = 0; i < (m.tag & MICA_TAG_WORDS_MASK); i++)
+        sum += buf->words[i];
+    struct mica_msg reply = {0, 0, {sum, 0, 0, 0}};
+    return (void *)(uint64_t)(mica_reply(&reply) < 0 ? 3 : 0);
+}
+
+static void *sum_client(void *arg)
+{
+    (void)arg;
+    struct mica_ipc_buffer *buf = mica_thread_ipc_buffer();
+    if (!buf || buf != mica_thread_ipc_buffer()) /* made once, then the same */
+        return (void *)1;
+    for (unsigned i = 0; i < 100; i++)
+        buf->words[i] = i + 1;
+    struct mica_msg m = {0, mica_tag(1, 100, 0), {0, 0, 0, 0}};
+    if (mica_call(sum_ep, &m) < 0)
+        return (void *)2;
+    return (void *)m.w[0];
+}
+
+/* Two runtime threads exchange a long message through their IPC buffers, which go with them. */
+static void test_runtime_thread_ipc_buffer(void)
+{
+    struct mica_kernel_stats before;
+    rt_stats(&before);
+    int64_t ep = mica_endpoint_create();
+    RT_CHECK(ep > 0);
+    sum_ep = (mica_handle_t)ep;
+    struct mica_thread *server, *client;
+    RT_EQ(mica_thread_spawn(&server, sum_server, NULL, 0), 0);
+    RT_EQ(mica_thread_spawn(&client, sum_client, NULL, 0), 0);
+    void *r = NULL;
+    RT_EQ(mica_thread_join(client, &r), 0);
+    RT_EQ((uint64_t)r, 5050);
+    RT_EQ(mica_thread_join(server, &r), 0);
+    RT_EQ((uint64_t)r, 0);
+    RT_EQ(mica_handle_close(sum_ep), 0);
+    check_threads_freed(&before);
+}
+
 /* ---- Mutex ---- */
 
 #define COUNT_THREADS 4
@@ -654,6 +707,7 @@ const struct rt_test rt_runtime_tests[] = {
     {"runtime_thread_join", test_runtime_thread_join},
     {"runtime_thread_detach", test_runtime_thread_detach},
     {"runtime_thread_self", test_runtime_thread_self},
+    {"runtime_thread_ipc_buffer", test_runtime_thread_ipc_buffer},
     {"runtime_mutex_counter", test_runtime_mutex_counter},
     {"runtime_mutex_blocks", test_runtime_mutex_blocks},
     {"runtime_cond_producer_consumer", test_runtime_cond_producer_consumer},
