@@ -1,7 +1,9 @@
 /*
  * mica.h - the native user-space runtime: system-call wrappers, console
  * output and small helpers for programs that run directly on the Mica kernel
- * (servers and the root task).
+ * (servers and the root task).  The runtime's other modules - strings, the
+ * clock, malloc, threads and locks - have their own headers beside this one
+ * (docs/runtime.md).
  */
 #ifndef MICA_USER_H
 #define MICA_USER_H
