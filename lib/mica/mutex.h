@@ -4,8 +4,9 @@
  *
  * An uncontended lock and unlock is one atomic instruction each, with no
  * system call.  A thread that finds the mutex held spins briefly, then
- * blocks on its park notification; unlock hands the mutex directly to the
- * thread that has waited longest, so waiters are served in FIFO order.
+ * blocks on its park notification.  unlock wakes the longest waiter, which
+ * competes for the mutex again; a waiter that has lost a few times is handed
+ * the mutex directly, so nobody starves.
  * Not recursive.  Initialise with MICA_MUTEX_INIT or mica_mutex_init().
  */
 #ifndef MICA_MUTEX_H
@@ -23,7 +24,7 @@ typedef struct mica_mutex {
 
 #define MICA_MUTEX_UNLOCKED  0
 #define MICA_MUTEX_LOCKED    1 /* held, nobody waits */
-#define MICA_MUTEX_CONTENDED 2 /* held, and the queue is not empty */
+#define MICA_MUTEX_CONTENDED 2 /* held, and unlock must look at the queue */
 #define MICA_MUTEX_INIT                                                                            \
     {                                                                                              \
         0                                                                                          \

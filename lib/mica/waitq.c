@@ -11,6 +11,7 @@ void mica_waiter_init(struct mica_waiter *w)
 {
     w->next = w->prev = 0;
     w->park = mica_thread_self()->park;
+    w->handoff = false;
     atomic_store_explicit(&w->woken, 0, memory_order_relaxed);
 }
 
@@ -23,6 +24,17 @@ void mica_waitq_push(struct mica_waitq *q, struct mica_waiter *w)
     else
         q->head = w;
     q->tail = w;
+}
+
+void mica_waitq_push_front(struct mica_waitq *q, struct mica_waiter *w)
+{
+    w->prev = 0;
+    w->next = q->head;
+    if (q->head)
+        q->head->prev = w;
+    else
+        q->tail = w;
+    q->head = w;
 }
 
 void mica_waitq_remove(struct mica_waitq *q, struct mica_waiter *w)

@@ -26,6 +26,7 @@ struct mica_waiter {
     struct mica_waiter *next, *prev;
     mica_handle_t park; /* the waiting thread's notification */
     atomic_int woken;   /* set (under the guard) when it is taken out to be woken */
+    bool handoff;       /* mutexes: the waker makes it the owner (mutex.c) */
 };
 
 struct mica_waitq {
@@ -35,7 +36,8 @@ struct mica_waitq {
 /* A waiter record for the calling thread (which must be a runtime thread). */
 void mica_waiter_init(struct mica_waiter *w);
 
-void mica_waitq_push(struct mica_waitq *q, struct mica_waiter *w);
+void mica_waitq_push(struct mica_waitq *q, struct mica_waiter *w);       /* at the tail */
+void mica_waitq_push_front(struct mica_waitq *q, struct mica_waiter *w); /* at the head */
 struct mica_waiter *mica_waitq_pop(struct mica_waitq *q); /* oldest first; NULL if empty */
 void mica_waitq_remove(struct mica_waitq *q, struct mica_waiter *w);
 

@@ -223,7 +223,7 @@ static void test_runtime_thread_ipc_buffer(void)
 /* ---- Mutex ---- */
 
 #define COUNT_THREADS 4
-#define COUNT_ROUNDS  3000
+#define COUNT_ROUNDS  1000
 
 static mica_mutex_t count_lock = MICA_MUTEX_INIT;
 static volatile uint64_t counter;
@@ -293,7 +293,7 @@ static void test_runtime_mutex_blocks(void)
 /* ---- Condition variables and semaphores: bounded buffers ---- */
 
 #define SLOTS     8
-#define ITEMS     1500 /* per producer */
+#define ITEMS     400 /* per producer */
 #define PRODUCERS 2
 #define CONSUMERS 2
 
