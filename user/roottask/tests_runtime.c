@@ -290,6 +290,48 @@ static void test_runtime_mutex_blocks(void)
     mica_mutex_unlock(&held_lock);
 }
 
+static mica_mutex_t barged_lock = MICA_MUTEX_INIT;
+static atomic_int waiter_got_it;
+
+static void *wait_for_barged_lock(void *arg)
+{
+    (void)arg;
+    mica_mutex_lock(&barged_lock);
+    atomic_store(&waiter_got_it, 1);
+    mica_mutex_unlock(&barged_lock);
+    return NULL;
+}
+
+/*
+ * A thread that unlocks and at once locks again keeps winning against a
+ * woken waiter - until the waiter has lost often enough to be handed the
+ * mutex.  Without the hand-over, the waiter would wait for ever.
+ */
+static void test_runtime_mutex_no_starvation(void)
+{
+    atomic_store(&waiter_got_it, 0);
+    mica_mutex_lock(&barged_lock);
+    struct mica_thread *t;
+    RT_EQ(mica_thread_spawn(&t, wait_for_barged_lock, NULL, 0), 0);
+    for (uint64_t end = mica_deadline(WAIT_LIMIT);
+         atomic_load(&barged_lock.state) != MICA_MUTEX_CONTENDED && mica_time_ns() < end;)
+        mica_yield();
+    unsigned rounds = 0;
+    while (!atomic_load(&waiter_got_it) && rounds < 50) {
+        mica_mutex_unlock(&barged_lock);
+        mica_mutex_lock(&barged_lock); /* barges in before the woken waiter runs */
+        for (uint64_t end = mica_deadline(WAIT_LIMIT);
+             atomic_load(&barged_lock.state) != MICA_MUTEX_CONTENDED &&
+             !atomic_load(&waiter_got_it) && mica_time_ns() < end;)
+            mica_yield(); /* until it has lost once more and queued again */
+        rounds++;
+    }
+    RT_EQ(atomic_load(&waiter_got_it), 1);
+    RT_CHECK(rounds <= 10);
+    mica_mutex_unlock(&barged_lock);
+    RT_EQ(mica_thread_join(t, NULL), 0);
+}
+
 /* ---- Condition variables and semaphores: bounded buffers ---- */
 
 #define SLOTS     8
@@ -710,6 +752,7 @@ const struct rt_test rt_runtime_tests[] = {
     {"runtime_thread_ipc_buffer", test_runtime_thread_ipc_buffer},
     {"runtime_mutex_counter", test_runtime_mutex_counter},
     {"runtime_mutex_blocks", test_runtime_mutex_blocks},
+    {"runtime_mutex_no_starvation", test_runtime_mutex_no_starvation},
     {"runtime_cond_producer_consumer", test_runtime_cond_producer_consumer},
     {"runtime_sem_producer_consumer", test_runtime_sem_producer_consumer},
     {"runtime_timeouts", test_runtime_timeouts},
