@@ -698,6 +698,8 @@ static int64_t sys_kernel_stats(struct syscall_regs *r)
     for (unsigned t = 0; t < OBJ_TYPE_COUNT && t < 16; t++)
         s.objects[t] = object_live_count((enum obj_type)t);
     s.handles = handle_count(caller_handles());
+    s.tsc_hz = arch_timestamp_hz();
+    s.tsc_at_boot = arch_timestamp_at_boot();
     return copy_to_user(r->arg[0], &s, sizeof s) < 0 ? -EFAULT : 0;
 }
 

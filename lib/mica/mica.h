@@ -1,7 +1,9 @@
 /*
  * mica.h - the native user-space runtime: system-call wrappers, console
  * output and small helpers for programs that run directly on the Mica kernel
- * (servers and the root task).
+ * (servers and the root task).  The runtime's other modules - strings, the
+ * clock, malloc, threads and locks - have their own headers beside this one
+ * (docs/runtime.md).
  */
 #ifndef MICA_USER_H
 #define MICA_USER_H
@@ -322,7 +324,6 @@ static inline int64_t mica_kernel_stats(struct mica_kernel_stats *s)
 _Noreturn void mica_system_halt(int verdict);
 
 /* Console output through the kernel's debug channel. */
-int mica_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int mica_write(const char *s, size_t len);
+#include "print.h"
 
 #endif

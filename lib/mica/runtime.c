@@ -1,29 +1,45 @@
 /*
- * runtime.c - the native runtime's C part: formatted console output through
- * the kernel's debug channel, leaving a thread, stopping the machine.
+ * runtime.c - starting the native runtime and stopping on fatal errors
+ * (concept: the run-time system that sits between a program and the
+ * kernel), plus leaving a thread and stopping the machine.
  */
 #include <stdarg.h>
 #include "mica.h"
-#include <mica/format.h>
-#include <mica/string.h>
+#include "clock.h"
+#include "runtime.h"
+#include "thread.h"
 
-#define PRINTF_MAX 1024
+static mica_handle_t self_aspace;
 
-int mica_write(const char *s, size_t len)
+int64_t mica_runtime_init(mica_handle_t aspace)
 {
-    return (int)mica_syscall2(SYS_DEBUG_WRITE, (uint64_t)s, len);
+    if (self_aspace)
+        return 0;
+    int64_t err = mica_clock_init();
+    if (err < 0)
+        return err;
+    err = mica_thread_init_first();
+    if (err < 0)
+        return err;
+    self_aspace = aspace;
+    return 0;
 }
 
-int mica_printf(const char *fmt, ...)
+mica_handle_t mica_runtime_aspace(void)
 {
-    char buf[PRINTF_MAX];
+    return self_aspace;
+}
+
+_Noreturn void mica_panic(const char *fmt, ...)
+{
+    char buf[MICA_PRINTF_MAX - 16];
     va_list ap;
     va_start(ap, fmt);
-    int n = kvsnprintf(buf, sizeof buf, fmt, ap);
+    mica_vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    if (n > (int)sizeof buf - 1)
-        n = (int)sizeof buf - 1;
-    return mica_write(buf, (size_t)n);
+    mica_printf("fatal: %s\n", buf);
+    for (;;)
+        __asm__ volatile("ud2"); /* the kernel ends the thread, or tells its fault handler */
 }
 
 _Noreturn void mica_thread_exit(void)

@@ -4,6 +4,7 @@
  * "PASS:"/"FAIL:" line per test, and stops the machine with the verdict.
  */
 #include <mica.h>
+#include <runtime.h>
 #include "rt.h"
 
 /* The kernel passes the root task's first handles (see struct mica_boot_handles). */
@@ -16,6 +17,11 @@ int main(const struct mica_boot_handles *bh)
     rt_trace = bh->trace;
     rt_initrd = bh->initrd;
     rt_initrd_size = bh->initrd_size;
+    int64_t err = mica_runtime_init(bh->self); /* threads, locks and malloc of lib/mica */
+    if (err < 0) {
+        mica_printf("roottask: mica_runtime_init failed (%ld)\n", (long)err);
+        mica_system_halt(1);
+    }
     unsigned failed = rt_run_all(bh->self);
     mica_system_halt(failed ? 1 : 0);
 }

@@ -36,6 +36,8 @@ extern const struct rt_test rt_badge_tests[];
 extern const unsigned rt_badge_test_count;
 extern const struct rt_test rt_timeout_tests[];
 extern const unsigned rt_timeout_test_count;
+extern const struct rt_test rt_runtime_tests[];
+extern const unsigned rt_runtime_test_count;
 
 static unsigned passed, failed;
 
@@ -74,7 +76,8 @@ unsigned rt_run_all(mica_handle_t self)
     run_table(rt_badge_tests, rt_badge_test_count, 1);
     run_table(rt_initrd_tests, rt_initrd_test_count, 1);
     run_table(rt_kill_tests, rt_kill_test_count, 1);
-    run_table(rt_late_tests, rt_late_test_count, 1); /* last: may crash the machine */
+    run_table(rt_runtime_tests, rt_runtime_test_count, 0); /* lib/mica: keeps heap memory */
+    run_table(rt_late_tests, rt_late_test_count, 1);       /* last: may crash the machine */
     mica_printf("roottask: %u passed, %u failed\n", passed, failed);
     return failed;
 }

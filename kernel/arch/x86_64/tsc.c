@@ -81,6 +81,11 @@ uint64_t arch_timestamp_hz(void)
     return hz;
 }
 
+uint64_t arch_timestamp_at_boot(void)
+{
+    return boot_tsc;
+}
+
 uint64_t arch_ns_since_boot(void)
 {
     if (!hz)

@@ -223,11 +223,17 @@ struct mica_ipc_buffer {
 #define MICA_FAULT_RESUME    0
 #define MICA_FAULT_KILL      1
 
-/* Counters for leak checks in tests. */
+/*
+ * Counters for leak checks in tests, and the kernel's clock calibration: the
+ * nanoseconds since boot that timeouts use are
+ * (rdtsc - tsc_at_boot) * 10^9 / tsc_hz, which user space can compute itself.
+ */
 struct mica_kernel_stats {
     uint64_t free_pages;
     uint64_t objects[16]; /* live objects per kernel object type */
     uint64_t handles;     /* handles in the caller's table */
+    uint64_t tsc_hz;      /* time stamp counter ticks per second */
+    uint64_t tsc_at_boot; /* the counter when the kernel started */
 };
 #endif
 

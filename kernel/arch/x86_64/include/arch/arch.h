@@ -31,6 +31,7 @@ void arch_qemu_exit(uint32_t code);
 /* Time stamp counter and its calibrated rate. */
 uint64_t arch_timestamp(void);
 uint64_t arch_timestamp_hz(void);
+uint64_t arch_timestamp_at_boot(void);
 uint64_t arch_ns_since_boot(void);
 void arch_delay_us(uint64_t us);
 
