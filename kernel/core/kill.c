@@ -6,6 +6,9 @@
  * A thread cannot be torn down by another CPU while it may be in the middle
  * of a system call, so killing is a request: the victim ends itself
  * (thread_exit()) the next time it would return to user mode.  A victim
+ * that was waiting for the big kernel lock when the kill came does not start
+ * its system call (syscall_handle() checks once it has the lock), so it can
+ * never block where the killer could not see it.  A victim
  * running on another CPU is interrupted; a victim that waits is woken where
  * the wait allows it - receiving, waiting on a notification, sleeping (waits
  * with a claim word, see timeout.c), sending, or suspended.  A thread blocked

@@ -998,7 +998,11 @@ void syscall_handle(struct syscall_regs *r)
     }
     trace(MICA_EV_SYSCALL, r->nr, thread_current()->id);
     bkl_lock();
-    r->ret = (uint64_t)table[r->nr](r);
+    /* Killed while it waited for the lock: the call would block unseen by the killer. */
+    if (thread_current()->kill_requested)
+        r->ret = (uint64_t)-EINTR;
+    else
+        r->ret = (uint64_t)table[r->nr](r);
     bkl_unlock();
     trace(MICA_EV_SYSRET, r->nr, r->ret);
 }

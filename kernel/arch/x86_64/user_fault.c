@@ -68,6 +68,8 @@ void user_exception(struct trap_frame *f)
     irq_enable();
     bkl_lock();
     struct thread *t = thread_current();
+    if (t->kill_requested)
+        thread_exit(); /* killed while it waited for the lock: no fault message any more */
     if (f->vector == 14 &&
         aspace_fault(t->aspace, cr2, (f->error & PF_WRITE) != 0, (f->error & PF_FETCH) != 0) == 0) {
         bkl_unlock();
