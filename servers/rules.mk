@@ -49,3 +49,21 @@ $(BUILD)/test-noinit.cpio: tests/servers/bad.manifest
 initrds: $(TEST_RESTART_CPIO) $(BUILD)/test-giveup.cpio $(BUILD)/test-bad.cpio \
          $(BUILD)/test-missing.cpio $(BUILD)/test-noinit.cpio
 .PHONY: initrds
+
+# svc, the supervisor's command-line tool.
+SVC_ELF := $(BUILD)/svc.elf
+SVC_OBJS := $(BUILD)/user-obj/servers/svc/main.c.o $(BUILD)/user-obj/$(BUILD)/gen/supervisor_client.c.o
+$(SVC_OBJS): | $(IDL_HEADERS)
+$(SVC_ELF): $(ULIB_OBJS) $(SVC_OBJS) lib/mica/user.ld
+	@echo "  LD      $@"
+	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
+
+# init serves the supervisor protocol through the generated dispatcher.
+INIT_OBJS_GEN := $(BUILD)/user-obj/$(BUILD)/gen/supervisor_server.c.o
+$(patsubst %,$(BUILD)/user-obj/%.o,$(INIT_SRC)): | $(IDL_HEADERS)
+$(INIT_ELF): $(INIT_OBJS_GEN)
+
+# The supervisor-service system test: svc lists, restarts a server, lists again.
+$(BUILD)/test-svc.cpio: $(INIT_ELF) tests/servers/svc.manifest $(BUILD)/test-servers/counter.elf $(SVC_ELF)
+	$(call mkinitrd,$@,tests/servers/svc.manifest,$(BUILD)/test-servers/counter.elf $(SVC_ELF))
+initrds: $(BUILD)/test-svc.cpio

@@ -19,12 +19,14 @@
 #include <mica/format.h>
 #include <mica/string.h>
 #include "supervisor.h"
+#include "supervisor_server.h"
 
 #define MS            1000000ull
 #define BACKOFF_FIRST (50 * MS)
 #define BACKOFF_MAX   (2000 * MS)
 #define STABLE_NS     (10000 * MS) /* a server that ran this long starts afresh with back-off */
 #define INITRD_AT     0x0000500000000000ull
+#define IPC_BUF_AT    0x00004ffffffff000ull
 #define BADGE_FAULT   0x1000ull /* | server number: its faults */
 #define BADGE_CLIENT  0x2000ull /* | server number: its requests */
 
@@ -44,6 +46,7 @@ static struct {
         mica_handle_t handle;
     } eps[MANIFEST_SERVERS * MANIFEST_EPS];
     unsigned neps;
+    struct mica_ipc_buffer *ipc; /* init's IPC buffer: long replies of the supervisor service */
 } init;
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -140,6 +143,9 @@ static int give_handles(struct server *s, struct mica_server_start *st)
         err = add_handle(s, st, "phys", s->phys, MICA_RIGHT_MAP | MICA_RIGHT_DUP);
     if (err == 0)
         err = add_handle(s, st, "supervisor", s->client_ep, MICA_RIGHT_SEND);
+    if (err == 0) /* its own address space, to map memory and start threads in */
+        err = add_handle(s, st, "self", s->proc.as,
+                         MICA_RIGHT_MANAGE | MICA_RIGHT_MAP | MICA_RIGHT_READ | MICA_RIGHT_WRITE);
     if (err == 0 && s->ports)
         err = (int)mica_ioport_allow(s->proc.as, s->ports);
     return err;
@@ -184,6 +190,7 @@ static void start(unsigned i)
         return fail(s, "cannot start", why, err);
     }
     s->state = SERVER_RUNNING;
+    s->handles = st.nhandles;
     s->started_at = mica_clock_ns();
     s->why[0] = 0;
     if (s->restarts)
@@ -198,6 +205,13 @@ static void ended(unsigned i)
         return;
     spawn_discard(&s->proc);
     uint64_t now = mica_clock_ns();
+    if (s->restart_asked) { /* on request: at once, and not counted against its limit */
+        say("%s ended: %s", s->m->name, s->why);
+        s->restart_asked = false;
+        s->state = SERVER_WAITING;
+        s->restart_at = now;
+        return;
+    }
     if (!s->why[0]) {
         say("%s exited", s->m->name); /* its own decision: not restarted */
         s->state = SERVER_ENDED;
@@ -293,6 +307,63 @@ static bool nothing_left(void)
     return true;
 }
 
+/* ---- The supervisor service (idl/supervisor.idl) ---- */
+
+static int sv_count(void *ctx, struct supervisor_count_out *out)
+{
+    (void)ctx;
+    out->servers = init.nservers;
+    return 0;
+}
+
+static int sv_info(void *ctx, const struct supervisor_info_in *in, struct supervisor_info_out *out)
+{
+    (void)ctx;
+    if (in->index >= init.nservers)
+        return -MICA_ENOENT;
+    const struct server *s = &init.server[in->index];
+    copy_str(out->name, s->m->name, sizeof out->name);
+    out->state = (uint32_t)s->state;
+    out->restarts = s->restarts;
+    out->handles = s->handles;
+    return 0;
+}
+
+/* ctx: the server that asks (its badge says which). */
+static int sv_restart(void *ctx, const struct supervisor_restart_in *in)
+{
+    const struct server *asker = ctx;
+    if (!asker || !asker->m->may_restart)
+        return -MICA_EPERM;
+    for (unsigned i = 0; i < init.nservers; i++) {
+        struct server *s = &init.server[i];
+        if (strcmp(s->m->name, in->name) != 0)
+            continue;
+        say("%s asks to restart %s", asker->m->name, s->m->name);
+        if (s->state == SERVER_RUNNING) {
+            s->restart_asked = true;
+            copy_str(s->why, "restart requested", sizeof s->why);
+            mica_aspace_kill(s->proc.as); /* its end comes as a notification, then the restart */
+        } else {
+            s->state = SERVER_WAITING;
+            s->restart_at = mica_clock_ns();
+        }
+        return 0;
+    }
+    return -MICA_ENOENT;
+}
+
+static const struct supervisor_server service = {sv_count, sv_info, sv_restart};
+
+/* A request from server number badge & 0xff: answer it through the generated dispatcher. */
+static void on_request(struct mica_msg *m)
+{
+    unsigned i = (unsigned)(m->badge & 0xff);
+    struct server *asker = i < init.nservers ? &init.server[i] : 0;
+    supervisor_dispatch(&service, asker, m, init.ipc);
+    mica_reply(m);
+}
+
 static void serve(void)
 {
     for (;;) {
@@ -313,10 +384,8 @@ static void serve(void)
             on_deaths(m.w[0]);
         else if (label == MICA_MSG_FAULT && (m.badge & ~0xffull) == BADGE_FAULT)
             on_fault(&m);
-        else if (m.badge) {
-            struct mica_msg no = {0, (uint64_t)-MICA_ENOSYS, {0, 0, 0, 0}};
-            mica_reply(&no);
-        }
+        else if ((m.badge & ~0xffull) == BADGE_CLIENT)
+            on_request(&m);
         restart_due();
         if (nothing_left())
             return;
@@ -359,6 +428,13 @@ static int setup(const struct mica_boot_handles *bh)
         return -MICA_ENOMEM;
     init.ep = (mica_handle_t)ep;
     init.deaths = (mica_handle_t)n;
+    int64_t buf = mica_vmo_create(4096);
+    if (buf < 0 ||
+        mica_vm_map(bh->self, (mica_handle_t)buf, 0, IPC_BUF_AT, 4096,
+                    MICA_PROT_READ | MICA_PROT_WRITE) < 0 ||
+        mica_thread_set_ipc_buffer(MICA_THREAD_SELF, (void *)IPC_BUF_AT) < 0)
+        return -MICA_ENOMEM;
+    init.ipc = (struct mica_ipc_buffer *)IPC_BUF_AT;
     return 0;
 }
 

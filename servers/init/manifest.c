@@ -135,6 +135,8 @@ static const char *parse_option(const struct manifest *m, struct manifest_server
         if (parse_number(v, vn, &a) < 0 || a > 1000)
             return "restart= wants a number 0..1000";
         s->restart_limit = (unsigned)a;
+    } else if (n == 5 && memcmp(w, "admin", 5) == 0) {
+        s->may_restart = true;
     } else if (starts(w, n, "args=", &v, &vn)) {
         if (copy_word(s->args, MANIFEST_ARGS_MAX, v, vn) < 0)
             return "args= empty or too long";

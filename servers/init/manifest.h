@@ -20,6 +20,7 @@
  *     phys=BASE:SIZE   device memory it may map: handle "phys"
  *     restart=N        restarts allowed before the supervisor gives up (default 5)
  *     args=TEXT        a word for the server (no spaces)
+ *     admin            it may restart servers through the supervisor service
  *
  * Numbers are decimal or 0x-hexadecimal.  A line that cannot be understood
  * makes the whole manifest invalid, with the line number and the reason.
@@ -27,6 +28,7 @@
 #ifndef INIT_MANIFEST_H
 #define INIT_MANIFEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define MANIFEST_SERVERS  32
@@ -49,6 +51,7 @@ struct manifest_server {
     uint32_t port_base, port_count; /* count 0: none */
     uint64_t phys_base, phys_size;  /* size 0: none */
     unsigned restart_limit;
+    bool may_restart; /* admin */
 };
 
 struct manifest {

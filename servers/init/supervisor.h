@@ -5,6 +5,7 @@
 #ifndef INIT_SUPERVISOR_H
 #define INIT_SUPERVISOR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "manifest.h"
 #include "spawn.h"
@@ -28,7 +29,9 @@ struct server {
     mica_handle_t client_ep; /* badged: its requests to us */
     mica_handle_t irq[MANIFEST_IRQS], irq_note;
     mica_handle_t ports, phys;
-    char why[96]; /* why it last ended */
+    unsigned handles;   /* how many it was given at its last start */
+    bool restart_asked; /* killed for a restart a client asked for */
+    char why[96];       /* why it last ended */
 };
 
 #endif

@@ -16,12 +16,13 @@ static void test_good(void)
 {
     unsigned line;
     const char *why = 0;
-    const char *text = "# the boot manifest\n"
-                       "\n"
-                       "server console bin/console provides=console ioports=0x3f8:8 irq=4\n"
-                       "  server  rng\tbin/rng uses=console phys=0xfebf0000:0x1000 restart=0 "
-                       "args=fast\r\n"
-                       "server blk bin/blk provides=blk provides=blk2 uses=console irq=10 irq=11";
+    const char *text =
+        "# the boot manifest\n"
+        "\n"
+        "server console bin/console provides=console ioports=0x3f8:8 irq=4\n"
+        "  server  rng\tbin/rng uses=console phys=0xfebf0000:0x1000 restart=0 "
+        "args=fast\r\n"
+        "server blk bin/blk provides=blk provides=blk2 uses=console irq=10 irq=11 admin";
     CHECK_EQ(parse(text, &line, &why), 0);
     CHECK_EQ(line, 0);
     CHECK_EQ(m.count, 3);
@@ -43,6 +44,7 @@ static void test_good(void)
     CHECK_EQ(b->nprovides, 2);
     CHECK_EQ(b->nirqs, 2);
     CHECK_EQ(b->irq[1], 11);
+    CHECK(b->may_restart && !c->may_restart && !r->may_restart);
 }
 
 static void test_empty(void)

@@ -34,7 +34,7 @@ SELFTEST_SUMMARY = re.compile(r"^selftest: (\d+) passed, (\d+) failed", re.M)
 class Case:
     def __init__(self, name, cmdline="", smp=2, mem=256, boot="pvh", exit_code=EXIT_PASS,
                  cpus=None, expect=(), forbid=(), timeout=60, selftest=False, roottask=False,
-                 initrd=None):
+                 initrd=None, until=None):
         self.name = name
         self.cmdline = cmdline
         self.smp = smp
@@ -48,6 +48,7 @@ class Case:
         self.selftest = selftest
         self.roottask = roottask
         self.initrd = ROOTTASK if roottask else initrd
+        self.until = until  # a system that keeps running: stop it once this line appeared
 
 
 def cases():
@@ -87,6 +88,14 @@ def cases():
     out.append(Case("supervisor-missing-image", exit_code=EXIT_FAIL,
                     initrd=os.path.join(BUILD, "test-missing.cpio"),
                     expect=[r"init: ghost: no image: bin/ghost"]))
+    out.append(Case("supervisor-service", exit_code=0, timeout=90,
+                    initrd=os.path.join(BUILD, "test-svc.cpio"),
+                    until=r"init: nosvc exited",
+                    expect=[r"init: svc asks to restart counter",
+                            r"init: counter ended: restart requested",
+                            r"svc: restart counter: done", r"svc: restart counter: not allowed",
+                            r"svc: counter +running +1 +\d+", r"svc: svc +(running|ended) +0 +\d+",
+                            r"init: counter restarted \(restart 1 of at most 3\)"]))
     out.append(Case("initrd-without-init", exit_code=EXIT_FAIL,
                     initrd=os.path.join(BUILD, "test-noinit.cpio"),
                     expect=[r"cpio archive without a usable init: no member called \"init\""]))
@@ -186,9 +195,36 @@ def check_output(case, code, out):
     return None
 
 
+def run_until(case, accel):
+    """Run a system that does not stop by itself until case.until appears; exit code 0 then."""
+    p = subprocess.Popen(qemu_command(case, accel), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out, deadline, pattern = b"", time.monotonic() + case.timeout, re.compile(case.until, re.M)
+    os.set_blocking(p.stdout.fileno(), False)
+    while time.monotonic() < deadline and p.poll() is None:
+        chunk = p.stdout.read() or b""
+        out += chunk
+        if pattern.search(out.decode(errors="replace")):
+            break
+        time.sleep(0.1)
+    done = pattern.search(out.decode(errors="replace")) is not None
+    p.kill()
+    p.wait()
+    out += p.stdout.read() or b""
+    text = out.decode(errors="replace").replace("\r\n", "\n")
+    if not done:
+        return text, f"/{case.until}/ did not appear within {case.timeout} s"
+    return text, check_output(case, 0, text)
+
+
 def run_case(case, accel):
     log = os.path.join(BUILD, "systest", case.name + ".log")
     start = time.monotonic()
+    if case.until:
+        out, why = run_until(case, accel)
+        with open(log, "w") as f:
+            f.write(out)
+        return case, why, time.monotonic() - start, out
     try:
         p = subprocess.run(qemu_command(case, accel), stdin=subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
