@@ -259,24 +259,6 @@ static uint64_t next_timeout(void)
 
 /* ---- Messages ---- */
 
-static const char *vector_name(uint64_t v)
-{
-    switch (v) {
-    case 0:
-        return "divide error";
-    case 3:
-        return "breakpoint";
-    case 6:
-        return "invalid opcode";
-    case 13:
-        return "general protection fault";
-    case 14:
-        return "page fault";
-    default:
-        return "exception";
-    }
-}
-
 /* A thread of a server faulted: note why, end the thread and the whole server. */
 static void on_fault(const struct mica_msg *m)
 {
@@ -285,7 +267,7 @@ static void on_fault(const struct mica_msg *m)
     if (i < init.nservers && init.server[i].state == SERVER_RUNNING) {
         struct server *s = &init.server[i];
         ksnprintf(s->why, sizeof s->why, "%s (vector %lu) at rip %#lx, address %#lx",
-                  vector_name(m->w[0]), m->w[0], m->w[3], m->w[2]);
+                  mica_vector_name(m->w[0]), m->w[0], m->w[3], m->w[2]);
         mica_aspace_kill(s->proc.as);
     }
     mica_reply(&answer);

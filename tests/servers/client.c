@@ -6,19 +6,12 @@
  */
 #include <mica.h>
 #include <server.h>
-
-static uint64_t number(const char *s)
-{
-    uint64_t v = 0;
-    while (*s >= '0' && *s <= '9')
-        v = v * 10 + (uint64_t)(*s++ - '0');
-    return v;
-}
+#include <str.h>
 
 int main(const struct mica_server_start *st)
 {
     mica_handle_t ep = mica_start_handle(st, "counter");
-    uint64_t calls = number(st->args), retried = 0, wrong = 0;
+    uint64_t calls = strtoul(st->args, 0, 10), retried = 0, wrong = 0;
     for (uint64_t i = 0; i < calls; i++) {
         struct mica_msg m = {0, mica_tag(1, 0, 0), {i * 7, 0, 0, 0}};
         int64_t r;

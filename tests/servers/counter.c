@@ -13,14 +13,7 @@
  */
 #include <mica.h>
 #include <server.h>
-
-static uint64_t number(const char *s)
-{
-    uint64_t v = 0;
-    while (*s >= '0' && *s <= '9')
-        v = v * 10 + (uint64_t)(*s++ - '0');
-    return v;
-}
+#include <str.h>
 
 int main(const struct mica_server_start *st)
 {
@@ -31,7 +24,7 @@ int main(const struct mica_server_start *st)
         __asm__ volatile("inb $0x60, %0" : "=a"(v));
         mica_printf("counter: read %u from port 0x60 - that must not happen\n", v);
     }
-    uint64_t life = number(st->args), served = 0;
+    uint64_t life = strtoul(st->args, 0, 10), served = 0;
     mica_printf("counter: started (life %u), answering %lu calls before it crashes\n", st->restarts,
                 life);
     struct mica_msg m;

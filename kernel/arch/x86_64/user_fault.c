@@ -24,24 +24,6 @@
 #define PF_WRITE (1u << 1)
 #define PF_FETCH (1u << 4)
 
-static const char *fault_name(uint64_t vector)
-{
-    switch (vector) {
-    case 0:
-        return "divide error";
-    case 3:
-        return "breakpoint";
-    case 6:
-        return "invalid opcode";
-    case 13:
-        return "general protection fault";
-    case 14:
-        return "page fault";
-    default:
-        return "exception";
-    }
-}
-
 /*
  * Tell the fault handler, as a call on its endpoint, and wait for its answer.
  * True if it says to resume; false if it says to kill, or is gone.
@@ -82,6 +64,7 @@ void user_exception(struct trap_frame *f)
         return; /* the handler fixed the cause: retry the instruction */
     }
     pr_warn("thread %lu: %s (vector %lu, error %#lx) at rip %#lx, address %#lx: thread ended\n",
-            t->id, fault_name(f->vector), f->vector, f->error, f->rip, f->vector == 14 ? cr2 : 0);
+            t->id, mica_vector_name(f->vector), f->vector, f->error, f->rip,
+            f->vector == 14 ? cr2 : 0);
     thread_exit();
 }

@@ -223,6 +223,25 @@ struct mica_ipc_buffer {
 #define MICA_FAULT_RESUME    0
 #define MICA_FAULT_KILL      1
 
+/* The name of an exception vector as fault messages and reports give it. */
+static inline const char *mica_vector_name(uint64_t vector)
+{
+    switch (vector) {
+    case 0:
+        return "divide error";
+    case 3:
+        return "breakpoint";
+    case 6:
+        return "invalid opcode";
+    case 13:
+        return "general protection fault";
+    case 14:
+        return "page fault";
+    default:
+        return "exception";
+    }
+}
+
 /*
  * Counters for leak checks in tests, and the kernel's clock calibration: the
  * nanoseconds since boot that timeouts use are
