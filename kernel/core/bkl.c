@@ -13,6 +13,15 @@ void bkl_lock(void)
     spin_lock(&big_lock);
 }
 
+/*
+ * Never spins: a CPU that spins for the lock with interrupts off could not
+ * answer the TLB shoot-down IPI that the holder may be waiting for.
+ */
+bool bkl_trylock(void)
+{
+    return spin_trylock(&big_lock);
+}
+
 void bkl_unlock(void)
 {
     spin_unlock(&big_lock);

@@ -203,6 +203,24 @@ void sched_switch_to_blocked(struct thread *next)
     arch_irq_restore(flags);
 }
 
+/*
+ * The IPC fast path's switch (ipc_fast.c): the same direct switch, with
+ * interrupts already off and without the run-queue lock.  The queue itself
+ * is not touched; the caller has set both threads' states under the big
+ * kernel lock, and no other waker can reach `next` (the caller holds its
+ * claim or its reply).  What remains - this CPU's current thread and switch
+ * count - only this CPU writes, and other CPUs read `current` only as a hint
+ * (preemption, load) or, for TLB shoot-downs, as described in thread_arch.c.
+ */
+void sched_switch_direct(struct thread *next)
+{
+    struct percpu *p = this_cpu();
+    struct thread *prev = p->current;
+    p->current = next;
+    p->rq->switches++;
+    switch_to(p, prev, next);
+}
+
 /* May `to` take over this CPU directly from the current thread? */
 bool sched_can_switch_directly(struct thread *to)
 {

@@ -4,12 +4,14 @@
  * syscall_entry (syscall.S), and moving arguments and results between the
  * saved user registers and struct syscall_regs.
  */
+#include <mica/ipc.h>
 #include <mica/sched.h>
 #include <mica/syscall.h>
 #include <mica/thread.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
+#include <abi/mica/syscall.h>
 
 #define FMASK_BITS 0x47700 /* clear IF, DF, TF, AC, NT and IOPL on entry */
 
@@ -23,6 +25,21 @@ void syscall_init_cpu(void)
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 
+/* The IPC fast path (kernel/core/ipc_fast.c) for the two calls it serves; interrupts off. */
+static bool fast_path(struct syscall_regs *r)
+{
+    if (r->nr == SYS_CALL)
+        return ipc_fast_call(r);
+    if (r->nr == SYS_REPLY_RECV)
+        return ipc_fast_reply_recv(r);
+    return false;
+}
+
+/*
+ * Entered from syscall_entry with interrupts off.  The fast path runs with
+ * them off and, when nothing more is to be done, returns to user mode
+ * without enabling them at all; everything else runs with them on.
+ */
 void syscall_dispatch(struct trap_frame *f)
 {
     struct syscall_regs r;
@@ -34,7 +51,11 @@ void syscall_dispatch(struct trap_frame *f)
     r.arg[4] = f->r8;
     r.arg[5] = f->r9;
     r.nout = 0;
-    syscall_handle(&r);
+    bool fast = fast_path(&r);
+    if (!fast) {
+        irq_enable();
+        syscall_handle(&r);
+    }
     f->rax = r.ret;
     if (r.nout) {
         f->rdi = r.out[0];
@@ -44,5 +65,9 @@ void syscall_dispatch(struct trap_frame *f)
         f->r8 = r.out[4];
         f->r9 = r.out[5];
     }
+    if (fast && !thread_return_work_pending())
+        return;
+    irq_enable();
     thread_return_to_user();
+    irq_disable();
 }

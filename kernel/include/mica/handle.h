@@ -63,6 +63,13 @@ int handle_install(struct handle_table *t, struct object *o, uint32_t rights, ha
 int handle_lookup(struct handle_table *t, handle_t h, enum obj_type type, uint32_t need,
                   struct object **out, uint32_t *rights_out);
 
+/* Like handle_lookup(), but without taking a reference: only for a caller
+ * that holds the big kernel lock, under which alone handles are closed, so
+ * the object lives at least until the caller drops that lock (the IPC fast
+ * path, which must not pay for two atomic reference-count updates). */
+int handle_peek(struct handle_table *t, handle_t h, enum obj_type type, uint32_t need,
+                struct object **out);
+
 /* Make a second handle to h's object with rights (h's rights & rights_mask):
  * rights can only shrink.  h needs RIGHT_DUP (-EACCES). */
 int handle_dup(struct handle_table *t, handle_t h, uint32_t rights_mask, handle_t *out);

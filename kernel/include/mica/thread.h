@@ -102,6 +102,7 @@ void thread_resume(struct thread *t);
 bool thread_regs_accessible(const struct thread *t);
 /* The last kernel step before user mode: reschedule, stop if suspended (kernel lock not held). */
 void thread_return_to_user(void);
+bool thread_return_work_pending(void);
 
 struct mica_regs;
 void arch_thread_get_regs(struct thread *t, struct mica_regs *r);
