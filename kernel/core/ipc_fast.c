@@ -63,15 +63,14 @@
 #include <mica/handle.h>
 #include <mica/ipc.h>
 #include <mica/sched.h>
-#include <mica/syscall.h>
 #include <mica/thread.h>
 #include <mica/trace.h>
 
 #define TAG_LONG_PART 0xffffffffull /* extra words, handles, reserved bits */
 
-static bool fast_message(const struct syscall_regs *r)
+static bool fast_message(const struct ipc_regs *r)
 {
-    return (r->arg[1] & TAG_LONG_PART) == 0 && !trace_on;
+    return (r->tag & TAG_LONG_PART) == 0 && !trace_on;
 }
 
 /* The endpoint behind handle h, if h has the right `need`; needs the big lock. */
@@ -85,13 +84,13 @@ static struct endpoint *endpoint_of(struct thread *self, uint64_t h, uint32_t ne
 }
 
 /* The message in the caller's registers becomes `to`'s message. */
-static void give_message(struct thread *to, const struct syscall_regs *r)
+static void give_message(struct thread *to, const struct ipc_regs *r)
 {
-    to->msg.tag = r->arg[1];
-    to->msg.w[0] = r->arg[2];
-    to->msg.w[1] = r->arg[3];
-    to->msg.w[2] = r->arg[4];
-    to->msg.w[3] = r->arg[5];
+    to->msg.tag = r->tag;
+    to->msg.w[0] = r->w[0];
+    to->msg.w[1] = r->w[1];
+    to->msg.w[2] = r->w[2];
+    to->msg.w[3] = r->w[3];
     to->wait_result = 0;
 }
 
@@ -105,27 +104,26 @@ static void switch_to_partner(struct thread *self, struct thread *next)
 }
 
 /* What the general path returns once a wait has ended: the result, and the message. */
-static bool fast_result(struct syscall_regs *r, const struct thread *self, uint64_t badge)
+static bool fast_result(struct ipc_regs *r, const struct thread *self, uint64_t badge)
 {
-    r->ret = (uint64_t)(int64_t)self->wait_result;
+    r->nr = (uint64_t)(int64_t)self->wait_result;
     if (self->wait_result < 0)
         return true;
-    r->out[0] = badge;
-    r->out[1] = self->msg.tag;
-    r->out[2] = self->msg.w[0];
-    r->out[3] = self->msg.w[1];
-    r->out[4] = self->msg.w[2];
-    r->out[5] = self->msg.w[3];
-    r->nout = 6;
+    r->handle = badge;
+    r->tag = self->msg.tag;
+    r->w[0] = self->msg.w[0];
+    r->w[1] = self->msg.w[1];
+    r->w[2] = self->msg.w[2];
+    r->w[3] = self->msg.w[3];
     return true;
 }
 
-bool ipc_fast_call(struct syscall_regs *r)
+bool ipc_fast_call(struct ipc_regs *r)
 {
     struct thread *self = thread_current();
     if (!fast_message(r) || !bkl_trylock())
         return false;
-    struct endpoint *ep = endpoint_of(self, r->arg[0], RIGHT_SEND);
+    struct endpoint *ep = endpoint_of(self, r->handle, RIGHT_SEND);
     struct thread *rx = ep ? ep->receivers : 0;
     if (!rx || !sched_can_switch_directly(rx) || !thread_claim(rx)) {
         bkl_unlock();
@@ -141,13 +139,13 @@ bool ipc_fast_call(struct syscall_regs *r)
     return fast_result(r, self, 0);
 }
 
-bool ipc_fast_reply_recv(struct syscall_regs *r)
+bool ipc_fast_reply_recv(struct ipc_regs *r)
 {
     struct thread *self = thread_current();
     if (!fast_message(r) || !bkl_trylock())
         return false;
     struct thread *caller = self->reply_to;
-    struct endpoint *ep = endpoint_of(self, r->arg[0], RIGHT_RECV);
+    struct endpoint *ep = endpoint_of(self, r->handle, RIGHT_RECV);
     if (!ep || !caller || ep->senders || self->bound || !sched_can_switch_directly(caller)) {
         bkl_unlock();
         return false;

@@ -4,6 +4,7 @@
  * syscall_entry (syscall.S), and moving arguments and results between the
  * saved user registers and struct syscall_regs.
  */
+#include <stddef.h>
 #include <mica/ipc.h>
 #include <mica/sched.h>
 #include <mica/syscall.h>
@@ -25,22 +26,26 @@ void syscall_init_cpu(void)
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 
+_Static_assert(offsetof(struct trap_frame, rdi) == offsetof(struct ipc_regs, handle) &&
+                   offsetof(struct trap_frame, rsi) == offsetof(struct ipc_regs, tag) &&
+                   offsetof(struct trap_frame, rdx) == offsetof(struct ipc_regs, w[0]) &&
+                   offsetof(struct trap_frame, r10) == offsetof(struct ipc_regs, w[1]) &&
+                   offsetof(struct trap_frame, r8) == offsetof(struct ipc_regs, w[2]) &&
+                   offsetof(struct trap_frame, r9) == offsetof(struct ipc_regs, w[3]),
+               "the IPC fast path reads the message registers in the trap frame");
+
 /* The IPC fast path (kernel/core/ipc_fast.c) for the two calls it serves; interrupts off. */
-static bool fast_path(struct syscall_regs *r)
+static bool fast_path(struct trap_frame *f)
 {
-    if (r->nr == SYS_CALL)
-        return ipc_fast_call(r);
-    if (r->nr == SYS_REPLY_RECV)
-        return ipc_fast_reply_recv(r);
+    if (f->rax == SYS_CALL)
+        return ipc_fast_call((struct ipc_regs *)f);
+    if (f->rax == SYS_REPLY_RECV)
+        return ipc_fast_reply_recv((struct ipc_regs *)f);
     return false;
 }
 
-/*
- * Entered from syscall_entry with interrupts off.  The fast path runs with
- * them off and, when nothing more is to be done, returns to user mode
- * without enabling them at all; everything else runs with them on.
- */
-void syscall_dispatch(struct trap_frame *f)
+/* Every other call: arguments from the frame, results back into it. */
+static void slow_path(struct trap_frame *f)
 {
     struct syscall_regs r;
     r.nr = f->rax;
@@ -51,11 +56,7 @@ void syscall_dispatch(struct trap_frame *f)
     r.arg[4] = f->r8;
     r.arg[5] = f->r9;
     r.nout = 0;
-    bool fast = fast_path(&r);
-    if (!fast) {
-        irq_enable();
-        syscall_handle(&r);
-    }
+    syscall_handle(&r);
     f->rax = r.ret;
     if (r.nout) {
         f->rdi = r.out[0];
@@ -65,9 +66,21 @@ void syscall_dispatch(struct trap_frame *f)
         f->r8 = r.out[4];
         f->r9 = r.out[5];
     }
+}
+
+/*
+ * Entered from syscall_entry with interrupts off.  The fast path runs with
+ * them off and, when nothing more is to be done, returns to user mode
+ * without enabling them at all; everything else runs with them on.
+ */
+void syscall_dispatch(struct trap_frame *f)
+{
+    bool fast = fast_path(f);
     if (fast && !thread_return_work_pending())
         return;
     irq_enable();
+    if (!fast)
+        slow_path(f);
     thread_return_to_user();
     irq_disable();
 }
