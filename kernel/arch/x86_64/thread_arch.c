@@ -87,6 +87,25 @@ void arch_io_bitmap_reload(void)
     load_io_bitmap(this_cpu(), this_cpu()->current->aspace);
 }
 
+/*
+ * The thread's FS and GS bases into their registers; GS goes to
+ * MSR_KERNEL_GS_BASE, where swapgs finds it on the way to user mode.  A
+ * write to these registers is slow, and user mode cannot change them (Mica
+ * leaves CR4.FSGSBASE off), so each CPU remembers what they hold and skips
+ * writing the same value again - threads of one program mostly share them.
+ */
+static void load_tls(struct percpu *p, const struct thread *t)
+{
+    if (p->user_fs_base != t->fs_base) {
+        wrmsr(MSR_FS_BASE, t->fs_base);
+        p->user_fs_base = t->fs_base;
+    }
+    if (p->user_gs_base != t->gs_base) {
+        wrmsr(MSR_KERNEL_GS_BASE, t->gs_base);
+        p->user_gs_base = t->gs_base;
+    }
+}
+
 void arch_switch_to(struct thread *prev, struct thread *next)
 {
     struct percpu *p = this_cpu();
@@ -101,14 +120,9 @@ void arch_switch_to(struct thread *prev, struct thread *next)
         write_cr3(root);
     if (next->aspace != prev->aspace)
         load_io_bitmap(p, next->aspace);
-    if (prev->fpu)
-        fpu_save(prev->fpu);
-    if (next->fpu)
-        fpu_restore(next->fpu);
-    if (next->aspace) {
-        wrmsr(MSR_FS_BASE, next->fs_base);
-        wrmsr(MSR_KERNEL_GS_BASE, next->gs_base); /* becomes GS at swapgs to user mode */
-    }
+    fpu_switch(prev, next);
+    if (next->aspace)
+        load_tls(p, next);
     switch_context(&prev->saved_rsp, next->saved_rsp);
 }
 
@@ -168,8 +182,7 @@ void arch_thread_set_regs(struct thread *t, const struct mica_regs *r)
 
 void arch_thread_load_tls(struct thread *t)
 {
-    wrmsr(MSR_FS_BASE, t->fs_base);
-    wrmsr(MSR_KERNEL_GS_BASE, t->gs_base);
+    load_tls(this_cpu(), t);
 }
 
 /* ---- TLB shoot-down ---- */

@@ -44,6 +44,7 @@ struct thread {
     struct vmo *ipc_buf_vmo;   /* the VM object of its IPC buffer page, or NULL (a reference) */
     uint64_t ipc_buf_index;    /* which page of it */
     void *fpu;                 /* saved x87/SSE/AVX registers (user threads) */
+    bool fpu_used;             /* it has used them: they are switched with it (fpu.c) */
     unsigned cpu;              /* the CPU whose run queue it uses */
     bool pinned;               /* placed on its CPU on purpose: never migrated */
     /* Scheduling. */

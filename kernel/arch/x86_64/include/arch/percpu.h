@@ -76,6 +76,8 @@ struct percpu {
     struct runqueue *rq;
     uint64_t io_owner;      /* id of the address space whose ports the TSS bitmap opens, 0 = none */
     uint64_t io_generation; /* of that address space's bitmap when it was loaded */
+    uint64_t user_fs_base;  /* what MSR_FS_BASE holds (thread_arch.c, load_tls()) */
+    uint64_t user_gs_base;  /* what MSR_KERNEL_GS_BASE holds in the kernel */
     uint32_t apic_id;
     _Atomic int state;
     uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
