@@ -26,6 +26,8 @@ extern const struct rt_test rt_cow_tests[];
 extern const unsigned rt_cow_test_count;
 extern const struct rt_test rt_timeout_tests[];
 extern const unsigned rt_timeout_test_count;
+extern const struct rt_test rt_fast_tests[];
+extern const unsigned rt_fast_test_count;
 
 static unsigned passed, failed;
 
@@ -60,6 +62,7 @@ unsigned rt_run_all(mica_handle_t self)
     run_table(rt_trace_tests, rt_trace_test_count, 0);
     run_table(rt_cow_tests, rt_cow_test_count, 0);
     run_table(rt_timeout_tests, rt_timeout_test_count, 0);
+    run_table(rt_fast_tests, rt_fast_test_count, 0);
     run_table(rt_late_tests, rt_late_test_count, 1); /* last: may crash the machine */
     mica_printf("roottask: %u passed, %u failed\n", passed, failed);
     return failed;
