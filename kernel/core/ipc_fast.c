@@ -30,7 +30,7 @@
  *    that the holder may be waiting for.  It tries once (bkl_trylock()).
  *  - The handle names an endpoint with the right the operation needs
  *    (RIGHT_SEND to call, RIGHT_RECV to reply and receive).
- *  - The partner may take this CPU over directly (sched_can_switch_directly()):
+ *  - The partner may take this CPU over directly (thread_may_hand_cpu()):
  *    it belongs to this CPU's run queue, has the same scheduling class and
  *    at least the current thread's priority - exactly when the general path
  *    switches directly too.  A partner of another CPU must be woken there,
@@ -125,7 +125,7 @@ bool ipc_fast_call(struct ipc_regs *r)
         return false;
     struct endpoint *ep = endpoint_of(self, r->handle, RIGHT_SEND);
     struct thread *rx = ep ? ep->receivers : 0;
-    if (!rx || !sched_can_switch_directly(rx) || !thread_claim(rx)) {
+    if (!rx || !thread_may_hand_cpu(self, rx) || !thread_claim(rx)) {
         bkl_unlock();
         return false;
     }
@@ -146,7 +146,7 @@ bool ipc_fast_reply_recv(struct ipc_regs *r)
         return false;
     struct thread *caller = self->reply_to;
     struct endpoint *ep = endpoint_of(self, r->handle, RIGHT_RECV);
-    if (!ep || !caller || ep->senders || self->bound || !sched_can_switch_directly(caller)) {
+    if (!ep || !caller || ep->senders || self->bound || !thread_may_hand_cpu(self, caller)) {
         bkl_unlock();
         return false;
     }

@@ -149,9 +149,9 @@ static struct thread *pick_next_locked(struct runqueue *rq, struct percpu *p)
  */
 static void switch_to(struct percpu *p, struct thread *prev, struct thread *next)
 {
-    while (atomic_load(&next->on_cpu))
+    while (atomic_load_explicit(&next->on_cpu, memory_order_acquire))
         arch_cpu_relax();
-    atomic_store(&next->on_cpu, 1);
+    atomic_store_explicit(&next->on_cpu, 1, memory_order_relaxed);
     uint64_t now = arch_timestamp();
     prev->run_tsc += now - prev->ran_since;
     next->ran_since = now;
@@ -224,9 +224,7 @@ void sched_switch_direct(struct thread *next)
 /* May `to` take over this CPU directly from the current thread? */
 bool sched_can_switch_directly(struct thread *to)
 {
-    struct thread *self = this_cpu()->current;
-    return to->cpu == self->cpu && to->priority >= self->priority &&
-           to->sched_class == self->sched_class;
+    return thread_may_hand_cpu(this_cpu()->current, to);
 }
 
 /* After a switch, on the new stack: let go of the previous thread. */
@@ -238,7 +236,8 @@ void finish_switch(void)
     if (!prev)
         return;
     bool dead = prev->state == THREAD_DEAD;
-    atomic_store(&prev->on_cpu, 0);
+    /* Release: everything done on prev's stack is visible before another CPU may run it. */
+    atomic_store_explicit(&prev->on_cpu, 0, memory_order_release);
     if (dead)
         object_put(&prev->obj); /* the reference the running thread held on itself */
 }

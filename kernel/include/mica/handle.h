@@ -63,10 +63,13 @@ int handle_install(struct handle_table *t, struct object *o, uint32_t rights, ha
 int handle_lookup(struct handle_table *t, handle_t h, enum obj_type type, uint32_t need,
                   struct object **out, uint32_t *rights_out);
 
-/* Like handle_lookup(), but without taking a reference: only for a caller
- * that holds the big kernel lock, under which alone handles are closed, so
- * the object lives at least until the caller drops that lock (the IPC fast
- * path, which must not pay for two atomic reference-count updates). */
+/* Like handle_lookup(), but without taking a reference and without the
+ * table's lock: only for a caller that holds the big kernel lock.  Every
+ * change to a handle table is made under that lock (system calls, and the
+ * root task's first handles before any user thread runs), so the slot
+ * cannot change, and the object cannot lose its handle's reference, until
+ * the caller drops it.  For the IPC fast path, which must not pay for a
+ * second lock and two atomic reference-count updates. */
 int handle_peek(struct handle_table *t, handle_t h, enum obj_type type, uint32_t need,
                 struct object **out);
 

@@ -72,6 +72,17 @@ struct thread {
     uint64_t id;
 };
 
+/*
+ * May `to`, blocked, take over the CPU directly from `self` (the IPC direct
+ * switch)?  Only within one CPU's run queue and one scheduling class, and
+ * never to a thread of lower priority, which would have to wait its turn.
+ */
+static inline bool thread_may_hand_cpu(const struct thread *self, const struct thread *to)
+{
+    return to->cpu == self->cpu && to->priority >= self->priority &&
+           to->sched_class == self->sched_class;
+}
+
 struct thread *thread_create(struct aspace *as, uint64_t entry, uint64_t stack, uint64_t arg);
 struct thread *thread_create_idle(unsigned cpu);
 int thread_start(struct thread *t);
