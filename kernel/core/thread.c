@@ -100,6 +100,7 @@ int thread_start(struct thread *t)
     if (t->state != THREAD_NEW)
         return -EBUSY;
     object_get(&t->obj); /* held while it lives; dropped after its last switch-out */
+    t->start_tsc = arch_timestamp();
     sched_make_ready(t);
     return 0;
 }
@@ -193,6 +194,7 @@ _Noreturn void thread_exit(void)
     if (t == roottask_main_thread())
         panic("roottask: the root task's first thread ended; nothing can go on without it");
     ipc_thread_exiting(t);
+    t->exit_tsc = arch_timestamp();
     t->state = THREAD_DEAD;
     bkl_unlock();
     schedule();

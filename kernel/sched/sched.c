@@ -90,6 +90,7 @@ void sched_make_ready(struct thread *t)
         return;
     }
     t->state = THREAD_READY;
+    t->ready_since = arch_timestamp();
     t->sched_class->enqueue(rq, t);
     rq->nr_ready++;
     struct thread *curr = cpu_table[t->cpu]->current;
@@ -127,16 +128,21 @@ void sched_tick(void)
 static struct thread *pick_next_locked(struct runqueue *rq, struct percpu *p)
 {
     struct thread *prev = p->current;
+    uint64_t now = arch_timestamp();
     if (prev != p->idle && prev->state == THREAD_RUNNING) {
         prev->state = THREAD_READY;
+        prev->ready_since = now;
         prev->sched_class->enqueue(rq, prev);
         rq->nr_ready++;
     }
     struct thread *next = sched_fixed_class.pick_next(rq);
-    if (next)
+    if (next) {
         rq->nr_ready--;
-    else
+        if (now > next->ready_since) /* queued by another CPU, whose counter may be ahead */
+            next->ready_tsc += now - next->ready_since;
+    } else {
         next = p->idle;
+    }
     next->state = THREAD_RUNNING;
     rq->need_resched = false;
     return next;

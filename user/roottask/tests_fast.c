@@ -3,7 +3,8 @@
  * fast path gives the same results as the general path (messages, replies,
  * errors, suspension, interleaving with long messages), and the
  * floating-point registers that are now switched only for the threads that
- * use them stay private to each thread.
+ * use them stay private to each thread, and per-thread accounting
+ * (SYS_THREAD_INFO) tells running, ready and blocked time apart.
  */
 #include "rt.h"
 
@@ -261,6 +262,106 @@ static void test_fpu_registers_private(void)
     mica_handle_close(fpu_done);
 }
 
+/* ---- per-thread accounting (SYS_THREAD_INFO) ---- */
+
+#define MS 1000000ull
+
+static mica_handle_t info_done;
+
+static void sleep_then_exit(uint64_t ms)
+{
+    mica_sleep(ms * MS);
+    rt_signal_exit(info_done, 1);
+}
+
+static void spin_then_exit(uint64_t ms)
+{
+    struct mica_thread_info me;
+    do
+        mica_thread_info(MICA_THREAD_SELF, &me);
+    while (me.run_ns < ms * MS);
+    rt_signal_exit(info_done, 1);
+}
+
+/* The caller itself: running, on some CPU, with CPU time, and each figure grows. */
+static void test_thread_info_self(void)
+{
+    struct mica_thread_info a, b;
+    RT_EQ(mica_thread_info(MICA_THREAD_SELF, &a), 0);
+    RT_EQ(a.state, MICA_THREAD_STATE_RUNNING);
+    RT_EQ(a.cpu, 0); /* the root task's first thread is pinned there */
+    RT_CHECK(a.run_ns > 0 && a.switches >= 1 && a.id > 0);
+    mica_sleep(5 * MS);
+    RT_EQ(mica_thread_info(MICA_THREAD_SELF, &b), 0);
+    RT_EQ(b.id, a.id);
+    RT_CHECK(b.run_ns >= a.run_ns);
+    RT_CHECK(b.blocked_ns >= a.blocked_ns + 4 * MS); /* the sleep */
+    RT_CHECK(b.switches > a.switches);
+}
+
+/* A thread that sleeps is blocked; one that computes runs; both count their switches. */
+static void test_thread_info_other(void)
+{
+    info_done = (mica_handle_t)mica_notify_create();
+    struct rt_thread sleeper, spinner;
+    RT_EQ(spawn_on_cpu0(&sleeper, sleep_then_exit, 30), 0);
+    RT_EQ(spawn_on_cpu0(&spinner, spin_then_exit, 30), 0);
+    RT_EQ(rt_wait_bits(info_done, 1), 1);
+    RT_EQ(rt_wait_bits(info_done, 1), 1);
+    rt_yield_n(3); /* both have ended */
+    struct mica_thread_info s, c;
+    RT_EQ(mica_thread_info(sleeper.handle, &s), 0);
+    RT_EQ(mica_thread_info(spinner.handle, &c), 0);
+    RT_EQ(s.state, MICA_THREAD_STATE_DEAD);
+    RT_EQ(c.state, MICA_THREAD_STATE_DEAD);
+    RT_CHECK(s.blocked_ns >= 25 * MS && s.run_ns < s.blocked_ns && s.switches >= 2);
+    RT_CHECK(c.run_ns >= 30 * MS && c.switches >= 1);
+    RT_CHECK(s.id != c.id);
+    struct mica_thread_info again;
+    RT_EQ(mica_thread_info(sleeper.handle, &again), 0); /* a dead thread's figures stay put */
+    RT_EQ(again.blocked_ns, s.blocked_ns);
+    rt_reap(&sleeper, 1);
+    rt_reap(&spinner, 1);
+    mica_handle_close(info_done);
+}
+
+/* A thread not started yet has spent no time at all. */
+static void test_thread_info_new(void)
+{
+    int64_t t = mica_thread_create(rt_self, sleep_then_exit, (void *)0x10000, 0);
+    RT_CHECK(t > 0);
+    struct mica_thread_info info;
+    RT_EQ(mica_thread_info((mica_handle_t)t, &info), 0);
+    RT_EQ(info.state, MICA_THREAD_STATE_NEW);
+    RT_EQ(info.run_ns + info.ready_ns + info.blocked_ns + info.switches, 0);
+    mica_handle_close((mica_handle_t)t);
+}
+
+/* Bad pointers, handles that are no threads or lack RIGHT_READ, handles that are not open. */
+static void test_thread_info_refusals(void)
+{
+    struct mica_thread_info info;
+    RT_EQ(mica_thread_info(MICA_THREAD_SELF, 0), -MICA_EFAULT);
+    RT_EQ(mica_thread_info(MICA_THREAD_SELF, (struct mica_thread_info *)RT_KERNEL), -MICA_EFAULT);
+    RT_EQ(mica_thread_info(MICA_THREAD_SELF, (struct mica_thread_info *)(RT_USER_TOP - 8)),
+          -MICA_EFAULT);
+    int64_t ep = mica_endpoint_create();
+    RT_EQ(mica_thread_info((mica_handle_t)ep, &info), -MICA_EINVAL);
+    RT_EQ(mica_thread_info(rt_self, &info), -MICA_EINVAL); /* an address space */
+    mica_handle_close((mica_handle_t)ep);
+    RT_EQ(mica_thread_info((mica_handle_t)ep, &info), -MICA_EBADF); /* closed */
+    RT_EQ(mica_thread_info(0, &info), -MICA_EBADF);
+    int64_t t = mica_thread_create(rt_self, sleep_then_exit, (void *)0x10000, 0);
+    int64_t blind = mica_handle_dup((mica_handle_t)t, MICA_RIGHT_ALL & ~MICA_RIGHT_READ);
+    RT_CHECK(blind > 0);
+    RT_EQ(mica_thread_info((mica_handle_t)blind, &info), -MICA_EACCES);
+    int64_t reader = mica_handle_dup((mica_handle_t)t, MICA_RIGHT_READ);
+    RT_EQ(mica_thread_info((mica_handle_t)reader, &info), 0); /* reading needs no more */
+    mica_handle_close((mica_handle_t)reader);
+    mica_handle_close((mica_handle_t)blind);
+    mica_handle_close((mica_handle_t)t);
+}
+
 const struct rt_test rt_fast_tests[] = {
     {"ipc_fast_call_reply", test_fast_call_reply},
     {"ipc_fast_and_long_mixed", test_fast_and_long_mixed},
@@ -268,5 +369,9 @@ const struct rt_test rt_fast_tests[] = {
     {"ipc_fast_call_server_dies", test_fast_call_server_dies},
     {"ipc_fast_wait_suspended", test_fast_wait_suspended},
     {"fpu_registers_private", test_fpu_registers_private},
+    {"thread_info_self", test_thread_info_self},
+    {"thread_info_other", test_thread_info_other},
+    {"thread_info_new", test_thread_info_new},
+    {"thread_info_refusals", test_thread_info_refusals},
 };
 const unsigned rt_fast_test_count = sizeof rt_fast_tests / sizeof rt_fast_tests[0];

@@ -67,8 +67,10 @@ struct thread {
     uint64_t timer_wait;        /* the number of the wait its timer belongs to */
     struct thread *timer_next;  /* in its CPU's list of timed waits */
     struct notification *bound; /* delivered to it while it waits to receive (holds a reference) */
-    /* Accounting. */
-    uint64_t run_tsc, switches, ran_since; /* CPU time in TSC ticks; switches to it */
+    /* Accounting (thread_info.c), in TSC ticks. */
+    uint64_t run_tsc, switches, ran_since; /* CPU time; switches to it; since when it runs */
+    uint64_t ready_tsc, ready_since;       /* time in run queues; since when it is queued */
+    uint64_t start_tsc, exit_tsc;          /* when it was started and when it ended (or 0) */
     uint64_t id;
 };
 
@@ -115,6 +117,9 @@ bool thread_regs_accessible(const struct thread *t);
 /* The last kernel step before user mode: reschedule, stop if suspended (kernel lock not held). */
 void thread_return_to_user(void);
 bool thread_return_work_pending(void);
+
+struct mica_thread_info;
+void thread_get_info(struct thread *t, struct mica_thread_info *out); /* kernel lock held */
 
 struct mica_regs;
 void arch_thread_get_regs(struct thread *t, struct mica_regs *r);

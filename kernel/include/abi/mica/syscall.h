@@ -124,7 +124,8 @@ typedef uint32_t mica_handle_t;
     50                      /* (notification, thread): its bits come as messages while it receives \
                              */
 #define SYS_HANDLE_GRANT 51 /* (aspace, handle, rights mask) -> a copy in that process's table */
-#define SYS_COUNT        52
+#define SYS_THREAD_INFO  52 /* (thread, struct mica_thread_info *out): its accounting */
+#define SYS_COUNT        53
 
 #ifndef __ASSEMBLER__
 /*
@@ -159,6 +160,28 @@ struct mica_trace_event {
 #define MICA_EV_FAULT     6 /* a = vector, b = fault address */
 #define MICA_EV_INTERRUPT 7 /* a = vector, b = 0 */
 #define MICA_EV_LOST      8 /* a = events overwritten since the last read */
+
+/*
+ * What SYS_THREAD_INFO reports about a thread: where its time went since it
+ * was started (all 0 before), and how often it got a CPU.  run + ready +
+ * blocked is the time since it started (until it ended, for a dead thread).
+ */
+struct mica_thread_info {
+    uint64_t id;       /* the kernel's number for it, as in trace events */
+    uint64_t state;    /* MICA_THREAD_STATE_* */
+    uint64_t cpu;      /* the CPU whose run queue it uses */
+    uint64_t run_ns;   /* on a CPU */
+    uint64_t ready_ns; /* ready, waiting in a run queue for a CPU */
+    uint64_t
+        blocked_ns;    /* waiting for something else: a message, a signal, a timeout, resumption */
+    uint64_t switches; /* times a CPU switched to it */
+};
+
+#define MICA_THREAD_STATE_NEW     0
+#define MICA_THREAD_STATE_READY   1
+#define MICA_THREAD_STATE_RUNNING 2
+#define MICA_THREAD_STATE_BLOCKED 3
+#define MICA_THREAD_STATE_DEAD    4
 
 /* A thread's user registers, for debuggers and personality servers. */
 struct mica_regs {

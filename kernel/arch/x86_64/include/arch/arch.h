@@ -32,6 +32,7 @@ void arch_qemu_exit(uint32_t code);
 uint64_t arch_timestamp(void);
 uint64_t arch_timestamp_hz(void);
 uint64_t arch_ns_since_boot(void);
+uint64_t arch_timestamp_to_ns(uint64_t ticks);
 void arch_delay_us(uint64_t us);
 
 /* Number of CPUs online. */
