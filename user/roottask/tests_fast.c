@@ -262,9 +262,65 @@ static void test_fpu_registers_private(void)
     mica_handle_close(fpu_done);
 }
 
-/* ---- per-thread accounting (SYS_THREAD_INFO) ---- */
-
 #define MS 1000000ull
+
+/* ---- TLB entries of an address space on a CPU that ran it before (PCIDs) ---- */
+
+static volatile uint64_t *away_page;
+static volatile uint64_t away_first, away_survived;
+static mica_handle_t away_ready, away_go;
+
+/* Reads the page (its TLB entry now lies on this CPU), waits, reads it again. */
+static void away_reader(uint64_t arg)
+{
+    (void)arg;
+    away_first = *away_page;
+    mica_notify_signal(away_ready, 1);
+    mica_notify_wait(away_go);  /* this CPU runs other threads or idles meanwhile */
+    away_survived = *away_page; /* gone: this must fault and end the thread */
+    away_survived = 1;
+    mica_thread_exit();
+}
+
+/*
+ * A page is unmapped while a thread that read it waits on another CPU: that
+ * CPU runs no thread of the space when the shoot-down happens, so it gets no
+ * IPI; with PCIDs it still holds the space's old entries, and must drop them
+ * when it loads the space again.  The thread's next read faults.
+ */
+static void test_tlb_stale_after_switch_away(void)
+{
+    mica_handle_t vmo;
+    away_page = rt_map_new(RT_PAGE, RT_RW, &vmo);
+    *away_page = 42;
+    away_first = away_survived = 0;
+    away_ready = (mica_handle_t)mica_notify_create();
+    away_go = (mica_handle_t)mica_notify_create();
+    void *base = rt_map_new(RT_PAGE + RT_STACK_SIZE, RT_RW, &(mica_handle_t){0});
+    int64_t t =
+        mica_thread_create(rt_self, away_reader, (char *)base + RT_PAGE + RT_STACK_SIZE - 8, 0);
+    RT_CHECK(t > 0);
+    if (mica_thread_set_cpu((mica_handle_t)t, 1) < 0) /* one CPU only: the same test on it */
+        RT_EQ(mica_thread_set_cpu((mica_handle_t)t, 0), 0);
+    RT_EQ(mica_thread_start((mica_handle_t)t), 0);
+    RT_EQ(rt_wait_bits(away_ready, 1), 1);
+    RT_EQ(away_first, 42);
+    RT_EQ(mica_vm_unmap(rt_self, (uint64_t)away_page, RT_PAGE), 0);
+    RT_EQ(mica_notify_signal(away_go, 1), 0);
+    struct mica_thread_info info = {0};
+    for (unsigned i = 0; i < 2000 && info.state != MICA_THREAD_STATE_DEAD; i++) {
+        mica_sleep(MS);
+        RT_EQ(mica_thread_info((mica_handle_t)t, &info), 0);
+    }
+    RT_EQ(info.state, MICA_THREAD_STATE_DEAD);
+    RT_EQ(away_survived, 0);
+    mica_handle_close((mica_handle_t)t);
+    mica_handle_close(vmo);
+    mica_handle_close(away_ready);
+    mica_handle_close(away_go);
+}
+
+/* ---- per-thread accounting (SYS_THREAD_INFO) ---- */
 
 static mica_handle_t info_done;
 
@@ -369,6 +425,7 @@ const struct rt_test rt_fast_tests[] = {
     {"ipc_fast_call_server_dies", test_fast_call_server_dies},
     {"ipc_fast_wait_suspended", test_fast_wait_suspended},
     {"fpu_registers_private", test_fpu_registers_private},
+    {"tlb_stale_after_switch_away", test_tlb_stale_after_switch_away},
     {"thread_info_self", test_thread_info_self},
     {"thread_info_other", test_thread_info_other},
     {"thread_info_new", test_thread_info_new},

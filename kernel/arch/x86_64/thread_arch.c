@@ -114,12 +114,11 @@ void arch_switch_to(struct thread *prev, struct thread *next)
         p->tss.tss.rsp[0] = next->kstack_top;
     }
     /* The idle thread runs on the kernel's own tables, so that an address space can be
-       freed as soon as none of its threads runs. */
-    uint64_t root = next->aspace ? next->aspace->root : mmu_kernel_root();
-    if (read_cr3() != root)
-        write_cr3(root);
-    if (next->aspace != prev->aspace)
+       freed as soon as none of its threads runs.  Within one space CR3 stays. */
+    if (next->aspace != prev->aspace) {
+        pcid_load(p->id, next->aspace);
         load_io_bitmap(p, next->aspace);
+    }
     fpu_switch(prev, next);
     if (next->aspace)
         load_tls(p, next);
@@ -192,7 +191,8 @@ static _Atomic unsigned shootdown_pending;
 static void tlb_interrupt(struct trap_frame *f)
 {
     (void)f;
-    write_cr3(read_cr3()); /* drops all non-global (user) entries */
+    struct percpu *p = this_cpu();
+    pcid_flush_current(p->id, p->current->aspace); /* drops the user entries */
     atomic_fetch_sub(&shootdown_pending, 1);
 }
 
@@ -203,14 +203,16 @@ void tlb_init(void)
 
 /*
  * After user mappings of `as` changed: flush here, and on every other CPU
- * that is running a thread of `as` right now (only those can hold its entries,
- * since switching address spaces reloads CR3).
+ * that is running a thread of `as` right now.  CPUs that ran it before may
+ * still hold its entries under its PCID; the new generation makes them flush
+ * when they next load it (pcid.c explains why no CPU slips through).
  */
 void arch_tlb_flush_aspace(struct aspace *as)
 {
     struct percpu *self = this_cpu();
+    pcid_new_generation(as);
     if (self->current && self->current->aspace == as)
-        write_cr3(read_cr3());
+        pcid_flush_current(self->id, as);
     for (unsigned i = 0; i < MAX_CPUS; i++) {
         struct percpu *p = cpu_table[i];
         if (!p || p == self || atomic_load(&p->state) != CPU_ONLINE)
