@@ -118,9 +118,8 @@ static bool fast_result(struct ipc_regs *r, const struct thread *self, uint64_t 
     return true;
 }
 
-bool ipc_fast_call(struct ipc_regs *r)
+bool ipc_fast_call(struct thread *self, struct ipc_regs *r)
 {
-    struct thread *self = thread_current();
     if (!fast_message(r) || !bkl_trylock())
         return false;
     struct endpoint *ep = endpoint_of(self, r->handle, RIGHT_SEND);
@@ -139,9 +138,8 @@ bool ipc_fast_call(struct ipc_regs *r)
     return fast_result(r, self, 0);
 }
 
-bool ipc_fast_reply_recv(struct ipc_regs *r)
+bool ipc_fast_reply_recv(struct thread *self, struct ipc_regs *r)
 {
-    struct thread *self = thread_current();
     if (!fast_message(r) || !bkl_trylock())
         return false;
     struct thread *caller = self->reply_to;

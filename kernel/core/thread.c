@@ -164,12 +164,6 @@ bool thread_regs_accessible(const struct thread *t)
     return t->state == THREAD_NEW || t->suspended || t->in_fault;
 }
 
-/* Has thread_return_to_user() anything to do?  (The IPC fast path asks first.) */
-bool thread_return_work_pending(void)
-{
-    return sched_need_resched() || thread_current()->suspend_requested;
-}
-
 void thread_return_to_user(void)
 {
     struct thread *t = thread_current();

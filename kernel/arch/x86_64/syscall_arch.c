@@ -38,10 +38,17 @@ _Static_assert(offsetof(struct trap_frame, rdi) == offsetof(struct ipc_regs, han
 static bool fast_path(struct trap_frame *f)
 {
     if (f->rax == SYS_CALL)
-        return ipc_fast_call((struct ipc_regs *)f);
+        return ipc_fast_call(this_cpu()->current, (struct ipc_regs *)f);
     if (f->rax == SYS_REPLY_RECV)
-        return ipc_fast_reply_recv((struct ipc_regs *)f);
+        return ipc_fast_reply_recv(this_cpu()->current, (struct ipc_regs *)f);
     return false;
+}
+
+/* Anything for thread_return_to_user() to do: a reschedule, a suspension? */
+static bool return_work_pending(void)
+{
+    struct percpu *p = this_cpu();
+    return p->rq->need_resched || p->current->suspend_requested;
 }
 
 /* Every other call: arguments from the frame, results back into it. */
@@ -76,7 +83,7 @@ static void slow_path(struct trap_frame *f)
 void syscall_dispatch(struct trap_frame *f)
 {
     bool fast = fast_path(f);
-    if (fast && !thread_return_work_pending())
+    if (fast && !return_work_pending())
         return;
     irq_enable();
     if (!fast)

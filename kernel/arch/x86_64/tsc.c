@@ -71,11 +71,6 @@ const char *tsc_reference(void)
     return reference;
 }
 
-uint64_t arch_timestamp(void)
-{
-    return rdtsc();
-}
-
 uint64_t arch_timestamp_hz(void)
 {
     return hz;

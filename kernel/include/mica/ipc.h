@@ -50,8 +50,8 @@ struct ipc_regs {
     uint64_t tag;
     uint64_t w[4];
 };
-bool ipc_fast_call(struct ipc_regs *r);
-bool ipc_fast_reply_recv(struct ipc_regs *r);
+bool ipc_fast_call(struct thread *self, struct ipc_regs *r);
+bool ipc_fast_reply_recv(struct thread *self, struct ipc_regs *r);
 
 /* The long part of a message (ipc_transfer.c): 0, or an error and nothing moved. */
 int ipc_transfer(struct thread *from, struct thread *to, uint64_t tag);

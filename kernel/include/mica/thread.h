@@ -116,7 +116,6 @@ void thread_resume(struct thread *t);
 bool thread_regs_accessible(const struct thread *t);
 /* The last kernel step before user mode: reschedule, stop if suspended (kernel lock not held). */
 void thread_return_to_user(void);
-bool thread_return_work_pending(void);
 
 struct mica_thread_info;
 void thread_get_info(struct thread *t, struct mica_thread_info *out); /* kernel lock held */
