@@ -40,6 +40,19 @@ void bkl_lock(void)
     atomic_store_explicit(&holder_cpu, me, memory_order_relaxed);
 }
 
+/*
+ * Never spins: a CPU that spins for the lock with interrupts off could not
+ * answer the TLB shoot-down IPI that the holder may be waiting for.
+ */
+bool bkl_trylock(void)
+{
+    if (atomic_load_explicit(&locked, memory_order_relaxed) ||
+        atomic_exchange_explicit(&locked, 1, memory_order_acquire))
+        return false;
+    atomic_store_explicit(&holder_cpu, (int)arch_cpu_id(), memory_order_relaxed);
+    return true;
+}
+
 void bkl_unlock(void)
 {
     atomic_store_explicit(&holder_cpu, -1, memory_order_relaxed);

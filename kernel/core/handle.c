@@ -254,6 +254,19 @@ int handle_lookup_badged(struct handle_table *t, handle_t h, enum obj_type type,
     return err;
 }
 
+/* No lock: every change to a table is made under the big kernel lock, which the caller holds. */
+int handle_peek(struct handle_table *t, handle_t h, enum obj_type type, uint32_t need,
+                struct object **out, uint64_t *badge_out)
+{
+    struct handle_entry *e = find_entry(t, h);
+    int err = check_entry(e, type, need);
+    if (err == 0) {
+        *out = e->obj;
+        *badge_out = e->badge;
+    }
+    return err;
+}
+
 int handle_dup(struct handle_table *t, handle_t h, uint32_t rights_mask, handle_t *out)
 {
     struct object *o;

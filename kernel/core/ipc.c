@@ -22,7 +22,7 @@
 #include <mica/thread.h>
 #include <mica/trace.h>
 
-static void queue_push(struct thread **head, struct thread **tail, struct thread *t)
+void ipc_queue_push(struct thread **head, struct thread **tail, struct thread *t)
 {
     t->wait_next = 0;
     if (*tail)
@@ -32,7 +32,7 @@ static void queue_push(struct thread **head, struct thread **tail, struct thread
     *tail = t;
 }
 
-static struct thread *queue_pop(struct thread **head, struct thread **tail)
+struct thread *ipc_queue_pop(struct thread **head, struct thread **tail)
 {
     struct thread *t = *head;
     if (!t)
@@ -66,12 +66,12 @@ static void endpoint_destroy(struct object *o)
 {
     struct endpoint *ep = (struct endpoint *)o;
     struct thread *t;
-    while ((t = queue_pop(&ep->senders, &ep->senders_tail)) != 0) {
+    while ((t = ipc_queue_pop(&ep->senders, &ep->senders_tail)) != 0) {
         t->waiting_on = 0;
         t->in_call = false;
         thread_wake(t, -EPIPE);
     }
-    while ((t = queue_pop(&ep->receivers, &ep->receivers_tail)) != 0) {
+    while ((t = ipc_queue_pop(&ep->receivers, &ep->receivers_tail)) != 0) {
         t->waiting_on = 0;
         if (thread_claim(t)) {
             t->wait_result = -EPIPE;
@@ -125,7 +125,7 @@ static struct thread *claim_receiver(struct endpoint *ep)
     while ((rx = ep->receivers) != 0) {
         if (thread_claim(rx))
             return rx;
-        queue_pop(&ep->receivers, &ep->receivers_tail);
+        ipc_queue_pop(&ep->receivers, &ep->receivers_tail);
         rx->waiting_on = 0;
     }
     return 0;
@@ -143,7 +143,7 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
     self->in_call = call;
     trace(MICA_EV_IPC_SEND, self->id, rx ? rx->id : 0);
     if (rx) {
-        queue_pop(&ep->receivers, &ep->receivers_tail);
+        ipc_queue_pop(&ep->receivers, &ep->receivers_tail);
         int err = ipc_transfer(self, rx, m->tag);
         if (err < 0) { /* the receiver cannot take it (no buffer, table full): both learn */
             rx->waiting_on = 0;
@@ -162,7 +162,7 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
         hand_over(self, rx); /* and wait for the reply */
         return self->wait_result;
     }
-    queue_push(&ep->senders, &ep->senders_tail, self);
+    ipc_queue_push(&ep->senders, &ep->senders_tail, self);
     block_on(ep, self);
     return self->wait_result;
 }
@@ -171,7 +171,7 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
 static struct thread *next_sender(struct endpoint *ep, struct thread *self)
 {
     struct thread *tx;
-    while ((tx = queue_pop(&ep->senders, &ep->senders_tail)) != 0) {
+    while ((tx = ipc_queue_pop(&ep->senders, &ep->senders_tail)) != 0) {
         tx->waiting_on = 0;
         int err = ipc_transfer(tx, self, tx->msg.tag);
         if (err == 0)
@@ -190,7 +190,7 @@ static int wait_to_receive(struct endpoint *ep, struct thread *self, uint64_t ti
     thread_wait_begin(self);
     self->wait_result = 0;
     self->state = THREAD_BLOCKED; /* before any waker can see us */
-    queue_push(&ep->receivers, &ep->receivers_tail, self);
+    ipc_queue_push(&ep->receivers, &ep->receivers_tail, self);
     self->waiting_on = ep;
     if (self->bound)
         notification_watch(self->bound, self);
@@ -270,7 +270,7 @@ int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *m, struct ipc_msg 
     caller->in_call = false;
     thread_wait_begin(self);
     self->wait_result = 0;
-    queue_push(&ep->receivers, &ep->receivers_tail, self);
+    ipc_queue_push(&ep->receivers, &ep->receivers_tail, self);
     self->waiting_on = ep;
     hand_over(self, caller);
     if (self->wait_result < 0)

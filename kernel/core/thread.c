@@ -107,6 +107,7 @@ int thread_start(struct thread *t)
             return err;
     }
     object_get(&t->obj); /* held while it lives; dropped after its last switch-out */
+    t->start_tsc = arch_timestamp();
     sched_make_ready(t);
     return 0;
 }
@@ -200,6 +201,7 @@ _Noreturn void thread_exit(void)
     ipc_thread_exiting(t);
     if (t->queued_on)
         panic("thread %lu exits while it waits in a run queue", t->id);
+    t->exit_tsc = arch_timestamp();
     t->state = THREAD_DEAD;
     if (t->aspace)
         aspace_thread_ended(t->aspace, t);

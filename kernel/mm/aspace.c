@@ -63,6 +63,7 @@ static void aspace_destroy(struct object *o)
     }
     if (as->root)
         mmu_free_user_root(as->root);
+    arch_aspace_tlb_free(as);
     kfree(as);
 }
 
@@ -76,6 +77,7 @@ struct aspace *aspace_create(int *err)
     object_init(&as->obj, OBJ_ASPACE, aspace_destroy);
     as->id = atomic_fetch_add(&next_aspace_id, 1);
     as->root = mmu_new_user_root();
+    arch_aspace_tlb_init(as);
     if (!as->root || handle_table_init(&as->handles, ASPACE_HANDLES) < 0) {
         *err = -ENOMEM;
         object_put(&as->obj);

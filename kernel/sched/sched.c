@@ -112,6 +112,7 @@ void sched_make_ready(struct thread *t)
         return;
     }
     t->state = THREAD_READY;
+    t->ready_since = arch_timestamp();
     rq_add(rq, t);
     struct thread *curr = cpu_table[t->cpu]->current;
     bool preempt = curr == cpu_table[t->cpu]->idle || t->sched_class->preempts(rq, curr, t);
@@ -148,8 +149,10 @@ void sched_tick(void)
 static struct thread *pick_next_locked(struct runqueue *rq, struct percpu *p)
 {
     struct thread *prev = p->current;
+    uint64_t now = arch_timestamp();
     if (prev != p->idle && prev->state == THREAD_RUNNING) {
         prev->state = THREAD_READY;
+        prev->ready_since = now;
         rq_add(rq, prev);
     }
     struct thread *next = sched_fixed_class.pick_next(rq);
@@ -159,6 +162,8 @@ static struct thread *pick_next_locked(struct runqueue *rq, struct percpu *p)
                   next->id, next->state);
         next->queued_on = 0;
         rq->nr_ready--;
+        if (now > next->ready_since) /* queued by another CPU, whose counter may be ahead */
+            next->ready_tsc += now - next->ready_since;
     } else {
         next = p->idle;
     }
@@ -174,7 +179,7 @@ static struct thread *pick_next_locked(struct runqueue *rq, struct percpu *p)
  */
 static void switch_to(struct percpu *p, struct thread *prev, struct thread *next)
 {
-    while (atomic_exchange(&next->on_cpu, 1))
+    while (atomic_exchange_explicit(&next->on_cpu, 1, memory_order_acquire))
         arch_cpu_relax();
     uint64_t now = arch_timestamp();
     prev->run_tsc += now - prev->ran_since;
@@ -229,12 +234,28 @@ void sched_switch_to_blocked(struct thread *next)
     arch_irq_restore(flags);
 }
 
+/*
+ * The IPC fast path's switch (ipc_fast.c): the same direct switch, with
+ * interrupts already off and without the run-queue lock.  The queue itself
+ * is not touched; the caller has set both threads' states under the big
+ * kernel lock, and no other waker can reach `next` (the caller holds its
+ * claim or its reply).  What remains - this CPU's current thread and switch
+ * count - only this CPU writes, and other CPUs read `current` only as a hint
+ * (preemption, load) or, for TLB shoot-downs, as described in thread_arch.c.
+ */
+void sched_switch_direct(struct thread *next)
+{
+    struct percpu *p = this_cpu();
+    struct thread *prev = p->current;
+    p->current = next;
+    p->rq->switches++;
+    switch_to(p, prev, next);
+}
+
 /* May `to` take over this CPU directly from the current thread? */
 bool sched_can_switch_directly(struct thread *to)
 {
-    struct thread *self = this_cpu()->current;
-    return to->cpu == self->cpu && to->priority >= self->priority &&
-           to->sched_class == self->sched_class;
+    return thread_may_hand_cpu(this_cpu()->current, to);
 }
 
 /* After a switch, on the new stack: let go of the previous thread. */
@@ -246,7 +267,8 @@ void finish_switch(void)
     if (!prev)
         return;
     bool dead = prev->state == THREAD_DEAD;
-    atomic_store(&prev->on_cpu, 0);
+    /* Release: everything done on prev's stack is visible before another CPU may run it. */
+    atomic_store_explicit(&prev->on_cpu, 0, memory_order_release);
     if (dead)
         object_put(&prev->obj); /* the reference the running thread held on itself */
 }

@@ -81,6 +81,11 @@ static inline int64_t mica_thread_resume(mica_handle_t t)
     return mica_syscall1(SYS_THREAD_RESUME, t);
 }
 
+static inline int64_t mica_thread_info(mica_handle_t t, struct mica_thread_info *info)
+{
+    return mica_syscall2(SYS_THREAD_INFO, t, (uint64_t)info);
+}
+
 static inline int64_t mica_thread_read_regs(mica_handle_t t, struct mica_regs *r)
 {
     return mica_syscall2(SYS_THREAD_READ_REGS, t, (uint64_t)r);

@@ -5,10 +5,28 @@
  * x87, SSE and AVX registers belong to the thread that uses them.  The kernel
  * itself never touches them (it is compiled with -mgeneral-regs-only), so they
  * need saving only when the CPU changes from one user thread to another.
- * Mica saves them eagerly at every such switch with XSAVE and restores them
- * with XRSTOR (FXSAVE/FXRSTOR on CPUs without XSAVE): on modern CPUs the
- * extra trap that lazy switching needs costs more than the save itself, and
- * eager switching leaks nothing between threads.
+ *
+ * Mica switches them eagerly, with XSAVE and XRSTOR (FXSAVE/FXRSTOR on CPUs
+ * without XSAVE), but only for threads that use them.  A thread starts with
+ * the registers in their initial state and CR0.TS set, so its first
+ * floating-point or vector instruction raises #NM (device not available);
+ * fpu_first_use() then clears TS, loads the thread's state and marks it
+ * (fpu_used): from then on the thread's registers are saved and restored at
+ * every switch.  Threads that never use them - most servers, and every
+ * native program today, built with general registers only - cost nothing at
+ * a switch: no save, no restore, not even a write to CR0.  This is what makes
+ * the IPC fast path cheap between such threads.
+ *
+ * The invariant: CR0.TS is set exactly while the running thread has not used
+ * the registers, and then they hold their initial state - when a thread that
+ * used them is switched away from for one that has not, they are reset from
+ * init_area.  So nothing of one thread can be seen by another, not even
+ * speculatively (the "lazy FP" leak, CVE-2018-3665, which comes from leaving
+ * one thread's values in the registers while another runs with TS set).
+ * Fully lazy switching would also skip the save and restore between two
+ * threads that both use the registers, but needs exactly that leak closed by
+ * other means, and a trap at almost every switch: on modern CPUs the trap
+ * costs more than XSAVE.
  */
 #include <stdbool.h>
 #include <mica/kmalloc.h>
@@ -18,7 +36,9 @@
 #include <mica/slab.h>
 #include <mica/string.h>
 #include <arch/fpu.h>
+#include <mica/thread.h>
 #include <arch/layout.h>
+#include <arch/percpu.h>
 #include <arch/x86.h>
 
 #define CR0_MP         (1ull << 1)
@@ -38,6 +58,7 @@ static uint64_t xcr0;
 static uint32_t area_size = FXSAVE_SIZE;
 static struct kmem_cache fpu_cache;
 static const struct slab_backend *backend;
+static void *init_area; /* the initial state: loaded to wipe a thread's values */
 
 static void xsetbv(uint32_t reg, uint64_t v)
 {
@@ -54,6 +75,7 @@ void fpu_init_cpu(void)
     write_cr4(cr4);
     if (use_xsave)
         xsetbv(0, xcr0);
+    write_cr0(read_cr0() | CR0_TS); /* no thread has used the registers here yet */
 }
 
 static void *fpu_pages_alloc(unsigned order);
@@ -73,7 +95,10 @@ void fpu_init_bsp(void)
     backend = &fpu_backend;
     if (kmem_cache_init(&fpu_cache, "fpu-state", area_size, 64, backend) < 0)
         panic("fpu: cannot create the cache of %u-byte state areas", area_size);
-    pr_info("fpu: %s, %u-byte state per thread, saved eagerly\n",
+    init_area = fpu_state_alloc();
+    if (!init_area)
+        panic("fpu: no memory for the initial state");
+    pr_info("fpu: %s, %u-byte state per thread, switched for threads that use it\n",
             use_xsave ? (xcr0 & XCR0_AVX ? "XSAVE x87+SSE+AVX" : "XSAVE x87+SSE") : "FXSAVE",
             area_size);
 }
@@ -115,6 +140,42 @@ void fpu_restore(const void *area)
                          : "memory");
     else
         __asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
+}
+
+static void clts(void)
+{
+    __asm__ volatile("clts" ::: "memory");
+}
+
+/*
+ * At every switch, before the general registers: save what prev used, load
+ * what next uses, and keep the invariant above.  XSAVE and XRSTOR need TS
+ * clear, which it is whenever the running thread has used the registers.
+ */
+void fpu_switch(struct thread *prev, struct thread *next)
+{
+    if (prev->fpu_used)
+        fpu_save(prev->fpu);
+    if (next->fpu_used) {
+        if (!prev->fpu_used)
+            clts();
+        fpu_restore(next->fpu);
+    } else if (prev->fpu_used) {
+        fpu_restore(init_area); /* leave nothing of prev behind */
+        write_cr0(read_cr0() | CR0_TS);
+    }
+}
+
+/* #NM from user mode: the current thread's first use of the registers. */
+bool fpu_first_use(void)
+{
+    struct thread *t = this_cpu()->current;
+    if (!t->fpu || t->fpu_used)
+        return false; /* TS was clear: not a first use, and not ours to handle */
+    clts();
+    fpu_restore(t->fpu);
+    t->fpu_used = true;
+    return true;
 }
 
 /* Areas live in whole pages from the page allocator, like every slab. */

@@ -190,6 +190,7 @@ void mmu_cpu_features_init(void)
         cr4 |= CR4_SMEP; /* the kernel never executes user pages */
     write_cr4(cr4);
     write_cr0(read_cr0() | CR0_WP);
+    pcid_init_cpu();
 }
 
 void mmu_init(const struct memmap *m)

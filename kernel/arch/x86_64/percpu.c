@@ -2,6 +2,7 @@
  * percpu.c - per-CPU data (see arch/percpu.h): the boot CPU's is static, the
  * others' are allocated when they are started.
  */
+#include <stddef.h>
 #include <mica/string.h>
 #include <mica/panic.h>
 #include <mica/pmm.h>
@@ -18,11 +19,9 @@ static struct percpu bsp_percpu __attribute__((aligned(4096)));
 static uint8_t bsp_ist_stacks[4][IST_STACK_SIZE] __attribute__((aligned(16)));
 extern uint8_t boot_stack_top[];
 
-unsigned arch_cpu_id(void)
-{
-    struct percpu *p = this_cpu();
-    return p ? p->id : 0;
-}
+_Static_assert(offsetof(struct percpu, id) == PERCPU_ID, "arch_cpu_id() reads the id at %gs:24");
+_Static_assert(offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "syscall.S");
+_Static_assert(offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "syscall.S");
 
 void percpu_load(struct percpu *p)
 {

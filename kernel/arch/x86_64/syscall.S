@@ -40,9 +40,7 @@ syscall_entry:
     PUSH_GPRS
     xorl %ebp, %ebp                 /* backtraces stop here */
     movq %rsp, %rdi
-    sti
-    call syscall_dispatch
-    cli
+    call syscall_dispatch           /* enables interrupts where it needs them */
     jmp return_to_user
 
 /*

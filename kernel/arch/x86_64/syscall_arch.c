@@ -4,12 +4,15 @@
  * syscall_entry (syscall.S), and moving arguments and results between the
  * saved user registers and struct syscall_regs.
  */
+#include <stddef.h>
+#include <mica/ipc.h>
 #include <mica/sched.h>
 #include <mica/syscall.h>
 #include <mica/thread.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
+#include <abi/mica/syscall.h>
 
 #define FMASK_BITS 0x47700 /* clear IF, DF, TF, AC, NT and IOPL on entry */
 
@@ -23,7 +26,33 @@ void syscall_init_cpu(void)
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 
-void syscall_dispatch(struct trap_frame *f)
+_Static_assert(offsetof(struct trap_frame, rdi) == offsetof(struct ipc_regs, handle) &&
+                   offsetof(struct trap_frame, rsi) == offsetof(struct ipc_regs, tag) &&
+                   offsetof(struct trap_frame, rdx) == offsetof(struct ipc_regs, w[0]) &&
+                   offsetof(struct trap_frame, r10) == offsetof(struct ipc_regs, w[1]) &&
+                   offsetof(struct trap_frame, r8) == offsetof(struct ipc_regs, w[2]) &&
+                   offsetof(struct trap_frame, r9) == offsetof(struct ipc_regs, w[3]),
+               "the IPC fast path reads the message registers in the trap frame");
+
+/* The IPC fast path (kernel/core/ipc_fast.c) for the two calls it serves; interrupts off. */
+static bool fast_path(struct trap_frame *f)
+{
+    if (f->rax == SYS_CALL)
+        return ipc_fast_call(this_cpu()->current, (struct ipc_regs *)f);
+    if (f->rax == SYS_REPLY_RECV)
+        return ipc_fast_reply_recv(this_cpu()->current, (struct ipc_regs *)f);
+    return false;
+}
+
+/* Anything for thread_return_to_user() to do: a reschedule, a suspension, a kill? */
+static bool return_work_pending(void)
+{
+    struct percpu *p = this_cpu();
+    return p->rq->need_resched || p->current->suspend_requested || p->current->kill_requested;
+}
+
+/* Every other call: arguments from the frame, results back into it. */
+static void slow_path(struct trap_frame *f)
 {
     struct syscall_regs r;
     r.nr = f->rax;
@@ -44,5 +73,21 @@ void syscall_dispatch(struct trap_frame *f)
         f->r8 = r.out[4];
         f->r9 = r.out[5];
     }
+}
+
+/*
+ * Entered from syscall_entry with interrupts off.  The fast path runs with
+ * them off and, when nothing more is to be done, returns to user mode
+ * without enabling them at all; everything else runs with them on.
+ */
+void syscall_dispatch(struct trap_frame *f)
+{
+    bool fast = fast_path(f);
+    if (fast && !return_work_pending())
+        return;
+    irq_enable();
+    if (!fast)
+        slow_path(f);
     thread_return_to_user();
+    irq_disable();
 }

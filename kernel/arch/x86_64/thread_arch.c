@@ -87,6 +87,25 @@ void arch_io_bitmap_reload(void)
     load_io_bitmap(this_cpu(), this_cpu()->current->aspace);
 }
 
+/*
+ * The thread's FS and GS bases into their registers; GS goes to
+ * MSR_KERNEL_GS_BASE, where swapgs finds it on the way to user mode.  A
+ * write to these registers is slow, and user mode cannot change them (Mica
+ * leaves CR4.FSGSBASE off), so each CPU remembers what they hold and skips
+ * writing the same value again - threads of one program mostly share them.
+ */
+static void load_tls(struct percpu *p, const struct thread *t)
+{
+    if (p->user_fs_base != t->fs_base) {
+        wrmsr(MSR_FS_BASE, t->fs_base);
+        p->user_fs_base = t->fs_base;
+    }
+    if (p->user_gs_base != t->gs_base) {
+        wrmsr(MSR_KERNEL_GS_BASE, t->gs_base);
+        p->user_gs_base = t->gs_base;
+    }
+}
+
 void arch_switch_to(struct thread *prev, struct thread *next)
 {
     struct percpu *p = this_cpu();
@@ -95,20 +114,14 @@ void arch_switch_to(struct thread *prev, struct thread *next)
         p->tss.tss.rsp[0] = next->kstack_top;
     }
     /* The idle thread runs on the kernel's own tables, so that an address space can be
-       freed as soon as none of its threads runs. */
-    uint64_t root = next->aspace ? next->aspace->root : mmu_kernel_root();
-    if (read_cr3() != root)
-        write_cr3(root);
-    if (next->aspace != prev->aspace)
+       freed as soon as none of its threads runs.  Within one space CR3 stays. */
+    if (next->aspace != prev->aspace) {
+        pcid_load(p->id, next->aspace);
         load_io_bitmap(p, next->aspace);
-    if (prev->fpu)
-        fpu_save(prev->fpu);
-    if (next->fpu)
-        fpu_restore(next->fpu);
-    if (next->aspace) {
-        wrmsr(MSR_FS_BASE, next->fs_base);
-        wrmsr(MSR_KERNEL_GS_BASE, next->gs_base); /* becomes GS at swapgs to user mode */
     }
+    fpu_switch(prev, next);
+    if (next->aspace)
+        load_tls(p, next);
     switch_context(&prev->saved_rsp, next->saved_rsp);
 }
 
@@ -168,8 +181,7 @@ void arch_thread_set_regs(struct thread *t, const struct mica_regs *r)
 
 void arch_thread_load_tls(struct thread *t)
 {
-    wrmsr(MSR_FS_BASE, t->fs_base);
-    wrmsr(MSR_KERNEL_GS_BASE, t->gs_base);
+    load_tls(this_cpu(), t);
 }
 
 /* ---- TLB shoot-down ---- */
@@ -179,7 +191,8 @@ static _Atomic unsigned shootdown_pending;
 static void tlb_interrupt(struct trap_frame *f)
 {
     (void)f;
-    write_cr3(read_cr3()); /* drops all non-global (user) entries */
+    struct percpu *p = this_cpu();
+    pcid_flush_current(p->id, p->current->aspace); /* drops the user entries */
     atomic_fetch_sub(&shootdown_pending, 1);
 }
 
@@ -190,14 +203,16 @@ void tlb_init(void)
 
 /*
  * After user mappings of `as` changed: flush here, and on every other CPU
- * that is running a thread of `as` right now (only those can hold its entries,
- * since switching address spaces reloads CR3).
+ * that is running a thread of `as` right now.  CPUs that ran it before may
+ * still hold its entries under its PCID; the new generation makes them flush
+ * when they next load it (pcid.c explains why no CPU slips through).
  */
 void arch_tlb_flush_aspace(struct aspace *as)
 {
     struct percpu *self = this_cpu();
+    pcid_new_generation(as);
     if (self->current && self->current->aspace == as)
-        write_cr3(read_cr3());
+        pcid_flush_current(self->id, as);
     for (unsigned i = 0; i < MAX_CPUS; i++) {
         struct percpu *p = cpu_table[i];
         if (!p || p == self || atomic_load(&p->state) != CPU_ONLINE)

@@ -21,6 +21,7 @@
 #include <arch/apic.h>
 #include <arch/arch.h>
 #include <arch/cpu.h>
+#include <arch/fpu.h>
 #include <arch/layout.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
@@ -173,6 +174,8 @@ static void handle_exception(struct trap_frame *f)
 {
     if (f->vector == 2 && panic_in_progress())
         arch_halt_forever(); /* another CPU panicked and stopped us */
+    if (f->vector == 7 && from_user(f) && fpu_first_use())
+        return; /* the thread's first floating-point instruction: retry it */
     if (from_user(f) && f->vector != 2 && f->vector != 8 && f->vector != 18) {
         user_exception(f);
         return;

@@ -71,11 +71,6 @@ const char *tsc_reference(void)
     return reference;
 }
 
-uint64_t arch_timestamp(void)
-{
-    return rdtsc();
-}
-
 uint64_t arch_timestamp_hz(void)
 {
     return hz;
@@ -86,12 +81,17 @@ uint64_t arch_timestamp_at_boot(void)
     return boot_tsc;
 }
 
-uint64_t arch_ns_since_boot(void)
+/* In two steps, so that no product overflows 64 bits (hz is below 2^34). */
+uint64_t arch_timestamp_to_ns(uint64_t ticks)
 {
     if (!hz)
         return 0;
-    uint64_t d = rdtsc() - boot_tsc;
-    return d / hz * 1000000000ull + d % hz * 1000000000ull / hz;
+    return ticks / hz * 1000000000ull + ticks % hz * 1000000000ull / hz;
+}
+
+uint64_t arch_ns_since_boot(void)
+{
+    return arch_timestamp_to_ns(rdtsc() - boot_tsc);
 }
 
 void arch_delay_us(uint64_t us)

@@ -28,6 +28,8 @@ struct vm_mapping {
     struct vm_mapping *vmo_next; /* the VM object's other mappings */
 };
 
+#define ASPACE_MAX_CPUS 64
+
 struct aspace {
     struct object obj;
     uint64_t root;           /* physical address of the PML4 */
@@ -43,6 +45,10 @@ struct aspace {
     bool ended;                 /* its last thread ended; its handles are closed */
     struct notification *watch; /* signalled when it ends (holds a reference), or NULL */
     uint64_t watch_bits;
+    /* Its tag in the TLB (the architecture's; x86-64: pcid.c). */
+    uint32_t asid;                      /* 0: untagged, flushed at every switch to it */
+    _Atomic uint64_t tlb_gen;           /* incremented by every shoot-down */
+    uint64_t tlb_seen[ASPACE_MAX_CPUS]; /* per CPU: the generation it last flushed at */
 };
 
 struct notification;

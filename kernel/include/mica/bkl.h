@@ -18,6 +18,8 @@
 
 void bkl_lock(void);
 void bkl_unlock(void);
+/* Take the lock only if it is free at once (the IPC fast path, interrupts off). */
+bool bkl_trylock(void);
 bool bkl_held_by_me(void);
 
 #endif

@@ -78,6 +78,16 @@ int handle_lookup_badged(struct handle_table *t, handle_t h, enum obj_type type,
 int handle_mint(struct handle_table *t, handle_t h, uint64_t badge, uint32_t rights_mask,
                 handle_t *out);
 
+/* Like handle_lookup(), but without taking a reference and without the
+ * table's lock: only for a caller that holds the big kernel lock.  Every
+ * change to a handle table is made under that lock (system calls, and the
+ * root task's first handles before any user thread runs), so the slot
+ * cannot change, and the object cannot lose its handle's reference, until
+ * the caller drops it.  *badge_out gets the handle's badge.  For the IPC fast path, which must not
+ * pay for a second lock and two atomic reference-count updates. */
+int handle_peek(struct handle_table *t, handle_t h, enum obj_type type, uint32_t need,
+                struct object **out, uint64_t *badge_out);
+
 /* Make a second handle to h's object with rights (h's rights & rights_mask):
  * rights can only shrink.  h needs RIGHT_DUP (-EACCES). */
 int handle_dup(struct handle_table *t, handle_t h, uint32_t rights_mask, handle_t *out);

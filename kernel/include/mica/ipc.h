@@ -34,6 +34,26 @@ int ipc_reply(const struct ipc_msg *m);
 int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *m, struct ipc_msg *out,
                    uint64_t *badge);
 void ipc_thread_exiting(struct thread *t);
+/* An endpoint's queues of waiting threads, in arrival order (ipc.c). */
+void ipc_queue_push(struct thread **head, struct thread **tail, struct thread *t);
+struct thread *ipc_queue_pop(struct thread **head, struct thread **tail);
+
+/*
+ * The IPC fast path (ipc_fast.c): SYS_CALL and SYS_REPLY_RECV with short
+ * messages between threads of one CPU.  Called with interrupts off, before
+ * the general system-call path; true if it did the call (the results are in
+ * *r), false if the general path must do it (nothing has changed then).
+ * The architecture saves a system call's registers in this order, so the
+ * fast path reads and writes them in place (x86-64: struct trap_frame).
+ */
+struct ipc_regs {
+    uint64_t nr;     /* in: the call number; out: the result */
+    uint64_t handle; /* in: the endpoint; out: the badge */
+    uint64_t tag;
+    uint64_t w[4];
+};
+bool ipc_fast_call(struct thread *self, struct ipc_regs *r);
+bool ipc_fast_reply_recv(struct thread *self, struct ipc_regs *r);
 
 /* The long part of a message (ipc_transfer.c): 0, or an error and nothing moved. */
 int ipc_transfer(struct thread *from, struct thread *to, uint64_t tag);

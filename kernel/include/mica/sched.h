@@ -65,5 +65,7 @@ void finish_switch(void);
 /* The IPC direct switch: block the current thread and run `next` at once. */
 void sched_switch_to_blocked(struct thread *next);
 bool sched_can_switch_directly(struct thread *to);
+/* The same for the IPC fast path: interrupts off, states already set. */
+void sched_switch_direct(struct thread *next);
 
 #endif

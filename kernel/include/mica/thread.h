@@ -47,6 +47,7 @@ struct thread {
     struct vmo *ipc_buf_vmo;   /* the VM object of its IPC buffer page, or NULL (a reference) */
     uint64_t ipc_buf_index;    /* which page of it */
     void *fpu;                 /* saved x87/SSE/AVX registers (user threads) */
+    bool fpu_used;             /* it has used them: they are switched with it (fpu.c) */
     unsigned cpu;              /* the CPU whose run queue it uses */
     bool pinned;               /* placed on its CPU on purpose: never migrated */
     /* Scheduling. */
@@ -70,10 +71,23 @@ struct thread {
     uint64_t timer_wait;        /* the number of the wait its timer belongs to */
     struct thread *timer_next;  /* in its CPU's list of timed waits */
     struct notification *bound; /* delivered to it while it waits to receive (holds a reference) */
-    /* Accounting. */
-    uint64_t run_tsc, switches, ran_since; /* CPU time in TSC ticks; switches to it */
+    /* Accounting (thread_info.c), in TSC ticks. */
+    uint64_t run_tsc, switches, ran_since; /* CPU time; switches to it; since when it runs */
+    uint64_t ready_tsc, ready_since;       /* time in run queues; since when it is queued */
+    uint64_t start_tsc, exit_tsc;          /* when it was started and when it ended (or 0) */
     uint64_t id;
 };
+
+/*
+ * May `to`, blocked, take over the CPU directly from `self` (the IPC direct
+ * switch)?  Only within one CPU's run queue and one scheduling class, and
+ * never to a thread of lower priority, which would have to wait its turn.
+ */
+static inline bool thread_may_hand_cpu(const struct thread *self, const struct thread *to)
+{
+    return to->cpu == self->cpu && to->priority >= self->priority &&
+           to->sched_class == self->sched_class;
+}
 
 struct thread *thread_create(struct aspace *as, uint64_t entry, uint64_t stack, uint64_t arg);
 struct thread *thread_create_idle(unsigned cpu);
@@ -110,6 +124,9 @@ void thread_resume(struct thread *t);
 bool thread_regs_accessible(const struct thread *t);
 /* The last kernel step before user mode: reschedule, stop if suspended (kernel lock not held). */
 void thread_return_to_user(void);
+
+struct mica_thread_info;
+void thread_get_info(struct thread *t, struct mica_thread_info *out); /* kernel lock held */
 
 struct mica_regs;
 void arch_thread_get_regs(struct thread *t, struct mica_regs *r);

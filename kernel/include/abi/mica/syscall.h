@@ -145,7 +145,8 @@ typedef uint32_t mica_handle_t;
 #define SYS_ASPACE_KILL  54 /* (aspace): every thread in it ends; the process is over */
 #define SYS_ASPACE_WATCH 55 /* (aspace, notification, bits): signal them when it ends */
 #define SYS_CLOCK_NS     56 /* () -> nanoseconds since boot (monotonic) */
-#define SYS_COUNT        57
+#define SYS_THREAD_INFO  57 /* (thread, struct mica_thread_info *out): its accounting */
+#define SYS_COUNT        58
 
 #ifndef __ASSEMBLER__
 /*
@@ -182,6 +183,28 @@ struct mica_trace_event {
 #define MICA_EV_FAULT     6 /* a = vector, b = fault address */
 #define MICA_EV_INTERRUPT 7 /* a = vector, b = 0 */
 #define MICA_EV_LOST      8 /* a = events overwritten since the last read */
+
+/*
+ * What SYS_THREAD_INFO reports about a thread: where its time went since it
+ * was started (all 0 before), and how often it got a CPU.  run + ready +
+ * blocked is the time since it started (until it ended, for a dead thread).
+ */
+struct mica_thread_info {
+    uint64_t id;       /* the kernel's number for it, as in trace events */
+    uint64_t state;    /* MICA_THREAD_STATE_* */
+    uint64_t cpu;      /* the CPU whose run queue it uses */
+    uint64_t run_ns;   /* on a CPU */
+    uint64_t ready_ns; /* ready, waiting in a run queue for a CPU */
+    uint64_t
+        blocked_ns;    /* waiting for something else: a message, a signal, a timeout, resumption */
+    uint64_t switches; /* times a CPU switched to it */
+};
+
+#define MICA_THREAD_STATE_NEW     0
+#define MICA_THREAD_STATE_READY   1
+#define MICA_THREAD_STATE_RUNNING 2
+#define MICA_THREAD_STATE_BLOCKED 3
+#define MICA_THREAD_STATE_DEAD    4
 
 /* A thread's user registers, for debuggers and personality servers. */
 struct mica_regs {

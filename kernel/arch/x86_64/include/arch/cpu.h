@@ -54,7 +54,21 @@ static inline bool arch_irq_enabled(void)
     return (flags & (1u << 9)) != 0;
 }
 
-/* The number of the CPU we run on (0 = boot CPU); see percpu.c. */
-unsigned arch_cpu_id(void);
+/*
+ * The number of the CPU we run on (0 = boot CPU).  It sits at a fixed offset
+ * in the per-CPU data (PERCPU_ID in arch/percpu.h), reached through GS; before
+ * the boot CPU has loaded its per-CPU data (GS base 0) the answer is 0.  Inline,
+ * because every spinlock records its holder with it.
+ */
+static inline unsigned arch_cpu_id(void)
+{
+    uint64_t self;
+    unsigned id;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(self));
+    if (!self)
+        return 0;
+    __asm__ volatile("movl %%gs:24, %0" : "=r"(id));
+    return id;
+}
 
 #endif

@@ -2,11 +2,16 @@
 #ifndef ARCH_FPU_H
 #define ARCH_FPU_H
 
+#include <stdbool.h>
+
 void fpu_init_bsp(void);
 void fpu_init_cpu(void);
 void *fpu_state_alloc(void); /* a clean state (default control words); NULL if out of memory */
 void fpu_state_free(void *area);
 void fpu_save(void *area);
 void fpu_restore(const void *area);
+struct thread;
+void fpu_switch(struct thread *prev, struct thread *next); /* at every thread switch */
+bool fpu_first_use(void); /* #NM from user mode: true if it was the thread's first use */
 
 #endif

@@ -48,6 +48,15 @@ void kstack_free(uint64_t top);
 /* User address spaces: 4 KiB pages in the lower half; the kernel half is shared. */
 uint64_t mmu_new_user_root(void); /* 0 when out of memory */
 void mmu_free_user_root(uint64_t root);
+
+/* TLB tags of address spaces (pcid.c). */
+struct aspace;
+void pcid_init_cpu(void);
+void arch_aspace_tlb_init(struct aspace *as); /* a PCID for a new address space */
+void arch_aspace_tlb_free(struct aspace *as);
+void pcid_load(unsigned cpu, struct aspace *as); /* its page tables into CR3 (NULL: the kernel's) */
+void pcid_flush_current(unsigned cpu, struct aspace *as);
+void pcid_new_generation(struct aspace *as);
 int mmu_user_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags);
 uint64_t mmu_user_unmap(uint64_t root, uint64_t va); /* the old entry, 0 if none */
 uint64_t mmu_user_lookup(uint64_t root, uint64_t va);

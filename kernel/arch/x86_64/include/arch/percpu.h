@@ -29,6 +29,7 @@
 /* Offsets used by assembly (syscall.S); keep in step with struct percpu below. */
 #define PERCPU_KERNEL_RSP 8
 #define PERCPU_USER_RSP   16
+#define PERCPU_ID         24 /* read by arch_cpu_id() in arch/cpu.h */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -68,13 +69,15 @@ struct percpu {
     struct percpu *self;          /* must be first: %gs:0 */
     uint64_t kernel_rsp;          /* %gs:8: top of the current thread's kernel stack */
     uint64_t user_rsp;            /* %gs:16: the user stack pointer during syscall entry */
+    unsigned id;                  /* %gs:24: 0 = boot CPU */
     struct thread *current;       /* the thread running here */
     struct thread *idle;          /* this CPU's idle thread (its boot stack) */
     struct thread *switched_from; /* set by schedule() for finish_switch() */
     struct runqueue *rq;
     uint64_t io_owner;      /* id of the address space whose ports the TSS bitmap opens, 0 = none */
     uint64_t io_generation; /* of that address space's bitmap when it was loaded */
-    unsigned id;            /* 0 = boot CPU */
+    uint64_t user_fs_base;  /* what MSR_FS_BASE holds (thread_arch.c, load_tls()) */
+    uint64_t user_gs_base;  /* what MSR_KERNEL_GS_BASE holds in the kernel */
     uint32_t apic_id;
     _Atomic int state;
     uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));

@@ -7,10 +7,14 @@
 
 #include <stdint.h>
 
-/* Laid out by isr.S (general registers) and the CPU (from rip on). */
+/*
+ * Laid out by PUSH_GPRS (arch/gprs.inc: the general registers) and the CPU
+ * (from rip on).  The first seven are the system-call registers in ABI order
+ * (number, then arguments), viewed by the IPC fast path as a struct ipc_regs.
+ */
 struct trap_frame {
-    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t rax, rdi, rsi, rdx, r10, r8, r9;
+    uint64_t rbx, rcx, rbp, r11, r12, r13, r14, r15;
     uint64_t vector, error;
     uint64_t rip, cs, rflags, rsp, ss;
 };
