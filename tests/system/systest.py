@@ -60,7 +60,7 @@ def cases():
                             selftest=True))
     # The kernel's native interface, tested from user mode by the root task on 1, 2 and 4 CPUs.
     for smp in (1, 2, 4):
-        out.append(Case(f"roottask-smp{smp}", "", smp=smp, mem=256, roottask=True, timeout=120,
+        out.append(Case(f"roottask-smp{smp}", "", smp=smp, mem=256, roottask=True, timeout=300,
                         expect=[r"roottask: \d+ passed, 0 failed",
                                 r"debug_write_limits: a line of 1024 bytes, ending in END: {961}END\.$",
                                 r"mica: halted by the root task \(verdict pass\)"]))
