@@ -781,6 +781,35 @@ static int64_t sys_irq_bind(struct syscall_regs *r)
     return install(&irq->obj, RIGHT_ALL & ~RIGHT_MANAGE);
 }
 
+/* Like SYS_IRQ_BIND, for a message-signalled interrupt: the message goes to *out. */
+static int64_t sys_irq_bind_msi(struct syscall_regs *r)
+{
+    struct object *ctl, *n;
+    int err = lookup(r->arg[0], OBJ_IRQ, RIGHT_MANAGE, &ctl);
+    if (err < 0)
+        return err;
+    bool is_control = ((struct irq *)ctl)->line == IRQ_CONTROL;
+    object_put(ctl);
+    if (!is_control)
+        return -EINVAL;
+    err = lookup(r->arg[1], OBJ_NOTIFICATION, RIGHT_SIGNAL, &n);
+    if (err < 0)
+        return err;
+    struct irq *irq;
+    struct mica_msi msi = {0};
+    uint32_t data = 0;
+    err = irq_bind_msi((struct notification *)n, r->arg[2], &irq, &msi.address, &data);
+    object_put(n);
+    if (err < 0)
+        return err;
+    msi.data = data;
+    if (copy_to_user(r->arg[3], &msi, sizeof msi) < 0) {
+        object_put(&irq->obj); /* unbound again: the caller could not learn the message */
+        return -EFAULT;
+    }
+    return install(&irq->obj, RIGHT_ALL & ~RIGHT_MANAGE);
+}
+
 static int64_t sys_irq_ack(struct syscall_regs *r)
 {
     struct object *o;
@@ -973,6 +1002,7 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_IOPORT_ALLOW] = sys_ioport_allow,
     [SYS_IRQ_BIND] = sys_irq_bind,
     [SYS_IRQ_ACK] = sys_irq_ack,
+    [SYS_IRQ_BIND_MSI] = sys_irq_bind_msi,
     [SYS_SYSTEM_HALT] = sys_system_halt,
     [SYS_DEBUG_WRITE] = sys_debug_write,
     [SYS_HANDLE_CLOSE] = sys_handle_close,

@@ -122,6 +122,12 @@ static inline int64_t mica_irq_bind(mica_handle_t ctl, uint32_t line, mica_handl
     return mica_syscall4(SYS_IRQ_BIND, ctl, line, n, bits);
 }
 
+static inline int64_t mica_irq_bind_msi(mica_handle_t ctl, mica_handle_t n, uint64_t bits,
+                                        struct mica_msi *out)
+{
+    return mica_syscall4(SYS_IRQ_BIND_MSI, ctl, n, bits, (uint64_t)out);
+}
+
 static inline int64_t mica_irq_ack(mica_handle_t irq)
 {
     return mica_syscall1(SYS_IRQ_ACK, irq);

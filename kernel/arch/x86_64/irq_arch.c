@@ -8,6 +8,10 @@
  * and up are PCI lines: level triggered, active low.  On each interrupt the
  * line is masked, then the IRQ object's notification is signalled; the
  * driver's acknowledgement unmasks it.
+ *
+ * MSI slot k raises vector VEC_MSI_BASE + k on the boot CPU: the device
+ * writes the vector number (edge-triggered, fixed delivery) to the local
+ * APIC window at 0xfee00000 with the destination APIC ID in bits 12-19.
  */
 #include <stdbool.h>
 #include <mica/device.h>
@@ -50,6 +54,23 @@ static void line_interrupt(struct trap_frame *f)
     uint32_t line = (uint32_t)(f->vector - VEC_IRQ_BASE);
     ioapic_set_masked(route_of(line).gsi, true);
     irq_deliver(line);
+}
+
+#define MSI_ADDRESS_BASE 0xfee00000ull
+#define MSI_DEST_SHIFT   12
+
+static void msi_interrupt(struct trap_frame *f)
+{
+    irq_deliver(IRQ_LINES + (uint32_t)(f->vector - VEC_MSI_BASE));
+}
+
+void arch_msi_route(uint32_t slot, bool enable, uint64_t *addr, uint32_t *data)
+{
+    irq_set_handler(VEC_MSI_BASE + slot, enable ? msi_interrupt : 0);
+    if (!enable)
+        return;
+    *addr = MSI_ADDRESS_BASE | ((uint64_t)cpu_table[0]->apic_id << MSI_DEST_SHIFT);
+    *data = VEC_MSI_BASE + slot;
 }
 
 int arch_irq_route(uint32_t line, bool enable)

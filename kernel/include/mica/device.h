@@ -42,8 +42,9 @@ bool phys_is_device_memory(uint64_t base, uint64_t size);
 
 struct notification;
 
-#define IRQ_CONTROL (~0u) /* line number of the object that may create IRQ objects */
-#define IRQ_LINES   24    /* ISA lines 0-15 and the I/O APIC's further inputs */
+#define IRQ_CONTROL   (~0u) /* line number of the object that may create IRQ objects */
+#define IRQ_LINES     24    /* ISA lines 0-15 and the I/O APIC's further inputs */
+#define IRQ_MSI_SLOTS 32    /* message-signalled interrupts, numbered IRQ_LINES and up */
 
 struct irq {
     struct object obj;
@@ -56,8 +57,14 @@ struct irq {
 struct irq *irq_control_create(void);
 int irq_bind(uint32_t line, struct notification *n, uint64_t bits, struct irq **out);
 int irq_ack(struct irq *irq);
+/* Bind a free MSI slot to n; *addr and *data are what the device must write (its MSI
+ * or MSI-X capability) to raise it.  -ENOSPC when every slot is taken. */
+int irq_bind_msi(struct notification *n, uint64_t bits, struct irq **out, uint64_t *addr,
+                 uint32_t *data);
 
 /* The architecture routes lines: unmask or mask the line's delivery. */
 int arch_irq_route(uint32_t line, bool enable);
+/* Start (enable) or stop delivering MSI slot `slot`; on start, the message to program. */
+void arch_msi_route(uint32_t slot, bool enable, uint64_t *addr, uint32_t *data);
 
 #endif

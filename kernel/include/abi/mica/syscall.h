@@ -146,13 +146,22 @@ typedef uint32_t mica_handle_t;
 #define SYS_ASPACE_WATCH 55 /* (aspace, notification, bits): signal them when it ends */
 #define SYS_CLOCK_NS     56 /* () -> nanoseconds since boot (monotonic) */
 #define SYS_THREAD_INFO  57 /* (thread, struct mica_thread_info *out): its accounting */
-#define SYS_COUNT        58
+#define SYS_IRQ_BIND_MSI 58 /* (irq control, notification, bits, struct mica_msi *out) -> IRQ */
+#define SYS_COUNT        59
 
 #ifndef __ASSEMBLER__
 /*
  * What the root task starts with: the kernel puts this at the top of its
  * stack and passes its address in rdi.
  */
+/* What a device must write to raise a message-signalled interrupt (SYS_IRQ_BIND_MSI):
+ * the 32-bit `data` to `address`, as its MSI or MSI-X capability is told to. */
+struct mica_msi {
+    uint64_t address;
+    uint32_t data;
+    uint32_t pad;
+};
+
 struct mica_boot_handles {
     mica_handle_t self;        /* its own address space */
     mica_handle_t ioports;     /* every I/O port */

@@ -22,6 +22,7 @@ struct trap_frame {
 /* Vectors. 0-31 are the CPU's exceptions. */
 #define VEC_PIC_BASE   0x20 /* legacy PIC, remapped here and masked */
 #define VEC_IRQ_BASE   0x30 /* I/O APIC lines */
+#define VEC_MSI_BASE   0x50 /* message-signalled interrupts: IRQ_MSI_SLOTS vectors from here */
 #define VEC_BENCH_SELF 0xef /* bench_arch.c: interrupt entry cost */
 #define VEC_TIMER      0xf0
 #define VEC_IPI_WAKE   0xf1
