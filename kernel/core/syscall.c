@@ -22,6 +22,7 @@
 #include <mica/string.h>
 #include <mica/syscall.h>
 #include <mica/thread.h>
+#include <mica/timer.h>
 #include <mica/trace.h>
 #include <mica/vmo.h>
 #include <abi/mica/syscall.h>
@@ -810,6 +811,32 @@ static int64_t sys_irq_bind_msi(struct syscall_regs *r)
     return install(&irq->obj, RIGHT_ALL & ~RIGHT_MANAGE);
 }
 
+/* A timer that signals bits on a notification (disarmed until SYS_TIMER_SET). */
+static int64_t sys_timer_create(struct syscall_regs *r)
+{
+    struct object *n;
+    int err = lookup(r->arg[0], OBJ_NOTIFICATION, RIGHT_SIGNAL, &n);
+    if (err < 0)
+        return err;
+    struct ktimer *t;
+    err = timer_create((struct notification *)n, r->arg[1], &t);
+    object_put(n);
+    if (err < 0)
+        return err;
+    return install(&t->obj, RIGHT_ALL & ~RIGHT_MANAGE);
+}
+
+static int64_t sys_timer_set(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_TIMER, RIGHT_WRITE, &o);
+    if (err < 0)
+        return err;
+    err = timer_set((struct ktimer *)o, r->arg[1], r->arg[2]);
+    object_put(o);
+    return err;
+}
+
 static int64_t sys_irq_ack(struct syscall_regs *r)
 {
     struct object *o;
@@ -1003,6 +1030,8 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_IRQ_BIND] = sys_irq_bind,
     [SYS_IRQ_ACK] = sys_irq_ack,
     [SYS_IRQ_BIND_MSI] = sys_irq_bind_msi,
+    [SYS_TIMER_CREATE] = sys_timer_create,
+    [SYS_TIMER_SET] = sys_timer_set,
     [SYS_SYSTEM_HALT] = sys_system_halt,
     [SYS_DEBUG_WRITE] = sys_debug_write,
     [SYS_HANDLE_CLOSE] = sys_handle_close,

@@ -17,6 +17,7 @@
 #include <mica/panic.h>
 #include <mica/sched.h>
 #include <mica/thread.h>
+#include <mica/timer.h>
 #include <mica/trace.h>
 #include <arch/arch.h>
 #include <arch/percpu.h>
@@ -135,6 +136,8 @@ void sched_tick(void)
     if (!rq)
         return;
     timeout_tick(p->id);
+    if (p->id == 0)
+        timer_tick();
     spin_lock(&rq->lock);
     struct thread *curr = p->current;
     if (curr == p->idle) {

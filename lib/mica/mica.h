@@ -128,6 +128,18 @@ static inline int64_t mica_irq_bind_msi(mica_handle_t ctl, mica_handle_t n, uint
     return mica_syscall4(SYS_IRQ_BIND_MSI, ctl, n, bits, (uint64_t)out);
 }
 
+/* A timer object: bits signalled on n at a deadline (ns since boot, mica_clock_ns()),
+ * then every period_ns if that is not 0.  Deadline 0 disarms it. */
+static inline int64_t mica_timer_create(mica_handle_t n, uint64_t bits)
+{
+    return mica_syscall2(SYS_TIMER_CREATE, n, bits);
+}
+
+static inline int64_t mica_timer_set(mica_handle_t t, uint64_t deadline_ns, uint64_t period_ns)
+{
+    return mica_syscall3(SYS_TIMER_SET, t, deadline_ns, period_ns);
+}
+
 static inline int64_t mica_irq_ack(mica_handle_t irq)
 {
     return mica_syscall1(SYS_IRQ_ACK, irq);

@@ -28,6 +28,8 @@ extern const struct rt_test rt_trace_tests[];
 extern const unsigned rt_trace_test_count;
 extern const struct rt_test rt_cow_tests[];
 extern const unsigned rt_cow_test_count;
+extern const struct rt_test rt_timer_tests[];
+extern const unsigned rt_timer_test_count;
 extern const struct rt_test rt_msi_tests[];
 extern const unsigned rt_msi_test_count;
 extern const struct rt_test rt_kill_tests[];
@@ -81,6 +83,7 @@ unsigned rt_run_all(mica_handle_t self)
     run_table(rt_initrd_tests, rt_initrd_test_count, 1);
     run_table(rt_kill_tests, rt_kill_test_count, 1);
     run_table(rt_msi_tests, rt_msi_test_count, 0);
+    run_table(rt_timer_tests, rt_timer_test_count, 1);
     run_table(rt_runtime_tests, rt_runtime_test_count, 0); /* lib/mica: keeps heap memory */
     run_table(rt_fast_tests, rt_fast_test_count, 0);
     run_table(rt_late_tests, rt_late_test_count, 1); /* last: may crash the machine */

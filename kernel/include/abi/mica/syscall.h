@@ -147,7 +147,9 @@ typedef uint32_t mica_handle_t;
 #define SYS_CLOCK_NS     56 /* () -> nanoseconds since boot (monotonic) */
 #define SYS_THREAD_INFO  57 /* (thread, struct mica_thread_info *out): its accounting */
 #define SYS_IRQ_BIND_MSI 58 /* (irq control, notification, bits, struct mica_msi *out) -> IRQ */
-#define SYS_COUNT        59
+#define SYS_TIMER_CREATE 59 /* (notification, bits) -> timer handle, disarmed */
+#define SYS_TIMER_SET    60 /* (timer, deadline ns since boot or 0, period ns or 0) */
+#define SYS_COUNT        61
 
 #ifndef __ASSEMBLER__
 /*
