@@ -760,16 +760,24 @@ static int64_t sys_ioport_allow(struct syscall_regs *r)
     return err;
 }
 
-static int64_t sys_irq_bind(struct syscall_regs *r)
+/* Is h the IRQ-control object, with the right to bind? 0 or an error. */
+static int check_irq_control(uint64_t h)
 {
-    struct object *ctl, *n;
-    int err = lookup(r->arg[0], OBJ_IRQ, RIGHT_MANAGE, &ctl);
+    struct object *ctl;
+    int err = lookup(h, OBJ_IRQ, RIGHT_MANAGE, &ctl);
     if (err < 0)
         return err;
     bool is_control = ((struct irq *)ctl)->line == IRQ_CONTROL;
     object_put(ctl);
-    if (!is_control)
-        return -EINVAL;
+    return is_control ? 0 : -EINVAL;
+}
+
+static int64_t sys_irq_bind(struct syscall_regs *r)
+{
+    struct object *n;
+    int err = check_irq_control(r->arg[0]);
+    if (err < 0)
+        return err;
     err = lookup(r->arg[2], OBJ_NOTIFICATION, RIGHT_SIGNAL, &n);
     if (err < 0)
         return err;
@@ -785,14 +793,10 @@ static int64_t sys_irq_bind(struct syscall_regs *r)
 /* Like SYS_IRQ_BIND, for a message-signalled interrupt: the message goes to *out. */
 static int64_t sys_irq_bind_msi(struct syscall_regs *r)
 {
-    struct object *ctl, *n;
-    int err = lookup(r->arg[0], OBJ_IRQ, RIGHT_MANAGE, &ctl);
+    struct object *n;
+    int err = check_irq_control(r->arg[0]);
     if (err < 0)
         return err;
-    bool is_control = ((struct irq *)ctl)->line == IRQ_CONTROL;
-    object_put(ctl);
-    if (!is_control)
-        return -EINVAL;
     err = lookup(r->arg[1], OBJ_NOTIFICATION, RIGHT_SIGNAL, &n);
     if (err < 0)
         return err;
