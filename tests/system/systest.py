@@ -34,7 +34,7 @@ SELFTEST_SUMMARY = re.compile(r"^selftest: (\d+) passed, (\d+) failed", re.M)
 class Case:
     def __init__(self, name, cmdline="", smp=2, mem=256, boot="pvh", exit_code=EXIT_PASS,
                  cpus=None, expect=(), forbid=(), timeout=60, selftest=False, roottask=False,
-                 initrd=None, until=None):
+                 initrd=None, until=None, test_exit=True):
         self.name = name
         self.cmdline = cmdline
         self.smp = smp
@@ -49,6 +49,7 @@ class Case:
         self.roottask = roottask
         self.initrd = ROOTTASK if roottask else initrd
         self.until = until  # a system that keeps running: stop it once this line appeared
+        self.test_exit = test_exit  # boot with mica.exit (leave QEMU through isa-debug-exit)
 
 
 def cases():
@@ -96,6 +97,11 @@ def cases():
                             r"svc: restart counter: done", r"svc: restart counter: not allowed",
                             r"svc: counter +running +1 +\d+", r"svc: svc +(running|ended) +0 +\d+",
                             r"init: counter restarted \(restart 1 of at most 3\)"]))
+    # Halting without mica.exit (as `make run` does): the other CPUs stop quietly.
+    out.append(Case("halt-without-test-exit", exit_code=0, timeout=90, test_exit=False,
+                    initrd=os.path.join(BUILD, "test-restart.cpio"),
+                    until=r"mica: halted by the root task \(verdict pass\)",
+                    forbid=[r"PANIC", r"EXCEPTION"]))
     out.append(Case("initrd-without-init", exit_code=EXIT_FAIL,
                     initrd=os.path.join(BUILD, "test-noinit.cpio"),
                     expect=[r"cpio archive without a usable init: no member called \"init\""]))
@@ -156,7 +162,7 @@ def qemu_command(case, accel):
     args = subprocess.run([os.path.join(ROOT, "tools", "qemu-args.sh"), accel, str(case.smp),
                            str(case.mem)], check=True, capture_output=True, text=True).stdout.split()
     cmd = ["qemu-system-x86_64"] + args + ["-serial", "stdio", "-monitor", "none"]
-    cmdline = ("mica.exit " + case.cmdline).strip()
+    cmdline = (("mica.exit " if case.test_exit else "") + case.cmdline).strip()
     if case.boot == "pvh":
         cmd += ["-kernel", KERNEL, "-append", cmdline]
         if case.initrd:
@@ -208,6 +214,9 @@ def run_until(case, accel):
             break
         time.sleep(0.1)
     done = pattern.search(out.decode(errors="replace")) is not None
+    if done:  # what the system prints right after the line counts too
+        time.sleep(1)
+        out += p.stdout.read() or b""
     p.kill()
     p.wait()
     out += p.stdout.read() or b""

@@ -63,8 +63,17 @@ unsigned arch_cpus_online(void)
     return n;
 }
 
+static _Atomic bool stopping;
+
+/* Were the CPUs told to stop (a halt or a panic)?  Then an NMI means: stop here. */
+bool arch_cpus_stopping(void)
+{
+    return atomic_load(&stopping);
+}
+
 void arch_stop_other_cpus(void)
 {
+    atomic_store(&stopping, true);
     if (lapic_ready() && cpu_count > 1)
         lapic_send_nmi_all_but_self();
 }

@@ -172,8 +172,8 @@ static bool user_copy_fault(struct trap_frame *f)
 
 static void handle_exception(struct trap_frame *f)
 {
-    if (f->vector == 2 && panic_in_progress())
-        arch_halt_forever(); /* another CPU panicked and stopped us */
+    if (f->vector == 2 && (panic_in_progress() || arch_cpus_stopping()))
+        arch_halt_forever(); /* another CPU panicked or halted the machine and stopped us */
     if (f->vector == 7 && from_user(f) && fpu_first_use())
         return; /* the thread's first floating-point instruction: retry it */
     if (from_user(f) && f->vector != 2 && f->vector != 8 && f->vector != 18) {

@@ -10,6 +10,7 @@
 
 /* Stop all other CPUs (NMI), without waiting for locks they may hold. */
 void arch_stop_other_cpus(void);
+bool arch_cpus_stopping(void); /* after arch_stop_other_cpus(): an NMI means stop */
 
 /* Print a symbolized backtrace starting from frame pointer `fp`. */
 void arch_backtrace(uint64_t fp);
