@@ -148,6 +148,32 @@ static void bench_page_fault(void)
     mica_handle_close((mica_handle_t)vmo);
 }
 
+/* A write to a page shared copy-on-write with a clone (the common case after fork). */
+static void bench_cow_fault(void)
+{
+    uint64_t size = (uint64_t)RUNS * 4096;
+    int64_t vmo = mica_vmo_create(size);
+    int64_t at =
+        mica_vm_map(self, (mica_handle_t)vmo, 0, 0, size, MICA_PROT_READ | MICA_PROT_WRITE);
+    volatile uint8_t *p = (volatile uint8_t *)at;
+    for (unsigned i = 0; i < RUNS; i++)
+        p[(uint64_t)i * 4096] = 1; /* every page present and private first */
+    int64_t other = mica_syscall0(SYS_ASPACE_CREATE);
+    if (at < 0 || other < 0 || mica_vm_clone(self, (mica_handle_t)other, (uint64_t)at, size) < 0) {
+        mica_printf("bench: cow_fault: cannot clone the range\n");
+        return;
+    }
+    for (unsigned i = 0; i < RUNS; i++) {
+        uint64_t t0 = mica_rdtsc();
+        p[(uint64_t)i * 4096] = 2;
+        samples[i] = mica_rdtsc() - t0;
+    }
+    report("cow_fault", RUNS);
+    mica_handle_close((mica_handle_t)other);
+    mica_vm_unmap(self, (uint64_t)at, size);
+    mica_handle_close((mica_handle_t)vmo);
+}
+
 static mica_handle_t exited;
 
 static void short_thread(uint64_t arg)
@@ -197,6 +223,7 @@ int main(const struct mica_boot_handles *bh)
     bench_ipc_cross_aspace();
     bench_notification();
     bench_page_fault();
+    bench_cow_fault();
     bench_thread_create();
     bench_map_unmap();
     mica_printf("bench: done\n");
