@@ -106,6 +106,10 @@ int64_t rt_wait_bits(mica_handle_t n, uint64_t bits);
 /* Yield a few times, to let threads on this CPU run. */
 void rt_yield_n(unsigned n);
 
+/* Wait until thread t is blocked (in the wait it was heading for); false if that
+ * does not happen soon.  Sturdier than yielding: t may be on another CPU. */
+int rt_wait_blocked(mica_handle_t t);
+
 /* Wait until at most `count` thread objects exist; false if that does not happen soon. */
 int rt_wait_threads(uint64_t count);
 

@@ -407,7 +407,7 @@ void test_ipc_close_wakes_receiver(void)
     struct rt_thread t;
     RT_EQ(rt_spawn(&t, blocked_receiver, 0), 0);
     RT_EQ(rt_wait_bits(ipc.note, 1), 1);
-    settle();
+    RT_CHECK(rt_wait_blocked(t.handle)); /* in its IPC, not just before it */
     RT_EQ(mica_handle_close(ipc.ep), 0);
     ipc.ep = 0;
     RT_EQ(rt_wait_bits(ipc.note, 2), 2);
@@ -432,7 +432,7 @@ void test_ipc_close_wakes_caller(void)
     struct rt_thread t;
     RT_EQ(rt_spawn(&t, blocked_caller, 1), 0);
     RT_EQ(rt_wait_bits(ipc.note, 1), 1);
-    settle();
+    RT_CHECK(rt_wait_blocked(t.handle)); /* in its IPC, not just before it */
     RT_EQ(mica_handle_close(ipc.ep), 0);
     ipc.ep = 0;
     RT_EQ(rt_wait_bits(ipc.note, 2), 2);
@@ -448,7 +448,7 @@ void test_ipc_close_wakes_sender(void)
     struct rt_thread t;
     RT_EQ(rt_spawn(&t, blocked_caller, 0), 0);
     RT_EQ(rt_wait_bits(ipc.note, 1), 1);
-    settle();
+    RT_CHECK(rt_wait_blocked(t.handle)); /* in its IPC, not just before it */
     RT_EQ(mica_handle_close(ipc.ep), 0);
     ipc.ep = 0;
     RT_EQ(rt_wait_bits(ipc.note, 2), 2);
@@ -466,7 +466,7 @@ void test_ipc_close_one_of_two_handles(void)
     struct rt_thread t;
     RT_EQ(rt_spawn(&t, blocked_receiver, 0), 0);
     RT_EQ(rt_wait_bits(ipc.note, 1), 1);
-    settle();
+    RT_CHECK(rt_wait_blocked(t.handle)); /* in its IPC, not just before it */
     RT_EQ(mica_handle_close(ipc.ep), 0);
     ipc.ep = 0;
     settle();

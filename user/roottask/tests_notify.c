@@ -120,7 +120,7 @@ void test_notify_close_wakes_waiter(void)
     struct rt_thread t;
     RT_EQ(rt_spawn(&t, waiter, 0), 0);
     RT_EQ(rt_wait_bits(nt.done, 0x100), 0x100);
-    rt_yield_n(300);
+    RT_CHECK(rt_wait_blocked(t.handle)); /* in its wait on nt.n, not just before it */
     RT_EQ(mica_handle_close(nt.n), 0);
     RT_EQ(rt_wait_bits(nt.done, 1), 1);
     RT_EQ(nt.result[0], -MICA_EPIPE);

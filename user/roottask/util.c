@@ -153,3 +153,16 @@ void rt_check_leaks(const struct mica_kernel_stats *before, uint64_t slack_pages
         rt_failed_checks++;
     }
 }
+
+int rt_wait_blocked(mica_handle_t t)
+{
+    for (int i = 0; i < WAIT_LIMIT; i++) {
+        struct mica_thread_info info;
+        if (mica_thread_info(t, &info) < 0)
+            return 0;
+        if (info.state == MICA_THREAD_STATE_BLOCKED)
+            return 1;
+        mica_yield();
+    }
+    return 0;
+}
