@@ -321,66 +321,50 @@ void test_aspace_create_close(void)
 #define FOREIGN_CODE 0x1000
 #define FOREIGN_DATA 0x2000
 
-__asm__(".pushsection .rodata\n"
+// clang-format off
+__asm__(
+        ".pushsection .rodata\n"
         /* data[0] += 1, then end. */
         "foreign_count:\n"
-        "    lock incl " STR(
-            FOREIGN_DATA) "\n"
-                          "    movl $" STR(
-                              SYS_THREAD_EXIT) ", %eax\n"
-                                               "    syscall\n"
-                                               "    ud2\n"
-                                               "foreign_count_end:\n"
-                                               /* Yield until data[0] != 0, then data[1] = 1 and
-                                                  end. */
-                                               "foreign_wait:\n"
-                                               "1:  movl $" STR(
-                                                   SYS_THREAD_YIELD) ", %eax\n"
-                                                                     "    syscall\n"
-                                                                     "    cmpl $0, " STR(
-                                                                         FOREIGN_DATA) "\n"
-                                                                                       "  "
-                                                                                       "  "
-                                                                                       "je"
-                                                                                       " 1"
-                                                                                       "b"
-                                                                                       "\n"
-                                                                                       "  "
-                                                                                       "  "
-                                                                                       "mo"
-                                                                                       "vl"
-                                                                                       " "
-                                                                                       "$1"
-                                                                                       ","
-                                                                                       " " STR(FOREIGN_DATA) " + 4\n"
-                                                                                                             "    movl $" STR(
-                                                                                                                 SYS_THREAD_EXIT) ", %eax\n"
-                                                                                                                                  "    syscall\n"
-                                                                                                                                  "    ud2\n"
-                                                                                                                                  "foreign_wait_end:\n"
-                                                                                                                                  /* Try to read the root task's code at 0x400000 (not mapped here), then data[0] = 1. */
-                                                                                                                                  "foreign_peek:\n"
-                                                                                                                                  "    movl 0x400000, %eax\n"
-                                                                                                                                  "    movl $1, " STR(
-                                                                                                                                      FOREIGN_DATA) "\n"
-                                                                                                                                                    "    movl $" STR(SYS_THREAD_EXIT) ", %eax\n"
-                                                                                                                                                                                      "    syscall\n"
-                                                                                                                                                                                      "    ud2\n"
-                                                                                                                                                                                      "foreign_peek_end:\n"
-                                                                                                                                                                                      /* data[4] = system call data[3] (data[1], data[2]); then data[0] = 1 and end. */
-                                                                                                                                                                                      "foreign_syscall:\n"
-                                                                                                                                                                                      "    movq " STR(FOREIGN_DATA) " + 8, %rdi\n"
-                                                                                                                                                                                                                    "    movq " STR(FOREIGN_DATA) " + 16, %rsi\n"
-                                                                                                                                                                                                                                                  "    movq " STR(FOREIGN_DATA) " + 24, %rax\n"
-                                                                                                                                                                                                                                                                                "    syscall\n"
-                                                                                                                                                                                                                                                                                "    movq %rax, " STR(FOREIGN_DATA) " + 32\n"
-                                                                                                                                                                                                                                                                                                                    "    movl $1, " STR(FOREIGN_DATA) "\n"
-                                                                                                                                                                                                                                                                                                                                                      "    movl $" STR(
-                                                                                                                                                                                                                                                                                                                                                          SYS_THREAD_EXIT) ", %eax\n"
-                                                                                                                                                                                                                                                                                                                                                                           "    syscall\n"
-                                                                                                                                                                                                                                                                                                                                                                           "    ud2\n"
-                                                                                                                                                                                                                                                                                                                                                                           "foreign_syscall_end:\n"
-                                                                                                                                                                                                                                                                                                                                                                           ".popsection");
+        "    lock incl " STR(FOREIGN_DATA) "\n"
+        "    movl $" STR(SYS_THREAD_EXIT) ", %eax\n"
+        "    syscall\n"
+        "    ud2\n"
+        "foreign_count_end:\n"
+        /* Yield until data[0] != 0, then data[1] = 1 and end. */
+        "foreign_wait:\n"
+        "1:  movl $" STR(SYS_THREAD_YIELD) ", %eax\n"
+        "    syscall\n"
+        "    cmpl $0, " STR(FOREIGN_DATA) "\n"
+        "    je 1b\n"
+        "    movl $1, " STR(FOREIGN_DATA) " + 4\n"
+        "    movl $" STR(SYS_THREAD_EXIT) ", %eax\n"
+        "    syscall\n"
+        "    ud2\n"
+        "foreign_wait_end:\n"
+        /* Try to read the root task's code at 0x400000 (not mapped here), then data[0] = 1. */
+        "foreign_peek:\n"
+        "    movl 0x400000, %eax\n"
+        "    movl $1, " STR(FOREIGN_DATA) "\n"
+        "    movl $" STR(SYS_THREAD_EXIT) ", %eax\n"
+        "    syscall\n"
+        "    ud2\n"
+        "foreign_peek_end:\n"
+        /* data[4] = system call data[3] (data[1], data[2]); then data[0] = 1 and end. */
+        "foreign_syscall:\n"
+        "    movq " STR(FOREIGN_DATA) " + 8, %rdi\n"
+        "    movq " STR(FOREIGN_DATA) " + 16, %rsi\n"
+        "    movq " STR(FOREIGN_DATA) " + 24, %rax\n"
+        "    syscall\n"
+        "    movq %rax, " STR(FOREIGN_DATA) " + 32\n"
+        "    movl $1, " STR(FOREIGN_DATA) "\n"
+        "    movl $" STR(SYS_THREAD_EXIT) ", %eax\n"
+        "    syscall\n"
+        "    ud2\n"
+        "foreign_syscall_end:\n"
+        ".popsection");
+// clang-format on
+
 extern const char foreign_count[], foreign_count_end[], foreign_wait[], foreign_wait_end[],
     foreign_peek[], foreign_peek_end[], foreign_syscall[], foreign_syscall_end[];
 
