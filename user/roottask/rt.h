@@ -116,7 +116,7 @@ int rt_wait_threads(uint64_t count);
 /* mica_kernel_stats() that must succeed. */
 void rt_stats(struct mica_kernel_stats *s);
 
-/* After a test closed everything it created: every object count and the
+/* After a test closed everything it created: no object count above and the
  * handle count as in `before`, free pages within `slack_pages`. */
 void rt_check_leaks(const struct mica_kernel_stats *before, uint64_t slack_pages);
 
