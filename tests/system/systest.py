@@ -57,8 +57,10 @@ def cases():
     # The boot matrix: 1, 2 and 4 CPUs with 64 MiB and 2 GiB, self-tests on every CPU.
     for smp in (1, 2, 4):
         for mem in (64, 2048):
+            # A generous bound: on an overloaded host the ticket-lock self-test
+            # (spinlock_contention) waits for each virtual CPU in turn.
             out.append(Case(f"boot-smp{smp}-{mem}m", "mica.selftest", smp=smp, mem=mem,
-                            selftest=True))
+                            selftest=True, timeout=240))
     # The kernel's native interface, tested from user mode by the root task on 1, 2 and 4 CPUs.
     for smp in (1, 2, 4):
         out.append(Case(f"roottask-smp{smp}", "", smp=smp, mem=256, roottask=True, timeout=300,
