@@ -80,12 +80,21 @@ static int move_handles(struct thread *from, struct thread *to, unsigned n)
     return 0;
 }
 
+/* How many words and handles the tag asks for; -EINVAL for a malformed tag. */
+static int tag_counts(uint64_t tag, unsigned *words, unsigned *handles)
+{
+    *words = (tag >> MICA_TAG_WORDS_SHIFT) & MICA_TAG_WORDS_MASK;
+    *handles = (tag >> MICA_TAG_HANDLES_SHIFT) & MICA_TAG_HANDLES_MASK;
+    if (tag & TAG_RESERVED || *words > MICA_IPC_WORDS || *handles > MICA_IPC_HANDLES)
+        return -EINVAL;
+    return 0;
+}
+
 /* What the sender alone can get wrong: the tag, its IPC buffer, the handles it lists. */
 int ipc_transfer_check(struct thread *from, uint64_t tag)
 {
-    unsigned words = (tag >> MICA_TAG_WORDS_SHIFT) & MICA_TAG_WORDS_MASK;
-    unsigned handles = (tag >> MICA_TAG_HANDLES_SHIFT) & MICA_TAG_HANDLES_MASK;
-    if (tag & TAG_RESERVED || words > MICA_IPC_WORDS || handles > MICA_IPC_HANDLES)
+    unsigned words, handles;
+    if (tag_counts(tag, &words, &handles) < 0)
         return -EINVAL;
     if (words == 0 && handles == 0)
         return 0;
@@ -105,9 +114,8 @@ int ipc_transfer_check(struct thread *from, uint64_t tag)
 
 int ipc_transfer(struct thread *from, struct thread *to, uint64_t tag)
 {
-    unsigned words = (tag >> MICA_TAG_WORDS_SHIFT) & MICA_TAG_WORDS_MASK;
-    unsigned handles = (tag >> MICA_TAG_HANDLES_SHIFT) & MICA_TAG_HANDLES_MASK;
-    if (tag & TAG_RESERVED || words > MICA_IPC_WORDS || handles > MICA_IPC_HANDLES)
+    unsigned words, handles;
+    if (tag_counts(tag, &words, &handles) < 0)
         return -EINVAL;
     if (words == 0 && handles == 0)
         return 0;
