@@ -67,15 +67,20 @@ static void spinning(uint64_t arg)
 }
 
 /* Kill a thread that is (by now) waiting in fn, and check it ended without going on. */
-static void kill_waiting(void (*fn)(uint64_t))
+static void kill_in(void (*fn)(uint64_t))
 {
-    setup();
     struct rt_thread t;
     RT_EQ(rt_spawn(&t, fn, 0), 0);
     rt_yield_n(200); /* it reaches its wait */
     RT_EQ(mica_syscall1(SYS_THREAD_KILL, t.handle), 0);
     rt_reap(&t, 1);
     RT_EQ(kt.reached, 0);
+}
+
+static void kill_waiting(void (*fn)(uint64_t))
+{
+    setup();
+    kill_in(fn);
     teardown();
 }
 
@@ -102,13 +107,8 @@ static void test_kill_spinning(void)
 /* A killed sender leaves the endpoint's queue: no receiver ever gets its message. */
 static void test_kill_sending(void)
 {
-    kill_waiting(in_send);
     setup();
-    struct rt_thread t;
-    RT_EQ(rt_spawn(&t, in_send, 0), 0);
-    rt_yield_n(200);
-    RT_EQ(mica_syscall1(SYS_THREAD_KILL, t.handle), 0);
-    rt_reap(&t, 1);
+    kill_in(in_send);
     struct mica_msg m;
     RT_EQ(mica_recv_timed_msg(kt.ep, &m, 1000000), -MICA_ETIMEDOUT);
     teardown();
