@@ -94,7 +94,7 @@ static int add_handle(struct server *s, struct mica_server_start *st, const char
 }
 
 /* The device resources are made once, at the first start, and kept across restarts. */
-static int make_devices(struct server *s, unsigned index)
+static int make_devices(struct server *s)
 {
     const struct manifest_server *m = s->m;
     if (m->port_count && !s->ports) {
@@ -121,7 +121,6 @@ static int make_devices(struct server *s, unsigned index)
             s->irq[k] = (mica_handle_t)irq;
         }
     }
-    (void)index;
     return 0;
 }
 
@@ -168,7 +167,7 @@ static void start(unsigned i)
     int err = cpio_find(init.initrd, init.initrd_size, m->image, &image, &why);
     if (err < 0)
         return fail(s, "no image", err == -MICA_ENOENT ? m->image : why, err);
-    if ((err = make_devices(s, i)) < 0)
+    if ((err = make_devices(s)) < 0)
         return fail(s, "cannot get its devices", "", err);
     if ((err = spawn_prepare(&s->proc, &why)) < 0)
         return fail(s, "cannot start", why, err);
