@@ -26,6 +26,9 @@
 #include <mica/vmo.h>
 #include <abi/mica/syscall.h>
 #include <arch/layout.h>
+#include <arch/platform.h>
+
+#define BOOT_HANDLES_ROOM 128 /* bytes at the top of the root task's stack */
 
 #define ROOT_STACK_TOP  0x00007ffffff00000ull
 #define ROOT_STACK_SIZE (256 * 1024)
@@ -162,14 +165,16 @@ static int give_boot_handles(struct aspace *as, struct thread *t, struct vmo *st
     if (err < 0)
         return err;
     bh.initrd_size = mod->end - mod->start;
-    uint64_t at = ROOT_STACK_SIZE - 64; /* 16-byte aligned, below the very top */
+    platform_facts(&bh.platform);
+    _Static_assert(sizeof bh <= BOOT_HANDLES_ROOM, "struct mica_boot_handles outgrew its room");
+    uint64_t at = ROOT_STACK_SIZE - BOOT_HANDLES_ROOM; /* 16-byte aligned, below the very top */
     err = fill_vmo(stack, at, (const uint8_t *)&bh, sizeof bh);
     if (err < 0)
         return err;
     struct mica_regs regs;
     arch_thread_get_regs(t, &regs);
-    regs.rdi = ROOT_STACK_TOP - 64;
-    regs.rsp = ROOT_STACK_TOP - 64;
+    regs.rdi = ROOT_STACK_TOP - BOOT_HANDLES_ROOM;
+    regs.rsp = ROOT_STACK_TOP - BOOT_HANDLES_ROOM;
     arch_thread_set_regs(t, &regs);
     return 0;
 }

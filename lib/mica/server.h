@@ -16,7 +16,7 @@
 #include <abi/mica/syscall.h>
 
 #define MICA_START_MAGIC    0x7472617473616369ull /* "icastart" */
-#define MICA_START_HANDLES  16
+#define MICA_START_HANDLES  24
 #define MICA_START_NAME_MAX 24
 #define MICA_START_ARGS_MAX 200
 
@@ -33,6 +33,7 @@ struct mica_server_start {
     uint32_t nhandles;
     struct mica_start_handle handles[MICA_START_HANDLES];
     char args[MICA_START_ARGS_MAX]; /* the manifest's args=..., NUL-terminated */
+    struct mica_platform platform;  /* facts about the machine (PCI window, framebuffer) */
 };
 
 /* The handle listed under name, or 0 if there is none. */

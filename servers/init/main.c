@@ -177,6 +177,7 @@ static void start(unsigned i)
     copy_str(st.name, m->name, sizeof st.name);
     copy_str(st.args, m->args, sizeof st.args);
     st.restarts = s->restarts;
+    st.platform = init.boot->platform;
     if ((err = give_handles(s, &st)) < 0) {
         spawn_discard(&s->proc);
         return fail(s, "cannot give it its handles", "", err);

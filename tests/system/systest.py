@@ -34,7 +34,7 @@ SELFTEST_SUMMARY = re.compile(r"^selftest: (\d+) passed, (\d+) failed", re.M)
 class Case:
     def __init__(self, name, cmdline="", smp=2, mem=256, boot="pvh", exit_code=EXIT_PASS,
                  cpus=None, expect=(), forbid=(), timeout=60, selftest=False, roottask=False,
-                 initrd=None, until=None, test_exit=True):
+                 initrd=None, until=None, test_exit=True, qemu_extra=()):
         self.name = name
         self.cmdline = cmdline
         self.smp = smp
@@ -50,6 +50,7 @@ class Case:
         self.initrd = ROOTTASK if roottask else initrd
         self.until = until  # a system that keeps running: stop it once this line appeared
         self.test_exit = test_exit  # boot with mica.exit (leave QEMU through isa-debug-exit)
+        self.qemu_extra = list(qemu_extra)  # more devices: disks, virtio-rng, ...
 
 
 def cases():
@@ -165,7 +166,7 @@ def cases():
 def qemu_command(case, accel):
     args = subprocess.run([os.path.join(ROOT, "tools", "qemu-args.sh"), accel, str(case.smp),
                            str(case.mem)], check=True, capture_output=True, text=True).stdout.split()
-    cmd = ["qemu-system-x86_64"] + args + ["-serial", "stdio", "-monitor", "none"]
+    cmd = ["qemu-system-x86_64"] + args + ["-serial", "stdio", "-monitor", "none"] + case.qemu_extra
     cmdline = (("mica.exit " if case.test_exit else "") + case.cmdline).strip()
     if case.boot == "pvh":
         cmd += ["-kernel", KERNEL, "-append", cmdline]

@@ -141,3 +141,24 @@ void platform_acpi_init(const struct boot_info *bi)
             platform_acpi.nioapics, platform_acpi.has_hpet ? ", HPET" : "",
             platform_acpi.has_mcfg ? ", MCFG" : "");
 }
+
+void platform_facts(struct mica_platform *out)
+{
+    for (unsigned i = 0; i < platform_acpi.nmcfg; i++) {
+        const struct acpi_mcfg *m = &platform_acpi.mcfg[i];
+        if (m->segment != 0)
+            continue;
+        /* The window starts at bus 0's place, even if its first bus is higher. */
+        out->pci_ecam = m->base;
+        out->pci_bus_start = m->bus_start;
+        out->pci_bus_end = m->bus_end;
+        break;
+    }
+    if (boot_info.fb.present) {
+        out->fb_addr = boot_info.fb.addr;
+        out->fb_pitch = boot_info.fb.pitch;
+        out->fb_width = boot_info.fb.width;
+        out->fb_height = boot_info.fb.height;
+        out->fb_bpp = boot_info.fb.bpp;
+    }
+}

@@ -164,6 +164,22 @@ struct mica_msi {
     uint32_t pad;
 };
 
+/*
+ * Facts about the machine that servers need and cannot find out themselves:
+ * where PCI Express configuration space is (the ACPI MCFG table, segment 0)
+ * and the framebuffer the boot loader set up.  Only facts: using the memory
+ * needs a handle (device memory through a phys handle).
+ */
+struct mica_platform {
+    uint64_t pci_ecam; /* physical base of the ECAM window, 0 if there is none */
+    uint8_t pci_bus_start, pci_bus_end;
+    uint8_t fb_bpp; /* bits per pixel; 0: no framebuffer */
+    uint8_t pad;
+    uint32_t fb_pitch; /* bytes per line */
+    uint64_t fb_addr;  /* physical */
+    uint32_t fb_width, fb_height;
+};
+
 struct mica_boot_handles {
     mica_handle_t self;        /* its own address space */
     mica_handle_t ioports;     /* every I/O port */
@@ -172,6 +188,7 @@ struct mica_boot_handles {
     mica_handle_t trace;       /* the kernel trace buffer */
     mica_handle_t initrd;      /* the boot module (initial ramdisk), a read-only VM object */
     uint64_t initrd_size;      /* its size in bytes */
+    struct mica_platform platform;
 };
 
 /* The kernel trace buffer: what SYS_TRACE_READ returns, one event each. */
