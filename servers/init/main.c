@@ -94,14 +94,37 @@ static int add_handle(struct server *s, struct mica_server_start *st, const char
 }
 
 /* The device resources are made once, at the first start, and kept across restarts. */
+/*
+ * The framebuffer the boot loader set up (struct mica_platform), whole pages
+ * of it: a phys handle for a server with `framebuffer` in its manifest line.
+ * 0 if there is none: the server then finds its screen another way.
+ */
+static int64_t make_framebuffer(void)
+{
+    const struct mica_platform *p = &init.boot->platform;
+    if (p->fb_bpp == 0 || p->fb_addr == 0 || p->fb_pitch == 0 || p->fb_height == 0)
+        return 0;
+    uint64_t base = p->fb_addr & ~0xfffull;
+    uint64_t end = (p->fb_addr + (uint64_t)p->fb_pitch * p->fb_height + 0xfff) & ~0xfffull;
+    return mica_phys_create(init.boot->phys, base, end - base);
+}
+
 static int make_devices(struct server *s)
 {
     const struct manifest_server *m = s->m;
-    if (m->port_count && !s->ports) {
-        int64_t r = mica_ioport_create(init.boot->ioports, m->port_base, m->port_count);
+    for (unsigned k = 0; k < m->nports; k++) {
+        if (s->ports[k])
+            continue;
+        int64_t r = mica_ioport_create(init.boot->ioports, m->ports[k].base, m->ports[k].count);
         if (r < 0)
             return (int)r;
-        s->ports = (mica_handle_t)r;
+        s->ports[k] = (mica_handle_t)r;
+    }
+    if (m->framebuffer && !s->fb) {
+        int64_t r = make_framebuffer();
+        if (r < 0)
+            return (int)r;
+        s->fb = (mica_handle_t)r;
     }
     if (m->phys_size && !s->phys) {
         int64_t r = mica_phys_create(init.boot->phys, m->phys_base, m->phys_size);
@@ -140,13 +163,15 @@ static int give_handles(struct server *s, struct mica_server_start *st)
         err = add_handle(s, st, k == 0 ? "irq" : "irq1", s->irq[k], MICA_RIGHT_WRITE);
     if (err == 0 && s->phys)
         err = add_handle(s, st, "phys", s->phys, MICA_RIGHT_MAP | MICA_RIGHT_DUP);
+    if (err == 0 && s->fb)
+        err = add_handle(s, st, "fb", s->fb, MICA_RIGHT_MAP | MICA_RIGHT_DUP);
     if (err == 0)
         err = add_handle(s, st, "supervisor", s->client_ep, MICA_RIGHT_SEND);
     if (err == 0) /* its own address space, to map memory and start threads in */
         err = add_handle(s, st, "self", s->proc.as,
                          MICA_RIGHT_MANAGE | MICA_RIGHT_MAP | MICA_RIGHT_READ | MICA_RIGHT_WRITE);
-    if (err == 0 && s->ports)
-        err = (int)mica_ioport_allow(s->proc.as, s->ports);
+    for (unsigned k = 0; k < m->nports && err == 0; k++)
+        err = (int)mica_ioport_allow(s->proc.as, s->ports[k]);
     return err;
 }
 

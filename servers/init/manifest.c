@@ -95,6 +95,25 @@ static int find_provider(const struct manifest *m, const char *ep, uint64_t n)
     return 0;
 }
 
+/* ioports=BASE:COUNT: one more range of ports, not overlapping those given already. */
+static const char *parse_ports(struct manifest_server *s, const char *v, uint64_t vn)
+{
+    uint64_t a, b;
+    if (parse_pair(v, vn, &a, &b) < 0 || b == 0 || a + b > 0x10000)
+        return "ioports= wants BASE:COUNT within 0..0xffff";
+    if (s->nports == MANIFEST_PORT_RANGES)
+        return "too many ioports=";
+    for (unsigned k = 0; k < s->nports; k++) {
+        const struct manifest_ports *p = &s->ports[k];
+        if (a < p->base + p->count && p->base < a + b)
+            return "ioports= ranges overlap";
+    }
+    s->ports[s->nports].base = (uint32_t)a;
+    s->ports[s->nports].count = (uint32_t)b;
+    s->nports++;
+    return 0;
+}
+
 /* One option of a server line. */
 static const char *parse_option(const struct manifest *m, struct manifest_server *s, const char *w,
                                 uint64_t n)
@@ -116,10 +135,7 @@ static const char *parse_option(const struct manifest *m, struct manifest_server
         if (copy_word(s->uses[s->nuses++], MANIFEST_NAME_MAX, v, vn) < 0)
             return "endpoint name empty or too long";
     } else if (starts(w, n, "ioports=", &v, &vn)) {
-        if (parse_pair(v, vn, &a, &b) < 0 || b == 0 || a + b > 0x10000)
-            return "ioports= wants BASE:COUNT within 0..0xffff";
-        s->port_base = (uint32_t)a;
-        s->port_count = (uint32_t)b;
+        return parse_ports(s, v, vn);
     } else if (starts(w, n, "irq=", &v, &vn)) {
         if (s->nirqs == MANIFEST_IRQS)
             return "too many irq=";
@@ -137,6 +153,8 @@ static const char *parse_option(const struct manifest *m, struct manifest_server
         s->restart_limit = (unsigned)a;
     } else if (n == 5 && memcmp(w, "admin", 5) == 0) {
         s->may_restart = true;
+    } else if (n == 11 && memcmp(w, "framebuffer", 11) == 0) {
+        s->framebuffer = true;
     } else if (starts(w, n, "args=", &v, &vn)) {
         if (copy_word(s->args, MANIFEST_ARGS_MAX, v, vn) < 0)
             return "args= empty or too long";

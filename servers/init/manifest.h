@@ -14,10 +14,15 @@
  *                      clients' handles stay valid across restarts)
  *     uses=EP          a send-only handle "EP" to an endpoint an earlier
  *                      server provides
- *     ioports=BASE:N   I/O ports BASE .. BASE+N-1 are opened for it
+ *     ioports=BASE:N   I/O ports BASE .. BASE+N-1 are opened for it; up to
+ *                      MANIFEST_PORT_RANGES of these, which must not overlap
+ *                      (the keyboard gets 0x60 and 0x64, not 0x61..0x63)
  *     irq=LINE         interrupt line LINE, bound to a notification:
  *                      handles "irq" (to acknowledge) and "irq_note" (to wait)
  *     phys=BASE:SIZE   device memory it may map: handle "phys"
+ *     framebuffer      the framebuffer the boot loader set up, if there is
+ *                      one (struct mica_platform): device memory it may map,
+ *                      handle "fb"
  *     restart=N        restarts allowed before the supervisor gives up (default 5)
  *     args=TEXT        a word for the server (no spaces)
  *     admin            it may restart servers through the supervisor service
@@ -31,12 +36,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MANIFEST_SERVERS  32
-#define MANIFEST_NAME_MAX 24
-#define MANIFEST_PATH_MAX 64
-#define MANIFEST_ARGS_MAX 200
-#define MANIFEST_EPS      4 /* provides= or uses= per server */
-#define MANIFEST_IRQS     2
+#define MANIFEST_SERVERS     32
+#define MANIFEST_NAME_MAX    24
+#define MANIFEST_PATH_MAX    64
+#define MANIFEST_ARGS_MAX    200
+#define MANIFEST_EPS         4 /* provides= or uses= per server */
+#define MANIFEST_IRQS        2
+#define MANIFEST_PORT_RANGES 4 /* ioports= per server */
+
+struct manifest_ports {
+    uint32_t base, count;
+};
 
 struct manifest_server {
     char name[MANIFEST_NAME_MAX];
@@ -48,10 +58,12 @@ struct manifest_server {
     unsigned nuses;
     uint32_t irq[MANIFEST_IRQS];
     unsigned nirqs;
-    uint32_t port_base, port_count; /* count 0: none */
-    uint64_t phys_base, phys_size;  /* size 0: none */
+    struct manifest_ports ports[MANIFEST_PORT_RANGES];
+    unsigned nports;
+    uint64_t phys_base, phys_size; /* size 0: none */
     unsigned restart_limit;
     bool may_restart; /* admin */
+    bool framebuffer; /* gets the boot loader's framebuffer */
 };
 
 struct manifest {

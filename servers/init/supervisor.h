@@ -28,7 +28,7 @@ struct server {
     mica_handle_t fault_ep;  /* badged: its threads' faults reach us */
     mica_handle_t client_ep; /* badged: its requests to us */
     mica_handle_t irq[MANIFEST_IRQS], irq_note;
-    mica_handle_t ports, phys;
+    mica_handle_t ports[MANIFEST_PORT_RANGES], phys, fb;
     unsigned handles;   /* how many it was given at its last start */
     bool restart_asked; /* killed for a restart a client asked for */
     char why[96];       /* why it last ended */

@@ -30,8 +30,11 @@ static void test_good(void)
     CHECK(strcmp(c->name, "console") == 0 && strcmp(c->image, "bin/console") == 0);
     CHECK_EQ(c->nprovides, 1);
     CHECK(strcmp(c->provides[0], "console") == 0);
-    CHECK_EQ(c->port_base, 0x3f8);
-    CHECK_EQ(c->port_count, 8);
+    CHECK_EQ(c->nports, 1);
+    CHECK_EQ(c->ports[0].base, 0x3f8);
+    CHECK_EQ(c->ports[0].count, 8);
+    CHECK_EQ(r->nports, 0);
+    CHECK(!c->framebuffer);
     CHECK_EQ(c->nirqs, 1);
     CHECK_EQ(c->irq[0], 4);
     CHECK_EQ(c->restart_limit, 5);
@@ -45,6 +48,30 @@ static void test_good(void)
     CHECK_EQ(b->nirqs, 2);
     CHECK_EQ(b->irq[1], 11);
     CHECK(b->may_restart && !c->may_restart && !r->may_restart);
+}
+
+/* Several port ranges (the keyboard's two ports without those between), and the framebuffer. */
+static void test_ports(void)
+{
+    unsigned line;
+    const char *why = 0;
+    const char *text = "server kbd bin/ps2kbd ioports=0x60:1 ioports=0x64:1 irq=1\n"
+                       "server fb bin/fbcon framebuffer ioports=0x1ce:2 ioports=0x61:3 "
+                       "ioports=0x65:1 ioports=0xfffe:2\n";
+    CHECK_EQ(parse(text, &line, &why), 0);
+    CHECK_EQ(m.count, 2);
+    const struct manifest_server *k = &m.server[0], *f = &m.server[1];
+    CHECK_EQ(k->nports, 2);
+    CHECK_EQ(k->ports[0].base, 0x60);
+    CHECK_EQ(k->ports[0].count, 1);
+    CHECK_EQ(k->ports[1].base, 0x64);
+    CHECK_EQ(k->ports[1].count, 1);
+    CHECK(!k->framebuffer && f->framebuffer);
+    CHECK_EQ(f->nports, MANIFEST_PORT_RANGES);
+    CHECK_EQ(f->ports[1].base, 0x61);
+    CHECK_EQ(f->ports[1].count, 3);
+    CHECK_EQ(f->ports[3].base, 0xfffe);
+    CHECK_EQ(f->ports[3].count, 2);
 }
 
 static void test_empty(void)
@@ -82,6 +109,15 @@ static void test_errors(void)
     bad("server a b ioports=0x3f8\n", 1, "ioports=");
     bad("server a b ioports=0xffff:2\n", 1, "ioports=");
     bad("server a b ioports=1:0\n", 1, "ioports=");
+    bad("server a b ioports=0x60:1 ioports=0x64:1 ioports=0x70:2 ioports=0x80:1 "
+        "ioports=0x90:1\n",
+        1, "too many ioports=");
+    bad("server a b ioports=0x60:5 ioports=0x64:1\n", 1, "overlap");
+    bad("server a b ioports=0x64:1 ioports=0x60:5\n", 1, "overlap");
+    bad("server a b ioports=0x60:1 ioports=0x60:1\n", 1, "overlap");
+    bad("server a b ioports=0x60:1 ioports=:1\n", 1, "ioports=");
+    bad("server a b ioports=0x60:1 ioports=0x10000:1\n", 1, "ioports=");
+    bad("server a b framebuffer=1\n", 1, "unknown option");
     bad("server a b irq=256\n", 1, "irq=");
     bad("server a b irq=4x\n", 1, "irq=");
     bad("server a b irq=1 irq=2 irq=3\n", 1, "too many irq");
@@ -118,6 +154,7 @@ static void test_too_many(void)
 int main(void)
 {
     unit_run("manifest", "good", test_good);
+    unit_run("manifest", "ports", test_ports);
     unit_run("manifest", "empty", test_empty);
     unit_run("manifest", "errors", test_errors);
     unit_run("manifest", "too_many", test_too_many);
