@@ -102,6 +102,15 @@ def cases():
                             r"svc: counter +(running|restarting) +[01] +\d+",
                             r"svc: svc +(running|ended) +0 +\d+",
                             r"init: counter restarted \(restart 1 of at most 3\)"]))
+    # Drivers.  The CMOS clock: QEMU's -rtc base= sets a known date; the driver prints it
+    # (a few seconds may pass before it reads the clock), a client computes the same time.
+    out.append(Case("rtc", exit_code=0, timeout=90, initrd=os.path.join(BUILD, "test-rtc.cpio"),
+                    qemu_extra=["-rtc", "base=2024-02-29T12:34:56"],
+                    until=r"init: rtcclient exited",
+                    expect=[r"rtc: 2024-02-29 12:3[45]:\d\d UTC \(unix 170921\d{4}\)$",
+                            r"rtcclient: wall clock 2024-02-29 12:3[45]:\d\d UTC",
+                            r"rtcclient: consistent answers, 0 malformed requests answered wrongly"],
+                    forbid=[r"init: rtc ended"]))
     # Halting without mica.exit (as `make run` does): the other CPUs stop quietly.
     out.append(Case("halt-without-test-exit", exit_code=0, timeout=90, test_exit=False,
                     initrd=os.path.join(BUILD, "test-restart.cpio"),
