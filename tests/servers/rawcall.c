@@ -24,7 +24,7 @@ int64_t raw_call(mica_handle_t ep, struct mica_ipc_buffer *ipc, uint32_t label, 
 
 void raw_expect(const char *name, const char *what, int64_t got, int64_t want, unsigned *bad)
 {
-    mica_printf("%s: malformed %s: error %ld (expected %ld)\n", name, what, (long)got, (long)want);
+    mica_printf("%s: %s -> error %ld (expected %ld)\n", name, what, (long)got, (long)want);
     if (got != want)
         (*bad)++;
 }

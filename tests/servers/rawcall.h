@@ -17,7 +17,7 @@
 int64_t raw_call(mica_handle_t ep, struct mica_ipc_buffer *ipc, uint32_t label, unsigned words,
                  unsigned handles, const uint64_t w[4]);
 
-/* Print "NAME: malformed WHAT: error E (expected X)" and count a mismatch in *bad. */
+/* Print "NAME: WHAT -> error E (expected X)" and count a mismatch in *bad. */
 void raw_expect(const char *name, const char *what, int64_t got, int64_t want, unsigned *bad);
 
 #endif

@@ -14,6 +14,7 @@ import concurrent.futures
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -34,7 +35,7 @@ SELFTEST_SUMMARY = re.compile(r"^selftest: (\d+) passed, (\d+) failed", re.M)
 class Case:
     def __init__(self, name, cmdline="", smp=2, mem=256, boot="pvh", exit_code=EXIT_PASS,
                  cpus=None, expect=(), forbid=(), timeout=60, selftest=False, roottask=False,
-                 initrd=None, until=None, test_exit=True, qemu_extra=()):
+                 initrd=None, until=None, test_exit=True, qemu_extra=(), monitor=(), check=None):
         self.name = name
         self.cmdline = cmdline
         self.smp = smp
@@ -51,6 +52,11 @@ class Case:
         self.until = until  # a system that keeps running: stop it once this line appeared
         self.test_exit = test_exit  # boot with mica.exit (leave QEMU through isa-debug-exit)
         self.qemu_extra = list(qemu_extra)  # more devices: disks, virtio-rng, ...
+        # QEMU monitor commands (sendkey, screendump, ...): a list of (regex, [command, ...]);
+        # each step's commands are given once its regex appeared (systems run `until` only).
+        self.monitor = list(monitor)
+        assert not self.monitor or until, "monitor steps need a system that runs until a line"
+        self.check = check  # a function of the output: None, or why the case failed
 
 
 def cases():
@@ -111,6 +117,19 @@ def cases():
                             r"rtcclient: wall clock 2024-02-29 12:3[45]:\d\d UTC",
                             r"rtcclient: consistent answers, 0 malformed requests answered wrongly"],
                     forbid=[r"init: rtc ended"]))
+    # The PS/2 keyboard: keys typed through QEMU's monitor (sendkey) reach a client, with
+    # Shift, Ctrl, Caps Lock and an arrow key; the driver has ports 0x60 and 0x64 only.
+    keys = ["shift-h", "e", "l", "l", "o", "comma", "spc", "shift-w", "o", "r", "l", "d",
+            "shift-1", "spc", "ctrl-c", "up", "caps_lock", "a", "caps_lock", "b", "ret"]
+    out.append(Case("ps2kbd", exit_code=0, timeout=90,
+                    initrd=os.path.join(BUILD, "test-ps2kbd.cpio"),
+                    monitor=[(r"kbdclient: \d+ malformed requests answered wrongly; ready",
+                              [f"sendkey {k}" for k in keys])],
+                    until=r"init: kbdclient exited",
+                    expect=[r"ps2kbd: keyboard ready",
+                            r"kbdclient: 0 malformed requests answered wrongly",
+                            r'kbdclient: read "Hello, World! \\x03\\x1b\[AAb\\x0d" in \d+ reads'],
+                    forbid=[r"init: ps2kbd ended"]))
     # Halting without mica.exit (as `make run` does): the other CPUs stop quietly.
     out.append(Case("halt-without-test-exit", exit_code=0, timeout=90, test_exit=False,
                     initrd=os.path.join(BUILD, "test-restart.cpio"),
@@ -175,7 +194,8 @@ def cases():
 def qemu_command(case, accel):
     args = subprocess.run([os.path.join(ROOT, "tools", "qemu-args.sh"), accel, str(case.smp),
                            str(case.mem)], check=True, capture_output=True, text=True).stdout.split()
-    cmd = ["qemu-system-x86_64"] + args + ["-serial", "stdio", "-monitor", "none"] + case.qemu_extra
+    monitor = f"unix:{monitor_path(case)},server=on,wait=off" if case.monitor else "none"
+    cmd = ["qemu-system-x86_64"] + args + ["-serial", "stdio", "-monitor", monitor] + case.qemu_extra
     cmdline = (("mica.exit " if case.test_exit else "") + case.cmdline).strip()
     if case.boot == "pvh":
         cmd += ["-kernel", KERNEL, "-append", cmdline]
@@ -215,17 +235,43 @@ def check_output(case, code, out):
     return None
 
 
+def monitor_path(case):
+    return os.path.join(BUILD, "systest", case.name + ".monitor")
+
+
+def monitor_commands(case, commands):
+    """Give QEMU's human monitor the commands, each after the prompt of the one before."""
+    def prompt(sock):
+        seen = b""
+        while not seen.endswith(b"(qemu) "):
+            chunk = sock.recv(4096)
+            if not chunk:
+                raise OSError("the monitor closed the connection")
+            seen += chunk
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(30)
+        sock.connect(monitor_path(case))
+        prompt(sock)
+        for command in commands:
+            sock.sendall(command.encode() + b"\n")
+            prompt(sock)
+
+
 def run_until(case, accel):
     """Run a system that does not stop by itself until case.until appears; exit code 0 then."""
     p = subprocess.Popen(qemu_command(case, accel), stdin=subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out, deadline, pattern = b"", time.monotonic() + case.timeout, re.compile(case.until, re.M)
     os.set_blocking(p.stdout.fileno(), False)
+    steps = list(case.monitor)
     while time.monotonic() < deadline and p.poll() is None:
         chunk = p.stdout.read() or b""
         out += chunk
-        if pattern.search(out.decode(errors="replace")):
+        text = out.decode(errors="replace")
+        if pattern.search(text):
             break
+        while steps and re.search(steps[0][0], text, re.M):
+            monitor_commands(case, steps.pop(0)[1])
         time.sleep(0.1)
     done = pattern.search(out.decode(errors="replace")) is not None
     if done:  # what the system prints right after the line counts too
@@ -237,7 +283,10 @@ def run_until(case, accel):
     text = out.decode(errors="replace").replace("\r\n", "\n")
     if not done:
         return text, f"/{case.until}/ did not appear within {case.timeout} s"
-    return text, check_output(case, 0, text)
+    why = check_output(case, 0, text)
+    if why is None and case.check:
+        why = case.check(text)
+    return text, why
 
 
 def run_case(case, accel):
