@@ -7,6 +7,7 @@ packages=(
     gcc make binutils python3 clang-format cpio
     qemu-system-x86 qemu-utils
     grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
+    console-setup-linux
 )
 
 missing=()

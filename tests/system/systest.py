@@ -25,7 +25,9 @@ KERNEL = os.path.join(BUILD, "mica.elf")
 ROOTTASK = os.path.join(BUILD, "roottask.elf")
 RESULT = re.compile(r"^(PASS|FAIL): kernel/\S+", re.M)
 TEST_ISO = os.path.join(BUILD, "mica-test.iso")
+FBCON_ISO = os.path.join(BUILD, "mica-test-fbcon.iso")
 OVMF = "/usr/share/ovmf/OVMF.fd"
+FBCON_PSF = "/usr/share/consolefonts/Lat15-Fixed16.psf.gz"  # as drivers/fbcon/build.mk
 
 EXIT_PASS, EXIT_FAIL, EXIT_PANIC = 33, 35, 37
 READY = re.compile(r"^mica: ready cpus=(\d+) mem=(\d+)MiB boot=(\d+)ms", re.M)
@@ -56,7 +58,7 @@ class Case:
         # each step's commands are given once its regex appeared (systems run `until` only).
         self.monitor = list(monitor)
         assert not self.monitor or until, "monitor steps need a system that runs until a line"
-        self.check = check  # a function of the output: None, or why the case failed
+        self.check = check  # check(case, output): None, or why the case failed
 
 
 def cases():
@@ -130,6 +132,21 @@ def cases():
                             r"kbdclient: 0 malformed requests answered wrongly",
                             r'kbdclient: read "Hello, World! \\x03\\x1b\[AAb\\x0d" in \d+ reads'],
                     forbid=[r"init: ps2kbd ended"]))
+    # The framebuffer console on the framebuffer UEFI's GOP hands over through GRUB: known text
+    # with escape sequences and a line typed on the keyboard and read through the console must
+    # be on QEMU's screen exactly as the host draws it with the same font.
+    shot = os.path.join(BUILD, "systest", "fbcon-uefi.ppm")
+    out.append(Case("fbcon-uefi", boot="iso-uefi-fbcon", exit_code=0, timeout=150,
+                    monitor=[(r"fbclient: \d+ malformed requests answered wrongly; ready",
+                              [f"sendkey {k}" for k in FBCON_KEYS]),
+                             (r"fbclient: screen written", [f"screendump {shot}"])],
+                    until=r"fbclient: screen written",
+                    expect=[r"booted via multiboot2",
+                            r"fbcon: \d+x\d+ framebuffer at 0x[0-9a-f]+, 32 bits per pixel",
+                            r"fbclient: 0 malformed requests answered wrongly",
+                            r'fbclient: screen written \(0\), read "typed: Mica 4!"'],
+                    forbid=[r"init: fbcon ended", r"init: ps2kbd ended"],
+                    check=fbcon_screen))
     # Halting without mica.exit (as `make run` does): the other CPUs stop quietly.
     out.append(Case("halt-without-test-exit", exit_code=0, timeout=90, test_exit=False,
                     initrd=os.path.join(BUILD, "test-restart.cpio"),
@@ -191,6 +208,67 @@ def cases():
     return out
 
 
+# The framebuffer console's test: the screen QEMU shows must be exactly this text, drawn
+# white on black with the console's font from the top left corner (tests/servers/fbclient.c).
+FBCON_ROWS = {
+    0: b"Mica framebuffer console",
+    1: b"line 2: tab     here, backspace: ac",
+    2: b"erased",
+    3: b"     56789",
+    5: b"         at row 6, column 10",
+    7: b"Latin-1: \xe9\xe8\xfc\xdf",
+    9: b"typed: Mica 4!",
+}
+FBCON_KEYS = ["shift-m", "i", "c", "a", "spc", "4", "shift-1", "ret"]
+
+
+def read_ppm(path):
+    """A binary PPM (P6, what QEMU's screendump writes): width, height, RGB bytes."""
+    data = open(path, "rb").read()
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    if fields[0] != b"P6" or fields[3] != b"255":
+        raise ValueError(f"{path}: not an 8-bit binary PPM")
+    return int(fields[1]), int(fields[2]), data[pos + 1:]
+
+
+def fbcon_screen(case, text):
+    """Compare every character cell of the screendump with the expected text."""
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import psf2c
+    font = psf2c.load(FBCON_PSF)
+    try:
+        width, height, rgb = read_ppm(os.path.join(BUILD, "systest", case.name + ".ppm"))
+    except (OSError, ValueError) as e:
+        return f"no screendump: {e}"
+    cols, rows = width // font.width, height // font.height
+    glyphs, wrong = {}, []
+    for row in range(rows):
+        text = FBCON_ROWS.get(row, b"").ljust(cols)
+        for col in range(cols):
+            b = text[col]
+            if b not in glyphs:
+                glyphs[b] = psf2c.glyph_rows(font, b)
+            for y, bits in enumerate(glyphs[b]):
+                start = ((row * font.height + y) * width + col * font.width) * 3
+                got = rgb[start:start + font.width * 3]
+                want = b"".join(b"\xff\xff\xff" if on else b"\0\0\0" for on in bits)
+                if got != want:
+                    wrong.append((row, col))
+                    break
+    if wrong:
+        return f"{len(wrong)} character cells differ from the expected text, first at " \
+               f"(row, column) {wrong[:5]}"
+    return None
+
+
 def qemu_command(case, accel):
     args = subprocess.run([os.path.join(ROOT, "tools", "qemu-args.sh"), accel, str(case.smp),
                            str(case.mem)], check=True, capture_output=True, text=True).stdout.split()
@@ -207,6 +285,8 @@ def qemu_command(case, accel):
         cmd += ["-cdrom", os.path.join(BUILD, "mica-test-memmap.iso")]
     elif case.boot == "iso-uefi":
         cmd += ["-bios", OVMF, "-cdrom", TEST_ISO]
+    elif case.boot == "iso-uefi-fbcon":
+        cmd += ["-bios", OVMF, "-cdrom", FBCON_ISO]
     return cmd
 
 
@@ -259,6 +339,9 @@ def monitor_commands(case, commands):
 
 def run_until(case, accel):
     """Run a system that does not stop by itself until case.until appears; exit code 0 then."""
+    for stale in (monitor_path(case), os.path.join(BUILD, "systest", case.name + ".ppm")):
+        if os.path.exists(stale):
+            os.unlink(stale)
     p = subprocess.Popen(qemu_command(case, accel), stdin=subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out, deadline, pattern = b"", time.monotonic() + case.timeout, re.compile(case.until, re.M)
@@ -268,10 +351,10 @@ def run_until(case, accel):
         chunk = p.stdout.read() or b""
         out += chunk
         text = out.decode(errors="replace")
-        if pattern.search(text):
-            break
         while steps and re.search(steps[0][0], text, re.M):
             monitor_commands(case, steps.pop(0)[1])
+        if pattern.search(text):
+            break
         time.sleep(0.1)
     done = pattern.search(out.decode(errors="replace")) is not None
     if done:  # what the system prints right after the line counts too
@@ -285,7 +368,7 @@ def run_until(case, accel):
         return text, f"/{case.until}/ did not appear within {case.timeout} s"
     why = check_output(case, 0, text)
     if why is None and case.check:
-        why = case.check(text)
+        why = case.check(case, text)
     return text, why
 
 
@@ -318,6 +401,10 @@ def build_test_isos():
     env["MICA_ISO_CMDLINE"] = "mica.exit mica.inject=memmap-corrupt"
     subprocess.run([os.path.join(ROOT, "tools", "mkiso.sh"), KERNEL,
                     os.path.join(BUILD, "mica-test-memmap.iso")], check=True, env=env)
+    env["MICA_ISO_CMDLINE"] = "mica.exit"
+    env["MICA_ISO_MODULE"] = os.path.join(BUILD, "test-fbcon.cpio")
+    subprocess.run([os.path.join(ROOT, "tools", "mkiso.sh"), KERNEL, FBCON_ISO], check=True,
+                   env=env)
 
 
 def check_trace_conversion(out):

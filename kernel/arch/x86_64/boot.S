@@ -35,6 +35,16 @@ mb2_header:
     .long MB2_ARCH_I386
     .long mb2_header_end - mb2_header
     .long 0x100000000 - (MB2_HEADER_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+    /* framebuffer tag: we would like a linear framebuffer, 1024x768 at 32 bits per pixel if
+     * possible (flags 1: optional), for the framebuffer console drivers/fbcon; without it GRUB
+     * under UEFI hands over no screen at all */
+    .balign 8
+    .short 5
+    .short 1
+    .long 20
+    .long 1024
+    .long 768
+    .long 32
     /* end tag */
     .balign 8
     .short 0
