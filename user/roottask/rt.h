@@ -112,6 +112,9 @@ int rt_wait_blocked(mica_handle_t t);
 
 /* Wait until at most `count` thread objects exist; false if that does not happen soon. */
 int rt_wait_threads(uint64_t count);
+/* The same for objects of any type (RT_OBJ_*): a dying thread drops what it holds after it is
+ * counted gone, so its fault endpoint, say, may outlive it by a moment. */
+int rt_wait_objects(unsigned type, uint64_t count);
 
 /* mica_kernel_stats() that must succeed. */
 void rt_stats(struct mica_kernel_stats *s);

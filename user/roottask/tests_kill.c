@@ -272,6 +272,8 @@ static void test_aspace_kill(void)
     RT_EQ(mica_handle_close(code), 0);
     RT_EQ(mica_handle_close((mica_handle_t)n), 0);
     RT_CHECK(rt_wait_threads(before.objects[RT_OBJ_THREAD]));
+    rt_wait_objects(RT_OBJ_ENDPOINT, before.objects[RT_OBJ_ENDPOINT]);
+    rt_wait_objects(RT_OBJ_ASPACE, before.objects[RT_OBJ_ASPACE]);
     rt_stats(&after);
     RT_EQ(after.objects[RT_OBJ_ENDPOINT], before.objects[RT_OBJ_ENDPOINT]); /* its handle closed */
     RT_EQ(after.objects[RT_OBJ_ASPACE], before.objects[RT_OBJ_ASPACE]);

@@ -692,6 +692,7 @@ static void run_until_fault(void *(*fn)(void *), uint64_t w[4], uint64_t *map_ba
     RT_EQ(mica_vm_unmap(rt_self, base, size), 0);
     mica_handle_close((mica_handle_t)ep);
     RT_CHECK(rt_wait_threads(before.objects[RT_OBJ_THREAD])); /* the kernel has freed it */
+    RT_CHECK(rt_wait_objects(RT_OBJ_ENDPOINT, before.objects[RT_OBJ_ENDPOINT])); /* its handler */
     rt_stats(&after);
     RT_EQ(after.objects[RT_OBJ_ENDPOINT], before.objects[RT_OBJ_ENDPOINT]);
     RT_EQ(after.objects[RT_OBJ_NOTIFICATION], before.objects[RT_OBJ_NOTIFICATION]);

@@ -116,16 +116,21 @@ void rt_yield_n(unsigned n)
         mica_yield();
 }
 
-int rt_wait_threads(uint64_t count)
+int rt_wait_objects(unsigned type, uint64_t count)
 {
     struct mica_kernel_stats s;
     for (unsigned i = 0; i < WAIT_LIMIT; i++) {
         rt_stats(&s);
-        if (s.objects[RT_OBJ_THREAD] <= count)
+        if (s.objects[type] <= count)
             return 1;
         mica_yield();
     }
     return 0;
+}
+
+int rt_wait_threads(uint64_t count)
+{
+    return rt_wait_objects(RT_OBJ_THREAD, count);
 }
 
 void rt_stats(struct mica_kernel_stats *s)
@@ -136,7 +141,9 @@ void rt_stats(struct mica_kernel_stats *s)
 void rt_check_leaks(const struct mica_kernel_stats *before, uint64_t slack_pages)
 {
     struct mica_kernel_stats after;
-    rt_wait_threads(before->objects[RT_OBJ_THREAD]);
+    /* Dying threads are counted gone before they drop what they hold: wait for both. */
+    for (unsigned t = 0; t < 16; t++)
+        rt_wait_objects(t, before->objects[t]);
     rt_stats(&after);
     for (unsigned t = 0; t < 16; t++) {
         /* Fewer is no leak: a thread of an earlier test (one run without this
