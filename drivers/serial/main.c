@@ -32,7 +32,7 @@
 
 #define COM1_BASE 0x3f8
 #define RX_SIZE   CONSOLE_INPUT_BUFFER /* input kept until a client reads it; more is dropped */
-#define TX_SIZE   4096 /* output accepted before writers wait */
+#define TX_SIZE   4096                 /* output accepted before writers wait */
 
 /* The deliberate faults: the first life crashes when this request arrives. */
 #define FAULT_AT_REQUEST 4
@@ -150,11 +150,11 @@ static void serve_device(struct serial *s)
 /* The request being served: fresh from a client, or parked and tried again. */
 struct request {
     struct serial *s;
-    struct parked *slot;  /* where it waits if it must (NULL: the list is full) */
-    bool retry;           /* slot is the parked request being tried again */
-    bool writers_ahead;   /* an earlier request waits for room in the tx ring */
-    bool readers_ahead;   /* an earlier reader waits for input */
-    bool parked;          /* out: the request waits (no reply now) */
+    struct parked *slot; /* where it waits if it must (NULL: the list is full) */
+    bool retry;          /* slot is the parked request being tried again */
+    bool writers_ahead;  /* an earlier request waits for room in the tx ring */
+    bool readers_ahead;  /* an earlier reader waits for input */
+    bool parked;         /* out: the request waits (no reply now) */
 };
 
 /* Let the request wait as `kind`; EAGAIN when no slot is left. */

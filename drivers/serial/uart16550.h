@@ -18,16 +18,16 @@
 #include "ring.h"
 
 /* Register offsets from the base port (with LCR.DLAB = 0, which the driver never changes). */
-#define UART_RBR 0 /* receiver buffer (read) */
-#define UART_THR 0 /* transmitter holding register (write) */
-#define UART_IER 1 /* interrupt enable */
-#define UART_IIR 2 /* interrupt identification (read) */
-#define UART_FCR 2 /* FIFO control (write) */
-#define UART_LCR 3 /* line control */
-#define UART_MCR 4 /* modem control */
-#define UART_LSR 5 /* line status */
-#define UART_MSR 6 /* modem status */
-#define UART_SCR 7 /* scratch */
+#define UART_RBR   0 /* receiver buffer (read) */
+#define UART_THR   0 /* transmitter holding register (write) */
+#define UART_IER   1 /* interrupt enable */
+#define UART_IIR   2 /* interrupt identification (read) */
+#define UART_FCR   2 /* FIFO control (write) */
+#define UART_LCR   3 /* line control */
+#define UART_MCR   4 /* modem control */
+#define UART_LSR   5 /* line status */
+#define UART_MSR   6 /* modem status */
+#define UART_SCR   7 /* scratch */
 #define UART_PORTS 8
 
 /* IER: which conditions raise the interrupt line. */
@@ -61,11 +61,11 @@
 
 /* What an interrupt identification asks the driver to do. */
 enum uart_cause {
-    UART_NOTHING,   /* no interrupt pending */
-    UART_RECEIVE,   /* bytes wait in the receive FIFO */
-    UART_TRANSMIT,  /* the transmit FIFO is empty: refill it */
-    UART_LINE,      /* a receive error: read LSR */
-    UART_MODEM,     /* modem lines changed: read MSR */
+    UART_NOTHING,  /* no interrupt pending */
+    UART_RECEIVE,  /* bytes wait in the receive FIFO */
+    UART_TRANSMIT, /* the transmit FIFO is empty: refill it */
+    UART_LINE,     /* a receive error: read LSR */
+    UART_MODEM,    /* modem lines changed: read MSR */
 };
 
 /* The cause an IIR value reports (pure, host-tested). */

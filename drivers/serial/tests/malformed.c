@@ -25,8 +25,7 @@ static void expect_error(const char *what, uint32_t label, unsigned words, unsig
     struct mica_msg m = {0, mica_tag(label, words, handles), {w0, w1, 0, 0}};
     int64_t r = mica_call(ep, &m);
     uint32_t got = mica_tag_label(m.tag);
-    bool ok = r == 0 && got == want && mica_tag_words(m.tag) == 0 &&
-              mica_tag_handles(m.tag) == 0;
+    bool ok = r == 0 && got == want && mica_tag_words(m.tag) == 0 && mica_tag_handles(m.tag) == 0;
     mica_printf("malformed: %-40s -> %s (call %ld, reply label %u, expected %u)\n", what,
                 ok ? "refused as expected" : "WRONG", r, got, want);
     if (ok)
@@ -77,8 +76,7 @@ int main(const struct mica_server_start *st)
     expect_error("write: length 600 > CHUNK", CONSOLE_LABEL_WRITE, 75, 0, 600, 0, MICA_EINVAL);
     expect_error("write: 16 bytes said, no words sent", CONSOLE_LABEL_WRITE, 0, 0, 16, 0,
                  MICA_EINVAL);
-    expect_error("write: 8 bytes said, 3 words sent", CONSOLE_LABEL_WRITE, 3, 0, 8, 0,
-                 MICA_EINVAL);
+    expect_error("write: 8 bytes said, 3 words sent", CONSOLE_LABEL_WRITE, 3, 0, 8, 0, MICA_EINVAL);
     expect_error("write_sync: length 2^32", CONSOLE_LABEL_WRITE_SYNC, 1, 0, 1ull << 32, 0,
                  MICA_EINVAL);
     expect_error("read: max 0", CONSOLE_LABEL_READ, 0, 0, 0, 0, MICA_EINVAL);
@@ -107,16 +105,16 @@ int main(const struct mica_server_start *st)
     /* A line through the driver, and drain before the next line through the kernel's log,
      * so that the two do not mix on the serial line. */
     const char line[] = "malformed: the driver still writes\n";
-    bool wrote = console_write(ep, ipc, line, sizeof line - 1, &written) == 0 &&
-                 written == sizeof line - 1;
+    bool wrote =
+        console_write(ep, ipc, line, sizeof line - 1, &written) == 0 && written == sizeof line - 1;
     bool drained = console_drain(ep, ipc) == 0;
     check("write after all that", wrote);
     check("drain", drained);
     uint64_t rx, drop, ovr, tx, irqs;
     uint32_t restarts;
     check("stats: nothing lost, no restart",
-          console_stats(ep, ipc, &rx, &drop, &ovr, &tx, &irqs, &restarts) == 0 &&
-              restarts == 0 && tx >= sizeof line - 1);
+          console_stats(ep, ipc, &rx, &drop, &ovr, &tx, &irqs, &restarts) == 0 && restarts == 0 &&
+              tx >= sizeof line - 1);
     mica_printf("malformed: %u passed, %u failed\n", passed, failed);
     return failed ? 1 : 0;
 }
