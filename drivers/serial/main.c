@@ -243,6 +243,7 @@ static int con_stats(void *ctx, struct console_stats_out *out)
     out->tx_bytes = s->tx_sent;
     out->interrupts = s->interrupts;
     out->restarts = s->restarts;
+    out->waiting = s->parked.n;
     return 0;
 }
 
@@ -384,8 +385,10 @@ int main(const struct mica_server_start *st)
     for (;;) {
         struct mica_msg msg;
         int64_t r = s->device_busy ? mica_recv_timed(s->ep, &msg, POLL_NS) : mica_recv(s->ep, &msg);
-        if (r == -MICA_ETIMEDOUT || (r == 0 && mica_tag_label(msg.tag) == MICA_MSG_NOTIFY)) {
-            s->interrupts += r == 0;
+        if (r == 0 && mica_tag_label(msg.tag) == MICA_MSG_NOTIFY) {
+            s->interrupts++;
+            serve_device(s);
+        } else if (r == -MICA_ETIMEDOUT) { /* polling after a long service loop */
             serve_device(s);
         } else if (r == 0) {
             serve_request(s, &msg);

@@ -230,9 +230,11 @@ def serial_cases():
                             r"^echo: AGAIN \(5 bytes\)$", r"^echo: done \(0\)$"]))
     out.append(Case("serial-malformed", smp=2, exit_code=0, timeout=90,
                     initrd=os.path.join(BUILD, "serial-malformed.cpio"),
-                    until=r"^malformed: \d+ passed, \d+ failed",
-                    expect=[r"^malformed: 21 passed, 0 failed$",
-                            r"^malformed: the driver still writes$"],
+                    until=r"^init: malformed exited",
+                    inputs=[(r"^malformed: \d+ passed", b"z")],
+                    expect=[r"^malformed: 22 passed, 0 failed$",
+                            r"^malformed: the driver still writes$",
+                            r"^malformed: the waiting reader got 1 byte\(s\) 'z' \(0\)$"],
                     forbid=[r"WRONG", r"init: console ended"]))
     out.append(Case("serial-recover", smp=1, exit_code=0, timeout=300,
                     initrd=os.path.join(BUILD, "serial-recover.cpio"),

@@ -89,14 +89,14 @@ static int echo_lines(unsigned lines)
 static int overflow(uint64_t sent)
 {
     uint64_t rx0, drop0, rx, drop, ovr, tx, irqs;
-    uint32_t restarts;
-    int err = console_stats(ep, ipc, &rx0, &drop0, &ovr, &tx, &irqs, &restarts);
+    uint32_t restarts, waiting;
+    int err = console_stats(ep, ipc, &rx0, &drop0, &ovr, &tx, &irqs, &restarts, &waiting);
     if (err < 0)
         return err;
     say("echo: not reading now; send %lu bytes\n", sent);
     do { /* until the driver has seen every byte the test sent */
         mica_sleep(10 * 1000 * 1000);
-        if ((err = console_stats(ep, ipc, &rx, &drop, &ovr, &tx, &irqs, &restarts)) < 0)
+        if ((err = console_stats(ep, ipc, &rx, &drop, &ovr, &tx, &irqs, &restarts, &waiting)) < 0)
             return err;
     } while (rx - rx0 + drop - drop0 < sent);
     uint64_t kept = 0, wrong = 0;

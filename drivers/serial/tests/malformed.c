@@ -5,7 +5,10 @@
  * bound, out-of-range values, a handle where none belongs.  Each must get
  * its error reply; a handle sent along must be gone from this process (the
  * driver's dispatcher closed it); and the driver must go on serving
- * ordinary requests afterwards.
+ * ordinary requests afterwards.  All the while a second thread waits in
+ * console.read for input: a waiting reader must not stop the driver from
+ * serving others.  The test types one byte at the end, which the reader
+ * gets; then the program ends.
  */
 #include <mica.h>
 #include <print.h>
@@ -17,6 +20,20 @@
 static mica_handle_t ep;
 static struct mica_ipc_buffer *ipc;
 static unsigned passed, failed;
+static _Atomic bool reader_done;
+
+/* Wait for one byte of input, which the test types only after the checks. */
+static void *reader(void *arg)
+{
+    (void)arg;
+    uint8_t data[CONSOLE_CHUNK];
+    uint32_t got = 0;
+    int err = console_read(ep, mica_thread_ipc_buffer(), 1, true, data, &got);
+    reader_done = true;
+    mica_printf("malformed: the waiting reader got %u byte(s) '%c' (%d)\n", got,
+                got ? data[0] : '?', err);
+    return 0;
+}
 
 /* Send one raw request; it must be answered with error reply `want` (a MICA_E* number). */
 static void expect_error(const char *what, uint32_t label, unsigned words, unsigned handles,
@@ -69,6 +86,15 @@ int main(const struct mica_server_start *st)
         return 1;
     for (unsigned i = 0; i < MICA_IPC_WORDS; i++)
         ipc->words[i] = 0x4141414141414141ull;
+    struct mica_thread *t;
+    if (mica_thread_spawn(&t, reader, 0, 0) < 0)
+        return 1;
+    /* Until the driver has parked the reader's call. */
+    uint64_t rx, drop, ovr, tx, irqs;
+    uint32_t restarts, waiting = 0;
+    while (console_stats(ep, ipc, &rx, &drop, &ovr, &tx, &irqs, &restarts, &waiting) == 0 &&
+           waiting == 0)
+        mica_sleep(1000 * 1000);
 
     expect_error("a label past the last method", CONSOLE_LABEL_END, 0, 0, 0, 0, MICA_ENOSYS);
     expect_error("another interface's label (rng)", 0x400, 0, 0, 0, 0, MICA_ENOSYS);
@@ -110,11 +136,11 @@ int main(const struct mica_server_start *st)
     bool drained = console_drain(ep, ipc) == 0;
     check("write after all that", wrote);
     check("drain", drained);
-    uint64_t rx, drop, ovr, tx, irqs;
-    uint32_t restarts;
-    check("stats: nothing lost, no restart",
-          console_stats(ep, ipc, &rx, &drop, &ovr, &tx, &irqs, &restarts) == 0 && restarts == 0 &&
-              tx >= sizeof line - 1);
+    check("stats: nothing lost, no restart, 1 waiting",
+          console_stats(ep, ipc, &rx, &drop, &ovr, &tx, &irqs, &restarts, &waiting) == 0 &&
+              restarts == 0 && tx >= sizeof line - 1 && waiting == 1);
+    check("the reader still waits, and others were served", !reader_done);
     mica_printf("malformed: %u passed, %u failed\n", passed, failed);
+    mica_thread_join(t, 0);
     return failed ? 1 : 0;
 }
