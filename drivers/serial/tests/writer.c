@@ -5,9 +5,10 @@
  * serial-fault-port).
  *
  * Each line is written with console.write_sync, which is answered only once
- * the bytes have left the driver for the UART; a call the driver died with
- * fails with -MICA_EPIPE and is simply made again (the supervisor restarts
- * the driver on the same endpoint).  The system test checks on the host that
+ * the bytes have left the driver for the UART, through the recovering stub
+ * console_write_sync_r(): a call the driver died with (-MICA_EPIPE) is made
+ * again, to the successor the supervisor starts on the same endpoint
+ * (lib/mica/client.h).  The system test checks on the host that
  * every line arrived complete and in order; a call cut short may have sent
  * part of its line, or all of it, before the repeat: at least once.
  *
@@ -21,6 +22,7 @@
 #include <server.h>
 #include <str.h>
 #include <thread.h>
+#include <client.h>
 #include "console_client.h"
 #include "supervisor_client.h"
 
@@ -83,20 +85,15 @@ int main(const struct mica_server_start *st)
     struct mica_thread *t = 0;
     if (kills_wanted && mica_thread_spawn(&t, killer, 0, 0) < 0)
         return 1;
-    uint64_t repeated = 0, failed = 0;
+    struct mica_client console = {.ep = ep, .ipc = ipc};
+    uint64_t failed = 0;
     for (unsigned i = 0; i < lines; i++) {
         char buf[64];
         uint32_t len = make_line(i, buf), written = 0;
         int err;
-        for (;;) {
-            err = console_write_sync(ep, ipc, buf, len, &written);
-            if (err == -MICA_EPIPE) /* the driver died with our call: ask its successor */
-                repeated++;
-            else if (err == -MICA_EAGAIN) /* too many waiting clients: try again soon */
-                mica_sleep(MS);
-            else
-                break;
-        }
+        /* EAGAIN: too many clients wait in the driver; try again soon. */
+        while ((err = console_write_sync_r(&console, buf, len, &written)) == -MICA_EAGAIN)
+            mica_sleep(MS);
         if (err < 0 || written != len)
             failed++;
         progress = i + 1;
@@ -105,6 +102,6 @@ int main(const struct mica_server_start *st)
         mica_thread_join(t, 0);
     mica_printf("writer: %u lines written, %lu failed, %lu calls repeated after a driver crash, "
                 "%u restarts asked\n",
-                lines, failed, repeated, kills_done);
+                lines, failed, console.reissued, kills_done);
     return failed ? 1 : 0;
 }
