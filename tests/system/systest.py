@@ -37,7 +37,8 @@ SELFTEST_SUMMARY = re.compile(r"^selftest: (\d+) passed, (\d+) failed", re.M)
 class Case:
     def __init__(self, name, cmdline="", smp=2, mem=256, boot="pvh", exit_code=EXIT_PASS,
                  cpus=None, expect=(), forbid=(), timeout=60, selftest=False, roottask=False,
-                 initrd=None, until=None, test_exit=True, qemu_extra=(), monitor=(), check=None):
+                 initrd=None, until=None, test_exit=True, qemu_extra=(), monitor=(), inputs=(),
+                 check=None):
         self.name = name
         self.cmdline = cmdline
         self.smp = smp
@@ -58,6 +59,9 @@ class Case:
         # each step's commands are given once its regex appeared (systems run `until` only).
         self.monitor = list(monitor)
         assert not self.monitor or until, "monitor steps need a system that runs until a line"
+        # Typing on the serial line (with until=): (pattern, bytes) pairs; each bytes is
+        # written to QEMU's stdin (-serial stdio) once its pattern has appeared, in order.
+        self.inputs = list(inputs)
         self.check = check  # check(case, output): None, or why the case failed
 
 
@@ -147,6 +151,7 @@ def cases():
                             r'fbclient: screen written \(0\), read "typed: Mica 4!"'],
                     forbid=[r"init: fbcon ended", r"init: ps2kbd ended"],
                     check=fbcon_screen))
+    out += serial_cases()
     # Halting without mica.exit (as `make run` does): the other CPUs stop quietly.
     out.append(Case("halt-without-test-exit", exit_code=0, timeout=90, test_exit=False,
                     initrd=os.path.join(BUILD, "test-restart.cpio"),
@@ -282,6 +287,99 @@ def fbcon_screen(case, text):
     return None
 
 
+SERIAL_PAYLOAD = 48  # letters per line of drivers/serial/tests/writer.c
+
+
+def writer_line(i):
+    """Line i of the serial driver's test client writer.c, without its newline."""
+    return f"@{i:06d} " + "".join(chr(ord("a") + (i * 7 + k * 3) % 26) for k in range(SERIAL_PAYLOAD))
+
+
+def check_writer_lines(count):
+    """A check that writer.c's `count` lines all arrived, complete and in order.
+
+    The kernel's log shares COM1 with the driver: its lines (init's restart
+    messages) may land between two bytes of a driver line and are taken out
+    first.  A write the driver died with is re-issued, so a line may be
+    preceded by a partial copy (on the same text line: the part after the
+    last '@' counts) or repeated whole: at least once, never out of order.
+    """
+    def check(case, out):
+        text = re.sub(r"(?:init|serial|writer|warning): [^\n]*\n", "", out.replace("\r", ""))
+        seen = []
+        for line in text.split("\n"):
+            if "@" not in line:
+                continue
+            last = line[line.rindex("@"):]
+            m = re.fullmatch(r"@(\d{6}) [a-z]+", last)
+            if not m or last != writer_line(int(m.group(1))):
+                return f"a damaged line: {line!r}"
+            seen.append(int(m.group(1)))
+        expect = 0
+        for n in seen:
+            if n == expect - 1:  # repeated whole after a restart
+                continue
+            if n != expect:
+                return f"line {n} arrived where line {expect} belongs"
+            expect += 1
+        if expect != count:
+            return f"{expect} of {count} lines arrived"
+        return None
+    return check
+
+
+def serial_cases():
+    """The 16550 serial console driver (drivers/serial/): echo, malformed messages,
+    restarts while writing, deliberate faults.  One CPU where the driver's output is
+    checked byte for byte, so that a kernel log line never splits inside a driver line."""
+    out = []
+    overflow = bytes(ord("a") + i % 26 for i in range(3000))
+    out.append(Case("serial-echo", smp=2, exit_code=0, timeout=120,
+                    initrd=os.path.join(BUILD, "serial-echo.cpio"), until=r"^echo: done",
+                    inputs=[(r"^echo: ready for 3 lines",
+                             b"hello world\nFIFO-sized? no: " + b"x" * 300 + b"\nbye\n"),
+                            (r"^echo: not reading now; send 3000 bytes", overflow),
+                            (r"^echo: ready again", b"again\n")],
+                    expect=[r"^serial: COM1 at 0x3f8, irq 4, life 0$",
+                            r"^echo: HELLO WORLD \(11 bytes\)$",
+                            r"^echo: FIFO-SIZED\? NO: X{300} \(316 bytes\)$",
+                            r"^echo: BYE \(3 bytes\)$",
+                            r"^echo: overflow: 3000 bytes sent, 1024 kept, 1976 dropped, 0 wrong: "
+                            r"as expected$",
+                            r"^echo: AGAIN \(5 bytes\)$", r"^echo: done \(0\)$"]))
+    out.append(Case("serial-malformed", smp=2, exit_code=0, timeout=90,
+                    initrd=os.path.join(BUILD, "serial-malformed.cpio"),
+                    until=r"^init: malformed exited",
+                    inputs=[(r"^malformed: \d+ passed", b"z")],
+                    expect=[r"^malformed: 22 passed, 0 failed$",
+                            r"^malformed: the driver still writes$",
+                            r"^malformed: the waiting reader got 1 byte\(s\) 'z' \(0\)$"],
+                    forbid=[r"WRONG", r"init: console ended"]))
+    out.append(Case("serial-recover", smp=1, exit_code=0, timeout=300,
+                    initrd=os.path.join(BUILD, "serial-recover.cpio"),
+                    until=r"^writer: \d+ lines written",
+                    expect=[r"^writer: 2000 lines written, 0 failed, \d+ calls repeated after a "
+                            r"driver crash, 8 restarts asked$",
+                            r"init: console ended: restart requested",
+                            r"serial: COM1 at 0x3f8, irq 4, life 8"],
+                    check=check_writer_lines(2000)))
+    faults = [("null", r"page fault \(vector 14\) at rip 0x[0-9a-f]+, address 0$"),
+              ("port", r"general protection fault \(vector 13\)")]
+    for name, why in faults:
+        out.append(Case(f"serial-fault-{name}", smp=1, exit_code=0, timeout=120,
+                        initrd=os.path.join(BUILD, f"serial-fault-{name}.cpio"),
+                        until=r"^writer: \d+ lines written",
+                        expect=[rf"^serial: COM1 at 0x3f8, irq 4, life 0, args fault-{name}$",
+                                rf"^init: console ended: {why}",
+                                r"^init: console restarted \(restart 1 of at most 2\)",
+                                r"^serial: COM1 at 0x3f8, irq 4, life 1, args fault-",
+                                r"^writer: 40 lines written, 0 failed, 1 calls repeated after a "
+                                r"driver crash, 0 restarts asked$"],
+                        forbid=[r"that must not happen"],
+                        check=check_writer_lines(40)))
+    return out
+
+
 def qemu_command(case, accel):
     args = subprocess.run([os.path.join(ROOT, "tools", "qemu-args.sh"), accel, str(case.smp),
                            str(case.mem)], check=True, capture_output=True, text=True).stdout.split()
@@ -312,6 +410,10 @@ def check_output(case, code, out):
     for pattern in case.forbid:
         if re.search(pattern, out, re.M):
             return f"output has /{pattern}/"
+    if case.check:
+        why = case.check(case, out)
+        if why:
+            return why
     if case.exit_code == EXIT_PASS:
         m = READY.search(out)
         if not m:
@@ -355,21 +457,26 @@ def run_until(case, accel):
     for stale in (monitor_path(case), os.path.join(BUILD, "systest", case.name + ".ppm")):
         if os.path.exists(stale):
             os.unlink(stale)
-    p = subprocess.Popen(qemu_command(case, accel), stdin=subprocess.DEVNULL,
+    p = subprocess.Popen(qemu_command(case, accel),
+                         stdin=subprocess.PIPE if case.inputs else subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out, deadline, pattern = b"", time.monotonic() + case.timeout, re.compile(case.until, re.M)
+    inputs = list(case.inputs)
     os.set_blocking(p.stdout.fileno(), False)
     steps = list(case.monitor)
     while time.monotonic() < deadline and p.poll() is None:
         chunk = p.stdout.read() or b""
         out += chunk
-        text = out.decode(errors="replace")
+        text = out.decode(errors="replace").replace("\r\n", "\n")
         while steps and re.search(steps[0][0], text, re.M):
             monitor_commands(case, steps.pop(0)[1])
         if pattern.search(text):
             break
+        while inputs and re.search(inputs[0][0], text, re.M):  # type what the system waits for
+            p.stdin.write(inputs.pop(0)[1])
+            p.stdin.flush()
         time.sleep(0.1)
-    done = pattern.search(out.decode(errors="replace")) is not None
+    done = pattern.search(out.decode(errors="replace").replace("\r\n", "\n")) is not None
     if done:  # what the system prints right after the line counts too
         time.sleep(1)
         out += p.stdout.read() or b""
@@ -379,10 +486,7 @@ def run_until(case, accel):
     text = out.decode(errors="replace").replace("\r\n", "\n")
     if not done:
         return text, f"/{case.until}/ did not appear within {case.timeout} s"
-    why = check_output(case, 0, text)
-    if why is None and case.check:
-        why = case.check(case, text)
-    return text, why
+    return text, check_output(case, 0, text)
 
 
 def run_case(case, accel):
