@@ -1,6 +1,6 @@
 # Mica - top-level build.
 #
-#   make run     build, then boot Mica in QEMU with the serial console here
+#   make run     build, then boot Mica in QEMU: the shell on the serial console here
 #   make check   build everything and run every test; ends "N passed, N failed"
 #   make bench   benchmarks (figures, never pass/fail)
 #   make debug   boot halted with a gdb stub; see docs/hacking.md
@@ -72,6 +72,7 @@ $(BENCH_TASK): $(ULIB_OBJS) $(BUILD)/user-obj/user/bench/main.c.o lib/mica/user.
 include idl/rules.mk
 include servers/rules.mk
 include $(sort $(wildcard drivers/*/build.mk))
+include servers/system.mk
 
 all: $(KERNEL) $(ROOTTASK) $(BENCH_TASK) $(ISO) initrds host-tests
 
@@ -123,8 +124,13 @@ host-tests:
 
 QEMU_ARGS = $(shell tools/qemu-args.sh $(ACCEL) $(SMP) $(MEM))
 
-run: deps $(KERNEL) $(ROOTTASK)
+run: deps $(KERNEL) $(SYSTEM_CPIO) $(SYSTEM_DEVICES_DEPS)
 	@echo "Mica: booting in QEMU ($(ACCEL), $(SMP) CPUs, $(MEM) MiB). Leave with Ctrl-A X."
+	qemu-system-x86_64 $(QEMU_ARGS) -kernel $(KERNEL) -initrd $(SYSTEM_CPIO) -append "$(CMDLINE)" \
+		-serial mon:stdio $(SYSTEM_DEVICES)
+
+# The kernel's own test suite, booted by hand (make check runs it too).
+run-tests: deps $(KERNEL) $(ROOTTASK)
 	qemu-system-x86_64 $(QEMU_ARGS) -kernel $(KERNEL) -initrd $(ROOTTASK) -append "$(CMDLINE)" -serial mon:stdio
 
 run-iso: deps $(ISO)
@@ -149,6 +155,6 @@ bench: deps $(KERNEL) $(BENCH_TASK)
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps kernel iso host-tests run run-iso run-uefi debug format check bench clean
+.PHONY: all deps kernel iso host-tests run run-tests run-iso run-uefi debug format check bench clean
 
 -include $(KOBJS:.o=.d) $(patsubst %.o,%.d,$(wildcard $(BUILD)/user-obj/*/*/*.o))

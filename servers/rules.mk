@@ -98,11 +98,13 @@ initrds: $(BUILD)/test-edu.cpio
 
 # msh, the native shell that `make run` lands in.
 SHELL_ELF := $(BUILD)/msh.elf
-SHELL_SRC := servers/shell/main.c servers/shell/commands.c
+SHELL_SRC := servers/shell/main.c servers/shell/commands.c drivers/rtc/rtc_time.c
 SHELL_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(SHELL_SRC)) \
-              $(patsubst %,$(BUILD)/user-obj/$(BUILD)/gen/%_client.c.o,console supervisor devmgr blk rng)
+              $(patsubst %,$(BUILD)/user-obj/$(BUILD)/gen/%_client.c.o,console supervisor devmgr blk \
+                                                                         rng rtc)
 $(SHELL_OBJS): | $(IDL_HEADERS)
 $(SHELL_ELF): $(ULIB_OBJS) $(SHELL_OBJS) lib/mica/user.ld
 	@echo "  LD      $@"
 	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
 all: $(SHELL_ELF)
+

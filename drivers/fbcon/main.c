@@ -119,10 +119,12 @@ static int map_framebuffer(const struct mica_server_start *st)
 
 int main(const struct mica_server_start *st)
 {
-    con.ep = mica_start_handle(st, "console");
+    /* args= names the endpoint it serves when "console" is the serial driver's. */
+    const char *name = st->args[0] ? st->args : "console";
+    con.ep = mica_start_handle(st, name);
     con.kbd = mica_start_handle(st, "kbd");
     if (mica_runtime_init(mica_start_handle(st, "self")) < 0 || !con.ep) {
-        mica_printf("fbcon: no endpoint \"console\" or no address space; stopping\n");
+        mica_printf("fbcon: no endpoint \"%s\" or no address space; stopping\n", name);
         return 1;
     }
     if (map_framebuffer(st) < 0)

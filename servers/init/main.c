@@ -316,8 +316,12 @@ static void start(unsigned i)
     s->handles = st.nhandles;
     s->started_at = mica_clock_ns();
     s->why[0] = 0;
-    if (s->restarts)
-        say("%s restarted (restart %u of at most %u)", m->name, s->restarts, m->restart_limit);
+    if (s->on_request)
+        say("%s restarted on request", m->name);
+    else if (s->restarts)
+        say("%s restarted (restart %u of at most %u)", m->name, s->crash_restarts,
+            m->restart_limit);
+    s->on_request = false;
 }
 
 /* Server i has ended: restart it later, or give up. */
@@ -331,6 +335,7 @@ static void ended(unsigned i)
     if (s->restart_asked) { /* on request: at once, and not counted against its limit */
         say("%s ended: %s", s->m->name, s->why);
         s->restart_asked = false;
+        s->on_request = true;
         s->state = SERVER_WAITING;
         s->restart_at = now;
         return;
@@ -343,11 +348,12 @@ static void ended(unsigned i)
     say("%s ended: %s", s->m->name, s->why);
     if (now - s->started_at > STABLE_NS)
         s->backoff_ns = BACKOFF_FIRST;
-    if (s->restarts >= s->m->restart_limit) {
-        say("%s: restarted %u times; giving up on it", s->m->name, s->restarts);
+    if (s->crash_restarts >= s->m->restart_limit) {
+        say("%s: restarted %u times after a crash; giving up on it", s->m->name, s->crash_restarts);
         s->state = SERVER_FAILED;
         return;
     }
+    s->crash_restarts++;
     s->state = SERVER_WAITING;
     s->restart_at = now + s->backoff_ns;
     s->backoff_ns = s->backoff_ns * 2 > BACKOFF_MAX ? BACKOFF_MAX : s->backoff_ns * 2;

@@ -50,7 +50,7 @@
 #define MANIFEST_NAME_MAX    24
 #define MANIFEST_PATH_MAX    64
 #define MANIFEST_ARGS_MAX    200
-#define MANIFEST_EPS         4 /* provides= or uses= per server */
+#define MANIFEST_EPS         8 /* provides= or uses= per server */
 #define MANIFEST_IRQS        2
 #define MANIFEST_PORT_RANGES 4 /* ioports= per server */
 

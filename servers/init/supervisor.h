@@ -24,6 +24,7 @@ struct server {
     enum server_state state;
     struct process proc;
     unsigned restarts;       /* starts after the first */
+    unsigned crash_restarts; /* of them, after a crash: these count against the limit */
     uint64_t started_at;     /* ns since boot */
     uint64_t restart_at;     /* when waiting */
     uint64_t backoff_ns;     /* the wait before the next restart */
@@ -38,6 +39,7 @@ struct server {
     mica_handle_t dev[SERVER_DEV_HANDLES];
     unsigned handles;   /* how many it was given at its last start */
     bool restart_asked; /* killed for a restart a client asked for */
+    bool on_request;    /* waiting for that restart */
     char why[96];       /* why it last ended */
 };
 

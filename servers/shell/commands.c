@@ -9,6 +9,8 @@
 #include "blk_client.h"
 #include "devmgr_client.h"
 #include "rng_client.h"
+#include "rtc_client.h"
+#include "../../drivers/rtc/rtc_time.h"
 #include "shell.h"
 #include "supervisor_client.h"
 
@@ -168,6 +170,24 @@ static void cmd_read(int argc, char **argv)
     }
 }
 
+static void cmd_date(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    uint64_t unix_seconds, at_ns;
+    struct rtc_time t;
+    if (!need(sh.rtc, "rtc"))
+        return;
+    struct mica_client rtc = {.ep = sh.rtc, .ipc = sh.ipc};
+    int err = rtc_now_r(&rtc, &unix_seconds, &at_ns);
+    uint64_t now = unix_seconds + (mica_clock_ns() - at_ns) / 1000000000ull;
+    if (err < 0 || rtc_from_unix(now, &t) < 0) {
+        sh_printf("date: error %d\r\n", err);
+        return;
+    }
+    sh_printf("%04u-%02u-%02u %02u:%02u:%02u UTC\r\n", t.year, t.month, t.day, t.hour, t.minute,
+              t.second);
+}
+
 static void cmd_mem(int argc, char **argv)
 {
     (void)argc, (void)argv;
@@ -193,6 +213,7 @@ static const struct command commands[] = {
     {"disk", "the disk's size and model", cmd_disk},
     {"read", "SECTOR: the first 64 bytes of a sector", cmd_read},
     {"random", "[N]: N random bytes from the rng service", cmd_random},
+    {"date", "the wall-clock time (from the CMOS clock)", cmd_date},
     {"mem", "free memory and uptime", cmd_mem},
 };
 

@@ -2,7 +2,8 @@
  * main.c - msh, Mica's native shell: reads command lines from the console
  * service and runs them (commands.c).  It is an ordinary server: the boot
  * manifest gives it the services it may use (uses=console, supervisor,
- * devmgr, rtc, rng, blk), and it talks to each through the recovering stubs
+ * devmgr, rtc, rng, blk; args=NAME picks another console endpoint than
+ * "console", such as the framebuffer console's), and it talks to each through the recovering stubs
  * (lib/mica/client.h), so a console driver that is restarted under it loses
  * no output.  Until the Linux personality brings a POSIX shell, this is
  * what `make run` lands in.
@@ -44,32 +45,46 @@ void sh_printf(const char *fmt, ...)
         put(buf, (uint32_t)(n < (int)sizeof buf ? n : (int)sizeof buf - 1));
 }
 
+/* Input read from the console and not yet used: typing ahead of the prompt is kept. */
+static struct {
+    uint8_t buf[CONSOLE_CHUNK];
+    uint32_t pos, len;
+} ahead;
+
+/* The next byte typed; false if the console failed. */
+static bool next_byte(char *c)
+{
+    if (ahead.pos == ahead.len) {
+        ahead.pos = ahead.len = 0;
+        if (console_read_r(&sh.console, sizeof ahead.buf, true, ahead.buf, &ahead.len) < 0)
+            return false;
+    }
+    *c = (char)ahead.buf[ahead.pos++];
+    return true;
+}
+
 /* One line from the console into line (NUL-terminated); false if the console failed. */
 static bool read_line(char *line, unsigned max)
 {
     unsigned len = 0;
     for (;;) {
-        uint8_t in[CONSOLE_CHUNK];
-        uint32_t n = 0;
-        if (console_read_r(&sh.console, sizeof in, true, in, &n) < 0)
+        char c;
+        if (!next_byte(&c))
             return false;
-        for (uint32_t i = 0; i < n; i++) {
-            char c = (char)in[i];
-            if (c == '\r' || c == '\n') {
-                put("\r\n", 2);
-                line[len] = 0;
-                return true;
-            } else if ((c == 0x7f || c == 0x08) && len > 0) {
-                len--;
-                put("\b \b", 3);
-            } else if (c == 0x15 || c == 0x03) { /* Ctrl-U, Ctrl-C: start again */
-                put(c == 0x03 ? "^C\r\n" : "\r\n", c == 0x03 ? 4 : 2);
-                len = 0;
-                put("msh$ ", 5);
-            } else if (c >= 0x20 && c < 0x7f && len + 1 < max) {
-                line[len++] = c;
-                put(&c, 1);
-            }
+        if (c == '\r' || c == '\n') {
+            put("\r\n", 2);
+            line[len] = 0;
+            return true;
+        } else if ((c == 0x7f || c == 0x08) && len > 0) {
+            len--;
+            put("\b \b", 3);
+        } else if (c == 0x15 || c == 0x03) { /* Ctrl-U, Ctrl-C: start again */
+            put(c == 0x03 ? "^C\r\n" : "\r\n", c == 0x03 ? 4 : 2);
+            len = 0;
+            put("msh$ ", 5);
+        } else if (c >= 0x20 && c < 0x7f && len + 1 < max) {
+            line[len++] = c;
+            put(&c, 1);
         }
     }
 }
@@ -96,14 +111,16 @@ int main(const struct mica_server_start *st)
     sh.self = mica_start_handle(st, "self");
     if (mica_runtime_init(sh.self) < 0 || !(sh.ipc = mica_thread_ipc_buffer()))
         return 1;
-    sh.console = (struct mica_client){.ep = mica_start_handle(st, "console"), .ipc = sh.ipc};
+    /* args= names the console to use (the framebuffer's, "screen"); "console" by default. */
+    const char *console = st->args[0] ? st->args : "console";
+    sh.console = (struct mica_client){.ep = mica_start_handle(st, console), .ipc = sh.ipc};
     sh.supervisor = mica_start_handle(st, "supervisor");
     sh.devmgr = mica_start_handle(st, "devmgr");
     sh.rtc = mica_start_handle(st, "rtc");
     sh.rng = mica_start_handle(st, "rng");
     sh.blk = mica_start_handle(st, "blk");
     if (!sh.console.ep) {
-        mica_printf("msh: no console (uses=console)\n");
+        mica_printf("msh: no console (uses=%s)\n", console);
         return 1;
     }
     sh_printf("\r\nMica native shell. Type `help` for the commands.\r\n");
