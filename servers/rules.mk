@@ -59,7 +59,8 @@ $(SVC_ELF): $(ULIB_OBJS) $(SVC_OBJS) lib/mica/user.ld
 	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
 
 # init serves the supervisor protocol through the generated dispatcher.
-INIT_OBJS_GEN := $(BUILD)/user-obj/$(BUILD)/gen/supervisor_server.c.o
+INIT_OBJS_GEN := $(BUILD)/user-obj/$(BUILD)/gen/supervisor_server.c.o \
+                 $(BUILD)/user-obj/$(BUILD)/gen/devmgr_client.c.o
 $(patsubst %,$(BUILD)/user-obj/%.o,$(INIT_SRC)): | $(IDL_HEADERS)
 $(INIT_ELF): $(INIT_OBJS_GEN)
 
@@ -67,3 +68,30 @@ $(INIT_ELF): $(INIT_OBJS_GEN)
 $(BUILD)/test-svc.cpio: $(INIT_ELF) tests/servers/svc.manifest $(BUILD)/test-servers/counter.elf $(SVC_ELF)
 	$(call mkinitrd,$@,tests/servers/svc.manifest,$(BUILD)/test-servers/counter.elf $(SVC_ELF))
 initrds: $(BUILD)/test-svc.cpio
+
+# devmgr, the device manager: PCI enumeration and handing devices to drivers.
+DEVMGR_ELF := $(BUILD)/devmgr.elf
+DEVMGR_SRC := servers/devmgr/main.c servers/devmgr/pci.c servers/devmgr/msi.c
+DEVMGR_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(DEVMGR_SRC)) \
+               $(BUILD)/user-obj/$(BUILD)/gen/devmgr_server.c.o
+$(DEVMGR_OBJS): | $(IDL_HEADERS)
+$(DEVMGR_ELF): $(ULIB_OBJS) $(DEVMGR_OBJS) lib/mica/user.ld
+	@echo "  LD      $@"
+	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
+
+# lspci, the device manager's tool.
+LSPCI_ELF := $(BUILD)/lspci.elf
+LSPCI_OBJS := $(BUILD)/user-obj/servers/lspci/main.c.o $(BUILD)/user-obj/$(BUILD)/gen/devmgr_client.c.o
+$(LSPCI_OBJS): | $(IDL_HEADERS)
+$(LSPCI_ELF): $(ULIB_OBJS) $(LSPCI_OBJS) lib/mica/user.ld
+	@echo "  LD      $@"
+	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
+
+# The devmgr-edu system test: devmgr, a test driver for QEMU's edu device, lspci, bad requests.
+$(BUILD)/user-obj/tests/servers/devmgr_bad.c.o: | $(IDL_HEADERS)
+$(BUILD)/test-servers/devmgr_bad.elf: $(BUILD)/user-obj/$(BUILD)/gen/devmgr_client.c.o
+EDU_BINS := $(DEVMGR_ELF) $(BUILD)/test-servers/edu.elf $(LSPCI_ELF) \
+            $(BUILD)/test-servers/devmgr_bad.elf
+$(BUILD)/test-edu.cpio: $(INIT_ELF) tests/servers/edu.manifest $(EDU_BINS)
+	$(call mkinitrd,$@,tests/servers/edu.manifest,$(EDU_BINS))
+initrds: $(BUILD)/test-edu.cpio

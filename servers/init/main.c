@@ -20,6 +20,7 @@
 #include <mica/string.h>
 #include "supervisor.h"
 #include "supervisor_server.h"
+#include "devmgr_client.h"
 
 #define MS            1000000ull
 #define BACKOFF_FIRST (50 * MS)
@@ -93,10 +94,62 @@ static int add_handle(struct server *s, struct mica_server_start *st, const char
     return 0;
 }
 
+/* The endpoint of the device manager: the first provides= of the server with `devices`. */
+static mica_handle_t device_manager(void)
+{
+    for (unsigned i = 0; i < init.nservers; i++)
+        if (init.manifest.server[i].devices)
+            return endpoint_named(init.manifest.server[i].provides[0]);
+    return 0;
+}
+
+static int make_irq_note(struct server *s)
+{
+    if (s->irq_note)
+        return 0;
+    int64_t n = mica_notify_create();
+    if (n < 0)
+        return (int)n;
+    s->irq_note = (mica_handle_t)n;
+    return 0;
+}
+
+/* device=: claim the PCI function from the device manager and take its handles. */
+static int claim_device(struct server *s)
+{
+    const struct manifest_server *m = s->m;
+    int err = make_irq_note(s);
+    if (err < 0)
+        return err;
+    int64_t note = mica_handle_dup(s->irq_note, MICA_RIGHT_SIGNAL | MICA_RIGHT_TRANSFER);
+    if (note < 0)
+        return (int)note;
+    uint32_t id, count;
+    mica_handle_t dm = device_manager();
+    err = devmgr_claim(dm, init.ipc, m->vendor, m->device, m->device_index, m->name,
+                       (mica_handle_t)note, m->dma_size, &id, &count);
+    if (err < 0)
+        return err;
+    for (uint32_t k = 0; k < count && err == 0; k++) {
+        if (s->ndev == SERVER_DEV_HANDLES)
+            return -MICA_ENOSPC;
+        err = devmgr_handle(dm, init.ipc, id, k, s->dev_name[s->ndev], &s->dev[s->ndev]);
+        if (err == 0)
+            s->ndev++;
+    }
+    s->claimed = err == 0;
+    return err;
+}
+
 /* The device resources are made once, at the first start, and kept across restarts. */
 static int make_devices(struct server *s)
 {
     const struct manifest_server *m = s->m;
+    if (m->has_device && !s->claimed) {
+        int err = claim_device(s);
+        if (err < 0)
+            return err;
+    }
     if (m->port_count && !s->ports) {
         int64_t r = mica_ioport_create(init.boot->ioports, m->port_base, m->port_count);
         if (r < 0)
@@ -109,11 +162,10 @@ static int make_devices(struct server *s)
             return (int)r;
         s->phys = (mica_handle_t)r;
     }
-    if (m->nirqs && !s->irq_note) {
-        int64_t n = mica_notify_create();
-        if (n < 0)
-            return (int)n;
-        s->irq_note = (mica_handle_t)n;
+    if (m->nirqs && !s->irq[0]) {
+        int err = make_irq_note(s);
+        if (err < 0)
+            return err;
         for (unsigned k = 0; k < m->nirqs; k++) {
             int64_t irq = mica_irq_bind(init.boot->irq_control, m->irq[k], s->irq_note, 1ull << k);
             if (irq < 0)
@@ -122,6 +174,47 @@ static int make_devices(struct server *s)
         }
     }
     return 0;
+}
+
+/* What a driver may do with each kind of device handle. */
+static uint32_t device_rights(const char *name, uint32_t type)
+{
+    if (type == MICA_OBJ_IOPORT)
+        return MICA_RIGHT_MAP;
+    if (type == MICA_OBJ_IRQ)
+        return MICA_RIGHT_WRITE;
+    if (strcmp(name, "cfg") == 0)
+        return MICA_RIGHT_READ | MICA_RIGHT_MAP;
+    if (strcmp(name, "dma") == 0)
+        return MICA_RIGHT_READ | MICA_RIGHT_WRITE | MICA_RIGHT_MAP | MICA_RIGHT_MANAGE |
+               MICA_RIGHT_DUP | MICA_RIGHT_TRANSFER;
+    return MICA_RIGHT_READ | MICA_RIGHT_WRITE | MICA_RIGHT_MAP; /* a BAR's registers */
+}
+
+static int give_device(struct server *s, struct mica_server_start *st)
+{
+    for (unsigned k = 0; k < s->ndev; k++) {
+        uint32_t type = 0, rights = 0;
+        int err = (int)mica_handle_info(s->dev[k], &type, &rights);
+        if (err == 0)
+            err = add_handle(s, st, s->dev_name[k], s->dev[k], device_rights(s->dev_name[k], type));
+        if (err == 0 && type == MICA_OBJ_IOPORT)
+            err = (int)mica_ioport_allow(s->proc.as, s->dev[k]);
+        if (err < 0)
+            return err;
+    }
+    return 0;
+}
+
+/* `devices`: the device manager gets the keys to all hardware. */
+static int give_hardware(struct server *s, struct mica_server_start *st)
+{
+    int err = add_handle(s, st, "phys_all", init.boot->phys, MICA_RIGHT_ALL);
+    if (err == 0)
+        err = add_handle(s, st, "ioports_all", init.boot->ioports, MICA_RIGHT_ALL);
+    if (err == 0)
+        err = add_handle(s, st, "irq_control", init.boot->irq_control, MICA_RIGHT_ALL);
+    return err;
 }
 
 static int give_handles(struct server *s, struct mica_server_start *st)
@@ -147,6 +240,10 @@ static int give_handles(struct server *s, struct mica_server_start *st)
                          MICA_RIGHT_MANAGE | MICA_RIGHT_MAP | MICA_RIGHT_READ | MICA_RIGHT_WRITE);
     if (err == 0 && s->ports)
         err = (int)mica_ioport_allow(s->proc.as, s->ports);
+    if (err == 0 && s->ndev)
+        err = give_device(s, st);
+    if (err == 0 && m->devices)
+        err = give_hardware(s, st);
     return err;
 }
 
@@ -168,7 +265,8 @@ static void start(unsigned i)
     if (err < 0)
         return fail(s, "no image", err == -MICA_ENOENT ? m->image : why, err);
     if ((err = make_devices(s)) < 0)
-        return fail(s, "cannot get its devices", "", err);
+        return fail(s, "cannot get its devices",
+                    err == -MICA_ENOENT ? "no such device" : "the device manager refused", err);
     if ((err = spawn_prepare(&s->proc, &why)) < 0)
         return fail(s, "cannot start", why, err);
     static struct mica_server_start st;

@@ -75,6 +75,38 @@ static int parse_pair(const char *w, uint64_t n, uint64_t *a, uint64_t *b)
     return -1;
 }
 
+/* "VVVV:DDDD" or "VVVV:DDDD/N": hexadecimal PCI ids, a decimal index. */
+static int parse_pci_id(const char *w, uint64_t n, struct manifest_server *s)
+{
+    uint64_t v, d, k = 0, idlen = n;
+    for (uint64_t i = 0; i < n; i++)
+        if (w[i] == '/') {
+            idlen = i;
+            if (parse_number(w + i + 1, n - i - 1, &k) < 0 || k > 255)
+                return -1;
+        }
+    if (idlen != 9 || w[4] != ':')
+        return -1;
+    char hex[2][7] = {"0x", "0x"};
+    memcpy(hex[0] + 2, w, 4);
+    memcpy(hex[1] + 2, w + 5, 4);
+    if (parse_number(hex[0], 6, &v) < 0 || parse_number(hex[1], 6, &d) < 0)
+        return -1;
+    s->vendor = (uint16_t)v;
+    s->device = (uint16_t)d;
+    s->device_index = (uint32_t)k;
+    s->has_device = true;
+    return 0;
+}
+
+static int has_device_manager(const struct manifest *m)
+{
+    for (unsigned i = 0; i < m->count; i++)
+        if (m->server[i].devices && m->server[i].nprovides)
+            return 1;
+    return 0;
+}
+
 static int starts(const char *w, uint64_t n, const char *key, const char **value, uint64_t *vn)
 {
     uint64_t k = strlen(key);
@@ -137,6 +169,17 @@ static const char *parse_option(const struct manifest *m, struct manifest_server
         s->restart_limit = (unsigned)a;
     } else if (n == 5 && memcmp(w, "admin", 5) == 0) {
         s->may_restart = true;
+    } else if (n == 7 && memcmp(w, "devices", 7) == 0) {
+        s->devices = true;
+    } else if (starts(w, n, "device=", &v, &vn)) {
+        if (parse_pci_id(v, vn, s) < 0)
+            return "device= wants VVVV:DDDD or VVVV:DDDD/N (hexadecimal ids)";
+        if (!has_device_manager(m))
+            return "device= needs a server with `devices` and provides= above it";
+    } else if (starts(w, n, "dma=", &v, &vn)) {
+        if (parse_number(v, vn, &a) < 0 || a == 0 || a > (64ull << 20))
+            return "dma= wants a size of 1 byte to 64 MiB";
+        s->dma_size = a;
     } else if (starts(w, n, "args=", &v, &vn)) {
         if (copy_word(s->args, MANIFEST_ARGS_MAX, v, vn) < 0)
             return "args= empty or too long";
@@ -170,6 +213,7 @@ static const char *parse_line(struct manifest *m, const char *p, const char *end
     struct manifest_server *s = &m->server[m->count];
     memset(s, 0, sizeof *s);
     s->restart_limit = 5;
+    s->dma_size = 256 * 1024;
     next_word(&c, &w, &n);
     if (copy_word(s->name, MANIFEST_NAME_MAX, w, n) < 0)
         return "server name missing or too long";

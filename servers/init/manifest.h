@@ -21,6 +21,16 @@
  *     restart=N        restarts allowed before the supervisor gives up (default 5)
  *     args=TEXT        a word for the server (no spaces)
  *     admin            it may restart servers through the supervisor service
+ *     devices          it is the device manager: it gets all device memory
+ *                      ("phys_all"), all I/O ports ("ioports_all") and the
+ *                      IRQ control ("irq_control"); its first provides= is
+ *                      the endpoint the supervisor claims devices through
+ *     device=VVVV:DDDD[/N]  the N-th (default 0th) PCI function with these
+ *                      hexadecimal vendor and device ids: the supervisor
+ *                      claims it from the device manager and gives the
+ *                      server its handles ("cfg", "bar0".., "irq0".., "dma";
+ *                      docs/drivers.md); needs a `devices` server above
+ *     dma=SIZE         bytes of DMA memory with device= (default 256 KiB)
  *
  * Numbers are decimal or 0x-hexadecimal.  A line that cannot be understood
  * makes the whole manifest invalid, with the line number and the reason.
@@ -52,6 +62,11 @@ struct manifest_server {
     uint64_t phys_base, phys_size;  /* size 0: none */
     unsigned restart_limit;
     bool may_restart; /* admin */
+    bool devices;     /* the device manager */
+    bool has_device;  /* device= */
+    uint16_t vendor, device;
+    uint32_t device_index;
+    uint64_t dma_size;
 };
 
 struct manifest {

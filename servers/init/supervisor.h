@@ -10,6 +10,8 @@
 #include "manifest.h"
 #include "spawn.h"
 
+#define SERVER_DEV_HANDLES 14 /* cfg, 6 BARs, 4 vectors, dma, and spare */
+
 enum server_state {
     SERVER_RUNNING,
     SERVER_WAITING, /* dead; restarted at restart_at */
@@ -29,6 +31,11 @@ struct server {
     mica_handle_t client_ep; /* badged: its requests to us */
     mica_handle_t irq[MANIFEST_IRQS], irq_note;
     mica_handle_t ports, phys;
+    /* device=: what the device manager handed over for its PCI function */
+    bool claimed;
+    unsigned ndev;
+    char dev_name[SERVER_DEV_HANDLES][MANIFEST_NAME_MAX];
+    mica_handle_t dev[SERVER_DEV_HANDLES];
     unsigned handles;   /* how many it was given at its last start */
     bool restart_asked; /* killed for a restart a client asked for */
     char why[96];       /* why it last ended */

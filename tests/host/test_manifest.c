@@ -47,6 +47,25 @@ static void test_good(void)
     CHECK(b->may_restart && !c->may_restart && !r->may_restart);
 }
 
+static void test_devices(void)
+{
+    unsigned line;
+    const char *why = 0;
+    const char *text = "server devmgr bin/devmgr provides=devmgr devices\n"
+                       "server blk bin/virtio-blk provides=blk device=1af4:1042 dma=0x10000\n"
+                       "server blk2 bin/virtio-blk device=1AF4:1042/1\n";
+    CHECK_EQ(parse(text, &line, &why), 0);
+    CHECK_EQ(m.count, 3);
+    CHECK(m.server[0].devices && !m.server[0].has_device);
+    CHECK(m.server[1].has_device && !m.server[1].devices);
+    CHECK_EQ(m.server[1].vendor, 0x1af4);
+    CHECK_EQ(m.server[1].device, 0x1042);
+    CHECK_EQ(m.server[1].device_index, 0);
+    CHECK_EQ(m.server[1].dma_size, 0x10000);
+    CHECK_EQ(m.server[2].device_index, 1);
+    CHECK_EQ(m.server[2].dma_size, 256 * 1024);
+}
+
 static void test_empty(void)
 {
     unsigned line;
@@ -90,6 +109,18 @@ static void test_errors(void)
     bad("server a b phys=99999999999999999999999:1\n", 1, "phys=");
     bad("server a b restart=-1\n", 1, "restart=");
     bad("server a b args=\n", 1, "args=");
+    bad("server a b device=1af4:1042\n", 1, "needs a server with `devices`");
+    bad("server d e devices\nserver a b device=1af4:1042\n", 2, "needs a server");
+    const char *dm = "server d e provides=d devices\n";
+    char t[128];
+    const char *ids[] = {"1af4:104",  "1af4-1042",  "1af4:1042/", "1af4:1042/256",
+                         "1ag4:1042", "01af4:1042", "1af4:1042:1"};
+    for (unsigned i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        snprintf(t, sizeof t, "%sserver a b device=%s\n", dm, ids[i]);
+        bad(t, 2, "device= wants");
+    }
+    bad("server a b dma=0\n", 1, "dma=");
+    bad("server a b dma=0x4000001\n", 1, "dma=");
     bad("server abcdefghijklmnopqrstuvwxyz b\n", 1, "too long");
     bad("server a b provides=1 provides=2 provides=3 provides=4 provides=5\n", 1, "too many");
     char big[700];
@@ -119,6 +150,7 @@ int main(void)
 {
     unit_run("manifest", "good", test_good);
     unit_run("manifest", "empty", test_empty);
+    unit_run("manifest", "devices", test_devices);
     unit_run("manifest", "errors", test_errors);
     unit_run("manifest", "too_many", test_too_many);
     return unit_exit_code();

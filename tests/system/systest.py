@@ -107,6 +107,19 @@ def cases():
                     initrd=os.path.join(BUILD, "test-restart.cpio"),
                     until=r"mica: halted by the root task \(verdict pass\)",
                     forbid=[r"PANIC", r"EXCEPTION"]))
+    # The device manager: PCI functions found through ECAM; QEMU's edu device handed to a
+    # test driver (configuration space, registers, an MSI, DMA); lspci; bad requests.
+    out.append(Case("devmgr-edu", exit_code=0, timeout=90,
+                    initrd=os.path.join(BUILD, "test-edu.cpio"),
+                    until=r"init: (edu|lspci|devmgr_bad) exited(.|\n)*init: (edu|lspci|devmgr_bad) "
+                          r"exited(.|\n)*init: (edu|lspci|devmgr_bad) exited",
+                    expect=[r"devmgr: \d+ PCI functions on buses 0-255",
+                            r"devmgr: 00:03\.0 1234:11e8 class 00ff00 MSI$",
+                            r"devmgr: 00:03\.0 1234:11e8 to edu: 4 handles, 1 MSI vectors",
+                            r"edu: 0 checks failed", r"devmgr_bad: 0 wrong answers",
+                            r"lspci: 00:03\.0  1234:11e8 00ff00 MSI  1 edu",
+                            r"init: ghost: cannot get its devices: no such device"],
+                    forbid=[r"FAILED", r"WRONG"]))
     out.append(Case("initrd-without-init", exit_code=EXIT_FAIL,
                     initrd=os.path.join(BUILD, "test-noinit.cpio"),
                     expect=[r"cpio archive without a usable init: no member called \"init\""]))
