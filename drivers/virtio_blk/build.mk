@@ -38,7 +38,7 @@ $(BUILD)/disk-test.img: tools/mkdisk.py
 # One ramdisk per test manifest: tests/servers/blk-NAME.manifest -> build/test-blk-NAME.cpio.
 BLK_MANIFESTS := $(wildcard tests/servers/blk-*.manifest)
 BLK_CPIOS     := $(patsubst tests/servers/%.manifest,$(BUILD)/test-%.cpio,$(BLK_MANIFESTS))
-BLK_BINS      := $(VBLK_ELF) $(patsubst %,$(BUILD)/test-servers/%.elf,$(BLK_TESTS))
+BLK_BINS      := $(DEVMGR_ELF) $(VBLK_ELF) $(patsubst %,$(BUILD)/test-servers/%.elf,$(BLK_TESTS))
 $(BLK_CPIOS): $(BUILD)/test-%.cpio: $(INIT_ELF) tests/servers/%.manifest $(BLK_BINS)
 	$(call mkinitrd,$@,tests/servers/$*.manifest,$(BLK_BINS))
 
