@@ -43,3 +43,6 @@ $(BLK_CPIOS): $(BUILD)/test-%.cpio: $(INIT_ELF) tests/servers/%.manifest $(BLK_B
 	$(call mkinitrd,$@,tests/servers/$*.manifest,$(BLK_BINS))
 
 initrds: $(BLK_CPIOS) $(BUILD)/disk-test.img
+
+# make bench boots the block benchmark too (tools/bench.py, boot_block()).
+bench: $(BUILD)/test-blk-bench.cpio $(BUILD)/disk-test.img

@@ -15,8 +15,8 @@
 #include "supervisor_client.h"
 
 #define QD_MAX      32
-#define RAND_OPS    4000 /* 4 KiB reads per figure, spread over the threads */
-#define SEQ_BYTES   (64ull << 20)
+#define RAND_OPS    4000          /* 4 KiB reads per figure, spread over the threads */
+#define SEQ_BYTES   (32ull << 20) /* the whole test disk */
 #define SEQ_REQUEST (1u << 20)
 #define RESTARTS    5
 
