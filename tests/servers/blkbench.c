@@ -37,10 +37,11 @@ static void *random_reader(void *arg)
         r->errors++;
         return NULL;
     }
-    uint64_t rng = 0x51ed27ull * (r->index + 1), reissued = 0;
+    uint64_t rng = 0x51ed27ull * (r->index + 1);
+    struct mica_client c = {.ep = ep, .ipc = ipc};
     for (unsigned i = 0; i < r->ops; i++) {
         uint64_t sector = (blk_rand(&rng) % (disk_sectors / 8)) * 8; /* 4 KiB aligned */
-        if (blk_read_retry(ep, ipc, sector, 8, &b, 0, &reissued) < 0)
+        if (blk_read_all(&c, sector, 8, &b, 0) < 0)
             r->errors++;
     }
     return NULL;
@@ -68,13 +69,14 @@ static void random_reads(unsigned depth, const char *name)
 
 static void sequential(bool write, struct mica_ipc_buffer *ipc, const struct blkbuf *b)
 {
-    uint64_t start = mica_clock_ns(), reissued = 0;
+    uint64_t start = mica_clock_ns();
+    struct mica_client c = {.ep = ep, .ipc = ipc};
     uint32_t count = SEQ_REQUEST / 512;
     unsigned errors = 0;
     for (uint64_t off = 0; off < SEQ_BYTES; off += SEQ_REQUEST) {
         uint64_t sector = off / 512;
-        int err = write ? blk_write_retry(ep, ipc, sector, count, b, 0, &reissued)
-                        : blk_read_retry(ep, ipc, sector, count, b, 0, &reissued);
+        int err =
+            write ? blk_write_all(&c, sector, count, b, 0) : blk_read_all(&c, sector, count, b, 0);
         errors += err < 0;
     }
     uint64_t ns = mica_clock_ns() - start;

@@ -1,5 +1,5 @@
 /*
- * blkpattern.c - the sector pattern, DMA buffers and retrying calls the
+ * blkpattern.c - the sector pattern, DMA buffers and recovering calls the
  * block-device tests share (blkpattern.h).  The pattern must match
  * tools/mkdisk.py byte for byte.
  */
@@ -62,28 +62,20 @@ mica_handle_t blkbuf_pass(const struct blkbuf *b)
     return h < 0 ? 0 : (mica_handle_t)h;
 }
 
-int blk_read_retry(mica_handle_t ep, struct mica_ipc_buffer *ipc, uint64_t sector, uint32_t count,
-                   const struct blkbuf *b, uint64_t offset, uint64_t *reissued)
+int blk_read_all(struct mica_client *c, uint64_t sector, uint32_t count, const struct blkbuf *b,
+                 uint64_t offset)
 {
-    for (;;) {
-        uint32_t done = 0;
-        int err = blk_read(ep, ipc, sector, count, blkbuf_pass(b), offset, &done);
-        if (err != -MICA_EPIPE)
-            return err < 0 ? err : done == count ? 0 : -MICA_EIO;
-        (*reissued)++; /* the driver died with our request: its successor gets it */
-    }
+    uint32_t done = 0;
+    int err = blk_read_r(c, sector, count, b->vmo, offset, &done);
+    return err < 0 ? err : done == count ? 0 : -MICA_EIO;
 }
 
-int blk_write_retry(mica_handle_t ep, struct mica_ipc_buffer *ipc, uint64_t sector, uint32_t count,
-                    const struct blkbuf *b, uint64_t offset, uint64_t *reissued)
+int blk_write_all(struct mica_client *c, uint64_t sector, uint32_t count, const struct blkbuf *b,
+                  uint64_t offset)
 {
-    for (;;) {
-        uint32_t done = 0;
-        int err = blk_write(ep, ipc, sector, count, blkbuf_pass(b), offset, &done);
-        if (err != -MICA_EPIPE)
-            return err < 0 ? err : done == count ? 0 : -MICA_EIO;
-        (*reissued)++;
-    }
+    uint32_t done = 0;
+    int err = blk_write_r(c, sector, count, b->vmo, offset, &done);
+    return err < 0 ? err : done == count ? 0 : -MICA_EIO;
 }
 
 uint64_t blk_rand(uint64_t *state)

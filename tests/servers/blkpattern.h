@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <client.h>
 #include <mica.h>
 
 #define BLK_TEST_SECTOR 512u
@@ -32,14 +33,14 @@ int blkbuf_create(struct blkbuf *b, mica_handle_t self, uint64_t size);
 mica_handle_t blkbuf_pass(const struct blkbuf *b);
 
 /*
- * blk_read/blk_write that send the request again when the driver died while
- * holding it (-MICA_EPIPE), counting the repeats in *reissued.  Each attempt
- * passes a fresh duplicate of the buffer's handle.
+ * Read or write count sectors through the recovering stubs (blk_read_r,
+ * blk_write_r): a request the driver died holding is sent again, counted in
+ * c->reissued.  0 when all count sectors were done, else the error.
  */
-int blk_read_retry(mica_handle_t ep, struct mica_ipc_buffer *ipc, uint64_t sector, uint32_t count,
-                   const struct blkbuf *b, uint64_t offset, uint64_t *reissued);
-int blk_write_retry(mica_handle_t ep, struct mica_ipc_buffer *ipc, uint64_t sector, uint32_t count,
-                    const struct blkbuf *b, uint64_t offset, uint64_t *reissued);
+int blk_read_all(struct mica_client *c, uint64_t sector, uint32_t count, const struct blkbuf *b,
+                 uint64_t offset);
+int blk_write_all(struct mica_client *c, uint64_t sector, uint32_t count, const struct blkbuf *b,
+                  uint64_t offset);
 
 /* A small pseudo-random generator (xorshift64) for reproducible test runs. */
 uint64_t blk_rand(uint64_t *state);

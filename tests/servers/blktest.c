@@ -152,7 +152,7 @@ static void *worker(void *arg)
         return NULL;
     }
     uint64_t rng = 0x9e3779b97f4a7c15ull * (w->index + 1), region = 8192 + w->index * 1024;
-    uint64_t reissued = 0;
+    struct mica_client c = {.ep = ep, .ipc = my_ipc};
     for (unsigned i = 0; i < 60; i++) {
         uint32_t count = 1 + (uint32_t)(blk_rand(&rng) % 64);
         uint64_t sector = 20000 + blk_rand(&rng) % 40000; /* sectors nobody writes */
@@ -161,11 +161,11 @@ static void *worker(void *arg)
             sector = region + blk_rand(&rng) % (1024 - count);
             seed = 100 + w->index;
             blkpat_fill(b.at, sector, count, seed);
-            if (blk_write_retry(ep, my_ipc, sector, count, &b, 0, &reissued) < 0)
+            if (blk_write_all(&c, sector, count, &b, 0) < 0)
                 w->bad++;
             memset(b.at, 0, count * 512);
         }
-        if (blk_read_retry(ep, my_ipc, sector, count, &b, 0, &reissued) < 0 ||
+        if (blk_read_all(&c, sector, count, &b, 0) < 0 ||
             blkpat_check(b.at, sector, count, seed) != -1)
             w->bad++;
     }

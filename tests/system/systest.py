@@ -201,7 +201,7 @@ def vblk_cases():
                                 r"blktest: 8 threads made 480 requests at once, 0 wrong",
                                 r"blktest: \d+ checks, 0 failed"],
                         forbid=[r"FAILED", r"init: vblk ended"]))
-    recovered = [r"blkrecover: 32 MiB written and read back in \d+ requests in \d+ ms; "
+    recovered = [r"blkrecover: \d+ MiB written and read back in \d+ requests in \d+ ms; "
                  r"\d+ driver restarts asked, [1-9]\d* requests re-issued, 0 failed, 0 sectors wrong",
                  r"blkrecover: every request completed, every byte right",
                  r"virtio-blk: ready \(life [1-9]\d*\)"]
