@@ -912,6 +912,18 @@ static int64_t sys_vmo_phys_addr(struct syscall_regs *r)
     return result;
 }
 
+/* The size of a VM object: a driver checks a client's buffer against it before DMA. */
+static int64_t sys_vmo_size(struct syscall_regs *r)
+{
+    struct object *o;
+    int err = lookup(r->arg[0], OBJ_VMO, 0, &o);
+    if (err < 0)
+        return err;
+    int64_t size = (int64_t)((struct vmo *)o)->size;
+    object_put(o);
+    return size;
+}
+
 static int64_t sys_thread_set_ipc_buffer(struct syscall_regs *r)
 {
     struct thread *t;
@@ -1029,6 +1041,7 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_VMO_CREATE_PHYS] = sys_vmo_create_phys,
     [SYS_VMO_CREATE_CONTIG] = sys_vmo_create_contig,
     [SYS_VMO_PHYS_ADDR] = sys_vmo_phys_addr,
+    [SYS_VMO_SIZE] = sys_vmo_size,
     [SYS_IOPORT_CREATE] = sys_ioport_create,
     [SYS_IOPORT_ALLOW] = sys_ioport_allow,
     [SYS_IRQ_BIND] = sys_irq_bind,

@@ -166,6 +166,12 @@ static inline int64_t mica_vmo_phys_addr(mica_handle_t vmo)
     return mica_syscall1(SYS_VMO_PHYS_ADDR, vmo);
 }
 
+/* The size of a VM object in bytes (a multiple of the page size); any handle to it will do. */
+static inline int64_t mica_vmo_size(mica_handle_t vmo)
+{
+    return mica_syscall1(SYS_VMO_SIZE, vmo);
+}
+
 /* A message tag: label, extra words and handles in the IPC buffer. */
 static inline uint64_t mica_tag(uint32_t label, unsigned words, unsigned handles)
 {

@@ -171,6 +171,11 @@ def cases():
                             r"lspci: 00:03\.0  1234:11e8 00ff00 MSI  1 edu",
                             r"init: ghost: cannot get its devices: no such device"],
                     forbid=[r"FAILED", r"WRONG"]))
+    # The virtio-blk driver (drivers/virtio_blk) on the test disk image (tools/mkdisk.py), each
+    # boot on a throw-away overlay (snapshot=on): reads of known sectors, writes, flush, bad
+    # requests; a read-only disk; restarts at random moments and deliberate faults that lose
+    # no request and no byte.
+    out += vblk_cases()
     out.append(Case("initrd-without-init", exit_code=EXIT_FAIL,
                     initrd=os.path.join(BUILD, "test-noinit.cpio"),
                     expect=[r"cpio archive without a usable init: no member called \"init\""]))
@@ -405,6 +410,46 @@ def system_cases():
 
 # The devices `make run` gives the system (servers/system.mk's SYSTEM_DEVICES).
 SYSTEM_DEVICES = []
+
+
+def vblk_disk(readonly=False):
+    """QEMU options of a modern (virtio 1.x only) virtio-blk disk holding the test image."""
+    ro = ",readonly=on" if readonly else ",snapshot=on"
+    return ["-drive", f"file={os.path.join(BUILD, 'disk-test.img')},if=none,format=raw,id=d0{ro}",
+            "-device", "virtio-blk-pci,drive=d0,disable-legacy=on,serial=MICA-TEST-DISK"]
+
+
+def vblk_cases():
+    ready = r"virtio-blk: ready \(life 0\): 65536 sectors of 512 bytes, read-(write|only)"
+    out = []
+    for name, readonly in (("rw", False), ("ro", True)):
+        out.append(Case(f"vblk-{name}", exit_code=0, timeout=120, qemu_extra=vblk_disk(readonly),
+                        initrd=os.path.join(BUILD, f"test-blk-{name}.cpio"),
+                        until=r"blktest: done",
+                        expect=[ready, r"devmgr: 00:\d\d\.0 1af4:1042 to vblk: \d+ handles",
+                                r"blktest: disk of 65536 sectors, up to \d+ per request, read-"
+                                + ("only" if readonly else "write"),
+                                r"blktest: 8 threads made 480 requests at once, 0 wrong",
+                                r"blktest: \d+ checks, 0 failed"],
+                        forbid=[r"FAILED", r"init: vblk ended"]))
+    recovered = [r"blkrecover: \d+ MiB written and read back in \d+ requests in \d+ ms; "
+                 r"\d+ driver restarts asked, [1-9]\d* requests re-issued, 0 failed, 0 sectors wrong",
+                 r"blkrecover: every request completed, every byte right",
+                 r"virtio-blk: ready \(life [1-9]\d*\)"]
+    out.append(Case("vblk-recover-kill", exit_code=0, timeout=400, qemu_extra=vblk_disk(),
+                    initrd=os.path.join(BUILD, "test-blk-kill.cpio"), until=r"blkrecover: done",
+                    expect=recovered + [r"init: vblk ended: restart requested"],
+                    forbid=[r"FAILED", r"giving up"]))
+    faults = [("null", r"init: vblk ended: page fault \(vector 14\)"),
+              ("port", r"init: vblk ended: general protection fault \(vector 13\)")]
+    for name, why in faults:
+        out.append(Case(f"vblk-fault-{name}", exit_code=0, timeout=400, qemu_extra=vblk_disk(),
+                        initrd=os.path.join(BUILD, f"test-blk-fault-{name}.cpio"),
+                        until=r"blkrecover: done",
+                        expect=recovered + [r"virtio-blk: deliberate fault after 40 requests", why,
+                                            r"init: vblk restarted"],
+                        forbid=[r"FAILED", r"giving up", r"that must not happen"]))
+    return out
 
 
 def qemu_command(case, accel):

@@ -202,6 +202,11 @@ static void test_contiguous_memory(void)
     RT_EQ(mica_vmo_phys_addr((mica_handle_t)weak), -MICA_EACCES);
     int64_t anon = mica_vmo_create(4096);
     RT_EQ(mica_vmo_phys_addr((mica_handle_t)anon), -MICA_EINVAL);
+    RT_EQ(mica_vmo_size((mica_handle_t)vmo), 65536);
+    RT_EQ(mica_vmo_size((mica_handle_t)anon), 4096);
+    RT_EQ(mica_vmo_size((mica_handle_t)weak), 65536); /* no right needed */
+    RT_EQ(mica_vmo_size(rt_self), -MICA_EINVAL);      /* not a VM object */
+    RT_EQ(mica_vmo_size(0x7fffffff), -MICA_EBADF);
     mica_vm_unmap(rt_self, (uint64_t)at, 65536);
     mica_handle_close((mica_handle_t)anon);
     mica_handle_close((mica_handle_t)weak);

@@ -149,7 +149,8 @@ typedef uint32_t mica_handle_t;
 #define SYS_IRQ_BIND_MSI 58 /* (irq control, notification, bits, struct mica_msi *out) -> IRQ */
 #define SYS_TIMER_CREATE 59 /* (notification, bits) -> timer handle, disarmed */
 #define SYS_TIMER_SET    60 /* (timer, deadline ns since boot or 0, period ns or 0) */
-#define SYS_COUNT        61
+#define SYS_VMO_SIZE     61 /* (vmo) -> its size in bytes */
+#define SYS_COUNT        62
 
 #ifndef __ASSEMBLER__
 /*
