@@ -390,26 +390,27 @@ def system_cases():
     """The system `make run` boots (servers/system.manifest): the shell on the serial
     console answers commands typed on the serial line, through every service."""
     prompt = r"msh\$ $"
-    steps = [b"help\r", b"servers\r", b"lspci\r", b"date\r", b"restart console\r",
+    steps = [b"help\r", b"servers\r", b"lspci\r", b"date\r", b"disk\r", b"read 7\r",
+             b"restart disk\r", b"read 9\r", b"restart console\r",
              b"echo still herXY\x7f\x7fe\r", b"nosuch\r"]  # Delete erases XY
     inputs = [(r"Type `help` for the commands", steps[0])]
     # Each next command once one more prompt has appeared.
     inputs += [(rf"(?s)(msh\$ .*){{{i + 2}}}", step) for i, step in enumerate(steps[1:])]
     return [Case("system-shell", exit_code=0, timeout=120,
                  initrd=os.path.join(BUILD, "system.cpio"),
-                 qemu_extra=SYSTEM_DEVICES, until=r"nosuch: unknown command",
+                 qemu_extra=vblk_disk(), until=r"nosuch: unknown command",
                  inputs=inputs,
                  expect=[r"^  servers +the servers the supervisor runs",
                          r"^console +running +0 +\d+", r"^msh +running +0 +\d+",
-                         r"^00:03\.0 1234:11e8 class 00ff00 -",
+                         r"^00:03\.0 1234:11e8 class 00ff00 -", r"1af4:1042 class 010000 disk",
+                         r"^disk: 65536 sectors of 512 bytes \(32 MiB\)",
+                         r"init: disk restarted on request", r"^restart disk: done",
+                         r"^0000  4d 49 43 41 44 49 53 4b 07 00 00 00 00 00 00 00  MICADISK",
+                         r"^0000  4d 49 43 41 44 49 53 4b 09 00 00 00 00 00 00 00  MICADISK",
                          r"^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC",
                          r"init: console restarted on request", r"^restart console: done",
                          r"^still here"],
                  forbid=[r"PANIC", r"init: \S+ ended: (?!restart requested)"])]
-
-
-# The devices `make run` gives the system (servers/system.mk's SYSTEM_DEVICES).
-SYSTEM_DEVICES = []
 
 
 def vblk_disk(readonly=False):
