@@ -43,7 +43,7 @@ UCFLAGS  := -std=c11 -ffreestanding -fno-pie -fno-pic -mgeneral-regs-only -fno-s
 ULDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T lib/mica/user.ld
 ULIB_SRC := lib/mica/crt0.S lib/mica/syscall.S lib/mica/runtime.c lib/mica/server.c lib/mica/print.c \
             lib/mica/str.c lib/mica/clock.c lib/mica/heap_core.c lib/mica/malloc.c lib/mica/thread.c \
-            lib/mica/waitq.c lib/mica/mutex.c lib/mica/cond.c lib/mica/sem.c lib/mica/once.c \
+            lib/mica/waitq.c lib/mica/mutex.c lib/mica/cond.c lib/mica/sem.c lib/mica/once.c lib/mica/client.c \
             kernel/lib/format.c kernel/lib/string.c kernel/lib/sort.c \
             kernel/arch/x86_64/memops.S
 ULIB_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(ULIB_SRC))

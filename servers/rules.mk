@@ -95,3 +95,14 @@ EDU_BINS := $(DEVMGR_ELF) $(BUILD)/test-servers/edu.elf $(LSPCI_ELF) \
 $(BUILD)/test-edu.cpio: $(INIT_ELF) tests/servers/edu.manifest $(EDU_BINS)
 	$(call mkinitrd,$@,tests/servers/edu.manifest,$(EDU_BINS))
 initrds: $(BUILD)/test-edu.cpio
+
+# msh, the native shell that `make run` lands in.
+SHELL_ELF := $(BUILD)/msh.elf
+SHELL_SRC := servers/shell/main.c servers/shell/commands.c
+SHELL_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(SHELL_SRC)) \
+              $(patsubst %,$(BUILD)/user-obj/$(BUILD)/gen/%_client.c.o,console supervisor devmgr blk rng)
+$(SHELL_OBJS): | $(IDL_HEADERS)
+$(SHELL_ELF): $(ULIB_OBJS) $(SHELL_OBJS) lib/mica/user.ld
+	@echo "  LD      $@"
+	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
+all: $(SHELL_ELF)

@@ -51,7 +51,7 @@ SCALARS = {
 STUB_ERRORS = ["EINVAL", "EBADF", "EACCES", "ENOSYS", "EIO"]
 
 # Names the generated C code uses itself, and C's keywords.
-RESERVED = {"ep", "ipc", "in", "out", "msg", "err", "ctx", "srv", "pos", "words"}
+RESERVED = {"ep", "ipc", "in", "out", "msg", "err", "ctx", "srv", "pos", "words", "client", "attempt"}
 RESERVED |= {"memcpy", "memset", "strlen"}
 C_KEYWORDS = set(
     """auto break case char const continue default do double else enum extern float for goto if
@@ -390,6 +390,7 @@ def check_params(path, m):
     for p in m.ins + m.outs:
         check_name(path, p.name, p.line, "parameter")
         names = [p.name] + ([p.name + "_len"] if p.type.name == "bytes" else [])
+        names += [p.name + "_copy"] if p.type.is_handle else []  # in the recovering stub
         for n in names:
             if n in RESERVED:
                 msg = f"parameter name '{n}' is reserved for the generated code"
@@ -861,6 +862,19 @@ def client_doc(iface, m):
     return lines
 
 
+def signature_r_args(m):
+    """The recovering stub's parameters: a struct mica_client in place of ep and ipc."""
+    return ["struct mica_client *client"] + signature_args(m)[2:]
+
+
+def client_r_doc(iface, m):
+    return [
+        f"{m.name}_r: {iface.name}_{m.name}() through client, re-issued when the server died holding",
+        "the request (-MICA_EPIPE) and was restarted (lib/mica/client.h).  Handles stay the",
+        "caller's: each attempt sends a duplicate, so they need MICA_RIGHT_DUP.",
+    ]
+
+
 def gen_client_h(iface, src):
     up = iface.name.upper()
     out = file_header(
@@ -873,9 +887,12 @@ def gen_client_h(iface, src):
     )
     out += ["", f"#ifndef {up}_CLIENT_H", f"#define {up}_CLIENT_H", ""]
     out.append(f'#include "{iface.name}_proto.h"')
+    out.append('#include "client.h"')
     for m in iface.methods:
         out += ["", *comment_block(client_doc(iface, m))]
         out += wrap_call("", f"int {iface.name}_{m.name}", signature_args(m), ";")
+        out += ["", *comment_block(client_r_doc(iface, m))]
+        out += wrap_call("", f"int {iface.name}_{m.name}_r", signature_r_args(m), ";")
     out += ["", "#endif", ""]
     return "\n".join(out)
 
@@ -951,6 +968,50 @@ def gen_client_function(iface, m):
     return head + [*signature(iface, m), "{", *body, "}"]
 
 
+def call_args_r(m):
+    """The plain stub's arguments inside the recovering one (handles replaced by copies)."""
+    args = ["client->ep", "client->ipc"]
+    for p in m.ins:
+        if p.type.is_handle:
+            args.append(f"(mica_handle_t){p.name}_copy")
+        elif p.type.name == "bytes":
+            args += [p.name, f"{p.name}_len"]
+        else:
+            args.append(p.name)
+    for p in m.outs:
+        args += [p.name, f"{p.name}_len"] if p.type.name == "bytes" else [p.name]
+    return args
+
+
+def gen_client_function_r(iface, m):
+    handles = [p for p in m.ins if p.type.is_handle]
+    body = ["    int err;", "    for (unsigned attempt = 0;; attempt++) {"]
+    for p in handles:
+        body += [
+            f"        int64_t {p.name}_copy = mica_handle_dup({p.name}, MICA_RIGHT_ALL);",
+            f"        if ({p.name}_copy < 0)",
+        ]
+        earlier = handles[: handles.index(p)]
+        if earlier:
+            body[-1] += " {"
+            body += [f"            mica_handle_close((mica_handle_t){q.name}_copy);" for q in earlier]
+        body.append(f"            return (int){p.name}_copy;")
+        if earlier:
+            body.append("        }")
+    body += wrap_call("        ", f"err = {iface.name}_{m.name}", call_args_r(m), ";")
+    if handles:
+        body.append("        /* A copy the server did not receive is still ours; a delivered one is")
+        body.append("           no longer in our table, and closing its old value fails harmlessly. */")
+        body += [f"        mica_handle_close((mica_handle_t){p.name}_copy);" for p in handles]
+    body += [
+        "        if (!mica_client_reissue(client, &err, attempt))",
+        "            return err;",
+        "    }",
+    ]
+    head = comment_block([f"{m.name}_r: the request again and again while the server dies holding it."])
+    return head + [*wrap_call("", f"int {iface.name}_{m.name}_r", signature_r_args(m)), "{", *body, "}"]
+
+
 def gen_reply_status():
     return comment_block(
         [
@@ -988,6 +1049,7 @@ def gen_client_c(iface, src):
         out += gen_encoder(iface, m, "request") + [""]
         out += gen_decoder(iface, m, "reply") + [""]
         out += gen_client_function(iface, m)
+        out += [""] + gen_client_function_r(iface, m)
     out.append("")
     return "\n".join(out)
 

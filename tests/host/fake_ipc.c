@@ -16,6 +16,7 @@ struct fake_handle {
 /* Handle value h is table[h]; 0 stays MICA_HANDLE_INVALID. */
 static struct fake_handle table[MAX_HANDLES];
 static enum fake_side current = FAKE_CLIENT; /* whose system call is running */
+static mica_handle_t next_handle = 1;        /* where the search for a free slot starts */
 
 struct mica_ipc_buffer fake_client_buf, fake_server_buf;
 int (*fake_server)(struct mica_msg *msg, struct mica_ipc_buffer *ipc);
@@ -23,10 +24,12 @@ void (*fake_tamper_request)(struct mica_msg *msg, struct mica_ipc_buffer *ipc);
 void (*fake_tamper_reply)(struct mica_msg *msg, struct mica_ipc_buffer *ipc);
 int fake_calls;
 int fake_last_status;
+int fake_deaths;
 
 void fake_reset(void)
 {
     memset(table, 0, sizeof table);
+    next_handle = 1;
     memset(&fake_client_buf, 0xa5, sizeof fake_client_buf); /* stale bytes, not zeros */
     memset(&fake_server_buf, 0x5a, sizeof fake_server_buf);
     current = FAKE_CLIENT;
@@ -34,6 +37,7 @@ void fake_reset(void)
     fake_tamper_reply = NULL;
     fake_calls = 0;
     fake_last_status = 0;
+    fake_deaths = 0;
 }
 
 void fake_become(enum fake_side side)
@@ -41,9 +45,16 @@ void fake_become(enum fake_side side)
     current = side;
 }
 
+/*
+ * Free slots are taken round-robin, so that a closed handle's value is not
+ * given out again at once: the kernel's handle generations guarantee that a
+ * stale value never names a new object, and the recovering stubs rely on it.
+ */
 mica_handle_t fake_handle(enum fake_side side, uint32_t type, uint32_t rights)
 {
-    for (mica_handle_t h = 1; h < MAX_HANDLES; h++) {
+    for (int n = 0; n < MAX_HANDLES; n++) {
+        mica_handle_t h = next_handle;
+        next_handle = next_handle + 1 < MAX_HANDLES ? next_handle + 1 : 1;
         if (!table[h].open) {
             table[h] = (struct fake_handle){true, side, type, rights};
             return h;
@@ -84,6 +95,21 @@ int64_t mica_syscall1(uint64_t nr, uint64_t a0)
         return -MICA_EBADF;
     e->open = false;
     return 0;
+}
+
+/* SYS_HANDLE_DUP is the only two-argument call (the recovering stubs make it). */
+int64_t mica_syscall2(uint64_t nr, uint64_t a0, uint64_t a1)
+{
+    struct fake_handle *e = lookup((mica_handle_t)a0);
+    if (nr != SYS_HANDLE_DUP) {
+        fprintf(stderr, "fake_ipc: unexpected system call %lu\n", (unsigned long)nr);
+        abort();
+    }
+    if (e == NULL)
+        return -MICA_EBADF;
+    if (!(e->rights & MICA_RIGHT_DUP))
+        return -MICA_EACCES;
+    return fake_handle(current, e->type, e->rights & (uint32_t)a1);
 }
 
 /* SYS_HANDLE_INFO is the only three-argument call the stubs make. */
@@ -133,6 +159,12 @@ int64_t mica_call(mica_handle_t ep, struct mica_msg *m)
     if (err < 0)
         return err;
     fake_calls++;
+    if (fake_deaths > 0) { /* the server dies holding the request: its handles go with it */
+        fake_deaths--;
+        for (unsigned i = 0; i < mica_tag_handles(m->tag); i++)
+            table[fake_server_buf.handles[i]].open = false;
+        return -MICA_EPIPE;
+    }
     current = FAKE_SERVER;
     m->badge = 0;
     fake_last_status = fake_server(m, &fake_server_buf);

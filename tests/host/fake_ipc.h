@@ -32,6 +32,7 @@ extern void (*fake_tamper_reply)(struct mica_msg *msg, struct mica_ipc_buffer *i
 
 extern int fake_calls;       /* mica_call()s that reached the server */
 extern int fake_last_status; /* what the server's handler returned last */
+extern int fake_deaths;      /* the next this many calls reach a server that dies: -MICA_EPIPE */
 
 /* Make the following system calls those of `side` (mica_call() switches by itself). */
 void fake_become(enum fake_side side);

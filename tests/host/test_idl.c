@@ -269,6 +269,81 @@ static void test_round_trip_ping_and_big(void)
     CHECK_EQ(callbacks, 3);
 }
 
+/* ---- recovering stubs (lib/mica/client.h) ---- */
+
+static int reconnects, reconnect_result;
+
+static int count_reconnect(struct mica_client *c)
+{
+    (void)c;
+    reconnects++;
+    return reconnect_result;
+}
+
+/* A server that dies twice holding the request: the third attempt is answered. */
+static void test_reissue_after_death(void)
+{
+    setup();
+    struct mica_client c = {FAKE_EP, &fake_client_buf, 0, 0, count_reconnect};
+    reconnects = reconnect_result = 0;
+    fake_deaths = 2;
+    struct scalars in = {1, 2, 3, 4, -5, -6, true}, out;
+    CHECK_EQ(idltest_scalars_r(&c, in.a, in.b, in.c, in.d, in.e, in.f, in.g, &out.a, &out.b, &out.c,
+                               &out.d, &out.e, &out.f, &out.g),
+             0);
+    CHECK(out.d == 4 && out.f == -6);
+    CHECK_EQ(fake_calls, 3);
+    CHECK(c.reissued == 2);
+    CHECK_EQ(reconnects, 2);
+}
+
+/* Handles given to an _r stub stay the caller's; the copies sent are not left behind. */
+static void test_reissue_keeps_handles(void)
+{
+    setup();
+    struct mica_client c = {FAKE_EP, &fake_client_buf, 0, 0, NULL};
+    struct three t;
+    t.vmo = fake_handle(FAKE_CLIENT, MICA_OBJ_VMO, ALL_VMO | MICA_RIGHT_DUP);
+    t.note = fake_handle(FAKE_CLIENT, MICA_OBJ_NOTIFICATION, ALL_NOTE | MICA_RIGHT_DUP);
+    t.thing = fake_handle(FAKE_CLIENT, MICA_OBJ_THREAD, MICA_RIGHT_TRANSFER);
+    uint32_t vt = 0, nt = 0;
+    mica_handle_t back = 0;
+    fake_deaths = 1;
+    CHECK_EQ(idltest_handles_r(&c, t.vmo, t.note, t.thing, &vt, &nt, &back), -MICA_EACCES);
+    CHECK_EQ(fake_calls, 0); /* the thread handle has no DUP right: nothing was sent */
+    CHECK_EQ(fake_open_handles(FAKE_CLIENT), 3);
+    mica_handle_close(t.thing);
+    t.thing = fake_handle(FAKE_CLIENT, MICA_OBJ_THREAD, MICA_RIGHT_TRANSFER | MICA_RIGHT_DUP);
+    CHECK_EQ(idltest_handles_r(&c, t.vmo, t.note, t.thing, &vt, &nt, &back), 0);
+    CHECK_EQ(fake_calls, 2);
+    CHECK(c.reissued == 1);
+    CHECK_EQ(vt, MICA_OBJ_VMO);
+    CHECK(fake_owns(FAKE_CLIENT, t.vmo) && fake_owns(FAKE_CLIENT, t.note) &&
+          fake_owns(FAKE_CLIENT, t.thing) && fake_owns(FAKE_CLIENT, back));
+    CHECK_EQ(fake_open_handles(FAKE_CLIENT), 4); /* the three and the answer */
+    CHECK_EQ(fake_open_handles(FAKE_SERVER), 0);
+}
+
+/* Other errors are not re-issued; nor is a request past the limit, nor when reconnecting fails. */
+static void test_reissue_limits(void)
+{
+    setup();
+    struct mica_client c = {FAKE_EP, &fake_client_buf, 3, 0, count_reconnect};
+    reconnects = reconnect_result = 0;
+    uint32_t never;
+    CHECK_EQ(idltest_fail_r(&c, (uint32_t)-MICA_ENOENT, &never), -MICA_ENOENT);
+    CHECK_EQ(fake_calls, 1);
+    fake_deaths = 10;
+    CHECK_EQ(idltest_ping_r(&c), -MICA_EPIPE);
+    CHECK_EQ(fake_calls, 4); /* max_reissue 3: three attempts */
+    CHECK(c.reissued == 2);
+    reconnect_result = -MICA_EIO;
+    CHECK_EQ(idltest_ping_r(&c), -MICA_EIO);
+    CHECK_EQ(fake_calls, 5);
+    struct mica_client wrong = {FAKE_EP + 1, &fake_client_buf, 0, 0, NULL};
+    CHECK_EQ(idltest_ping_r(&wrong), -MICA_EBADF);
+}
+
 /* ---- errors the server means ---- */
 
 /* Declared and stub errors reach the client; any other result becomes EIO. */
@@ -620,5 +695,8 @@ int main(void)
     unit_run("idl", "server_bad_outputs", test_server_bad_outputs);
     unit_run("idl", "bad_replies", test_bad_replies);
     unit_run("idl", "dispatch_error_reply", test_dispatch_error_reply);
+    unit_run("idl", "reissue_after_death", test_reissue_after_death);
+    unit_run("idl", "reissue_keeps_handles", test_reissue_keeps_handles);
+    unit_run("idl", "reissue_limits", test_reissue_limits);
     return unit_exit_code();
 }
