@@ -10,9 +10,7 @@ static size_t hex(const char *s, uint8_t *out)
     size_t n = 0;
     int half = -1;
     for (; *s; s++) {
-        int v = *s >= '0' && *s <= '9'   ? *s - '0'
-                : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10
-                                         : -1;
+        int v = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
         if (v < 0)
             continue;
         if (half < 0) {
