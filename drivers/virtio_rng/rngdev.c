@@ -11,8 +11,8 @@
 #include <str.h>
 #include "rngdev.h"
 
-#define QUEUE_SIZE 16      /* more than RNG_BUFS: one descriptor per buffer */
-#define QBYTES     0x4000  /* virtq_layout(16).total rounded up (three pages) */
+#define QUEUE_SIZE 16     /* more than RNG_BUFS: one descriptor per buffer */
+#define QBYTES     0x4000 /* virtq_layout(16).total rounded up (three pages) */
 #define DMA_NEEDED (QBYTES + RNG_BUFS * RNG_BUF_BYTES)
 
 /* Map the "dma" memory, clear it and carve it up. */

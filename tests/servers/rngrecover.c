@@ -3,7 +3,9 @@
  * micro-reboot that loses nothing; tests/system, cases "vrng-recover-*").
  *
  * Two worker threads each draw 512 KiB of random bytes through the
- * recovering stub rng_get_r() in requests of random sizes (1 to 256 bytes).
+ * recovering stub rng_get_r() in requests of random sizes (1 to 256 bytes),
+ * and go on (up to 8 MiB each) until some request was re-issued: a restart
+ * that happens to find no request inside the driver re-issues nothing.
  * Every request must complete with exactly the count asked for, and the
  * bytes must still look random (all 256 values, not stuck).
  *
@@ -25,9 +27,10 @@
 
 #define WORKERS        2
 #define BYTES_PER_WORK (512 * 1024)
+#define MOST_PER_WORK  (8 * 1024 * 1024) /* drawing on while nothing was re-issued */
 
 static mica_handle_t ep, self, sv;
-static volatile bool workers_done;
+static volatile bool workers_done, any_reissued;
 
 struct worker {
     unsigned index;
@@ -52,7 +55,7 @@ static void *worker(void *arg)
         w->errors++;
         return NULL;
     }
-    while (w->bytes < BYTES_PER_WORK) {
+    while (w->bytes < BYTES_PER_WORK || (!any_reissued && w->bytes < MOST_PER_WORK)) {
         uint32_t want = 1 + (uint32_t)(next_rand(&rng) % 256), got = 0;
         uint8_t data[256];
         w->requests++;
@@ -65,6 +68,8 @@ static void *worker(void *arg)
         for (uint32_t i = 0; i < got && i < sizeof data; i++)
             w->seen[data[i]]++;
         w->bytes += got;
+        if (c.reissued)
+            any_reissued = true;
     }
     w->reissued = c.reissued;
     return NULL;

@@ -188,8 +188,8 @@ static void test_malformed(void)
     CHECK_EQ(raw_call(RNG_LABEL_BASE + 0x40, 0, 0, 16, 0), -MICA_ENOSYS); /* no such method */
     CHECK_EQ(raw_call(0, 0, 0, 16, 0), -MICA_ENOSYS);
     still_serving();
-    CHECK_EQ(raw_call(RNG_LABEL_GET, 0, 0, 0, 0), -MICA_EINVAL);   /* count 0 */
-    CHECK_EQ(raw_call(RNG_LABEL_GET, 0, 0, 257, 0), -MICA_EINVAL); /* count > 256 */
+    CHECK_EQ(raw_call(RNG_LABEL_GET, 0, 0, 0, 0), -MICA_EINVAL);          /* count 0 */
+    CHECK_EQ(raw_call(RNG_LABEL_GET, 0, 0, 257, 0), -MICA_EINVAL);        /* count > 256 */
     CHECK_EQ(raw_call(RNG_LABEL_GET, 0, 0, 1ull << 32, 0), -MICA_EINVAL); /* beyond u32 */
     CHECK_EQ(raw_call(RNG_LABEL_GET, 0, 0, ~0ull, 0), -MICA_EINVAL);
     still_serving();
