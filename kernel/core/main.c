@@ -5,10 +5,12 @@
  * It announces that the kernel is ready with one line that tests look for:
  *   mica: ready cpus=N mem=MMiB boot=Tms
  * (CPUs online, usable memory, time since the first kernel instruction),
- * runs the self-tests when asked to, and lets the boot CPU idle.
+ * seeds the entropy pool, runs the self-tests when asked to, and lets the
+ * boot CPU idle.
  */
 #include <mica/bench.h>
 #include <mica/cmdline.h>
+#include <mica/entropy.h>
 #include <mica/kernel.h>
 #include <mica/log.h>
 #include <mica/panic.h>
@@ -47,6 +49,7 @@ static void inject_faults(const char *cmdline)
 _Noreturn void kernel_main(uint64_t usable_bytes)
 {
     uint64_t ms = arch_ns_since_boot() / 1000000;
+    entropy_init(); /* before any user program can ask for random bytes */
     kprintf("mica: ready cpus=%u mem=%luMiB boot=%lums\n", arch_cpus_online(),
             usable_bytes / (1024 * 1024), ms);
 

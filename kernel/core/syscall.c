@@ -10,6 +10,7 @@
 #include <mica/aspace.h>
 #include <mica/bkl.h>
 #include <mica/device.h>
+#include <mica/entropy.h>
 #include <mica/errno.h>
 #include <mica/handle.h>
 #include <mica/ipc.h>
@@ -68,6 +69,33 @@ static int64_t sys_debug_write(struct syscall_regs *r)
         return -EFAULT;
     log_write(buf, len);
     return (int64_t)len;
+}
+
+/* Mix the caller's bytes into the kernel's entropy pool; the total user space has added. */
+static int64_t sys_entropy_add(struct syscall_regs *r)
+{
+    uint8_t buf[ENTROPY_MAX_REQUEST];
+    uint64_t len = r->arg[1];
+    if (len > ENTROPY_MAX_REQUEST)
+        return -EINVAL;
+    if (copy_from_user(buf, r->arg[0], len) < 0)
+        return -EFAULT;
+    int64_t total = (int64_t)entropy_add_from_user(buf, len);
+    memset(buf, 0, sizeof buf);
+    return total;
+}
+
+/* Random bytes from the kernel's pool for any caller. */
+static int64_t sys_random_get(struct syscall_regs *r)
+{
+    uint8_t buf[ENTROPY_MAX_REQUEST];
+    uint64_t len = r->arg[1];
+    if (len > ENTROPY_MAX_REQUEST)
+        return -EINVAL;
+    entropy_get(buf, len);
+    int err = copy_to_user(r->arg[0], buf, len);
+    memset(buf, 0, sizeof buf);
+    return err < 0 ? -EFAULT : (int64_t)len;
 }
 
 static int64_t sys_handle_close(struct syscall_regs *r)
@@ -1042,6 +1070,8 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_VMO_CREATE_CONTIG] = sys_vmo_create_contig,
     [SYS_VMO_PHYS_ADDR] = sys_vmo_phys_addr,
     [SYS_VMO_SIZE] = sys_vmo_size,
+    [SYS_ENTROPY_ADD] = sys_entropy_add,
+    [SYS_RANDOM_GET] = sys_random_get,
     [SYS_IOPORT_CREATE] = sys_ioport_create,
     [SYS_IOPORT_ALLOW] = sys_ioport_allow,
     [SYS_IRQ_BIND] = sys_irq_bind,

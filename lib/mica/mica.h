@@ -172,6 +172,19 @@ static inline int64_t mica_vmo_size(mica_handle_t vmo)
     return mica_syscall1(SYS_VMO_SIZE, vmo);
 }
 
+/* Mix len (at most 256) bytes into the kernel's entropy pool; returns the bytes user space
+ * has added so far, or -MICA_EINVAL / -MICA_EFAULT. */
+static inline int64_t mica_entropy_add(const void *buf, uint64_t len)
+{
+    return mica_syscall2(SYS_ENTROPY_ADD, (uint64_t)buf, len);
+}
+
+/* len (at most 256) random bytes from the kernel's pool into buf; returns len or an error. */
+static inline int64_t mica_random_get(void *buf, uint64_t len)
+{
+    return mica_syscall2(SYS_RANDOM_GET, (uint64_t)buf, len);
+}
+
 /* A message tag: label, extra words and handles in the IPC buffer. */
 static inline uint64_t mica_tag(uint32_t label, unsigned words, unsigned handles)
 {

@@ -176,6 +176,44 @@ def cases():
     # requests; a read-only disk; restarts at random moments and deliberate faults that lose
     # no request and no byte.
     out += vblk_cases()
+    # The virtio-rng driver (drivers/virtio_rng) on QEMU's virtio-rng-pci: random bytes that look
+    # random, callers waiting for the device, malformed messages, the kernel's pool fed; the
+    # driver restarted at random moments or crashing on purpose under a client that loses nothing.
+    rng_dev = ["-device", "virtio-rng-pci,disable-legacy=on"]
+    out.append(Case("vrng-functional", exit_code=0, timeout=120, qemu_extra=rng_dev,
+                    initrd=os.path.join(BUILD, "test-rng-functional.cpio"),
+                    until=r"init: rngtest exited",
+                    expect=[r"entropy: pool seeded from (RDSEED|RDRAND|no CPU source)",
+                            r"virtio-rng: ready \(life 0\): .* MSI-X on",
+                            r"rng: fed the kernel 32 bytes \(it has taken \d+ bytes from user space\)",
+                            r"rngtest: 64 KiB drawn: 256 of 256 byte values seen",
+                            r"rngtest: 4 threads drew 65536 bytes at once, 0 requests failed",
+                            r"rngtest: stats: \d+ requests, \d+ bytes to clients, \d+ from the "
+                            r"device, [1-9]\d* fed to the kernel",
+                            r"rngtest: \d+ checks, 0 failed", r"rngtest: done"],
+                    forbid=[r"FAILED"]))
+    out.append(Case("vrng-recover-kill", exit_code=0, timeout=240, qemu_extra=rng_dev,
+                    initrd=os.path.join(BUILD, "test-rng-kill.cpio"),
+                    until=r"init: rngrecover exited",
+                    expect=[r"init: rng ended: restart requested",
+                            r"rngrecover: \d+ KiB drawn in \d+ requests in \d+ ms; [1-9]\d* driver "
+                            r"restarts asked, [1-9]\d* requests re-issued, 0 failed, 0 with a wrong "
+                            r"count, 256 byte values seen",
+                            r"rngrecover: every request completed with its count",
+                            r"rngrecover: done"],
+                    forbid=[r"FAILED"]))
+    out.append(Case("vrng-fault-null", exit_code=0, timeout=240, qemu_extra=rng_dev,
+                    initrd=os.path.join(BUILD, "test-rng-fault-null.cpio"),
+                    until=r"init: rngrecover exited",
+                    expect=[r"virtio-rng: deliberate fault at request 300",
+                            r"init: rng ended: page fault \(vector 14\) at rip 0x[0-9a-f]+, address 0$",
+                            r"init: rng restarted \(restart 1 of at most 3\)",
+                            r"virtio-rng: ready \(life 1\)",
+                            r"rngrecover: \d+ KiB drawn in \d+ requests in \d+ ms; 0 driver "
+                            r"restarts asked, [1-9]\d* requests re-issued, 0 failed, 0 with a wrong "
+                            r"count, 256 byte values seen",
+                            r"rngrecover: done"],
+                    forbid=[r"FAILED"]))
     out.append(Case("initrd-without-init", exit_code=EXIT_FAIL,
                     initrd=os.path.join(BUILD, "test-noinit.cpio"),
                     expect=[r"cpio archive without a usable init: no member called \"init\""]))

@@ -90,6 +90,11 @@ const struct rt_test rt_tests[] = {
     {"debug_write_limits", test_debug_write_limits},
     {"debug_write_bad_pointers", test_debug_write_bad_pointers},
     {"clock_ns", test_clock_ns},
+    /* the kernel's entropy pool (tests_random.c) */
+    {"random_get", test_random_get},
+    {"random_get_bad_pointers", test_random_get_bad_pointers},
+    {"entropy_add", test_entropy_add},
+    {"entropy_add_keeps_secret", test_entropy_add_keeps_secret},
     /* handles (tests_handles.c) */
     {"handle_bad_values", test_handle_bad_values},
     {"handle_wide_values", test_handle_wide_values},

@@ -22,6 +22,12 @@ void test_kernel_stats_straddling(void);
 void test_handle_table_full(void);
 void test_handle_table_refill(void);
 
+/* tests_random.c */
+void test_random_get(void);
+void test_random_get_bad_pointers(void);
+void test_entropy_add(void);
+void test_entropy_add_keeps_secret(void);
+
 /* tests_memory.c */
 void test_vmo_create_sizes(void);
 void test_vm_map_zero_filled(void);

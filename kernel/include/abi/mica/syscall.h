@@ -150,7 +150,10 @@ typedef uint32_t mica_handle_t;
 #define SYS_TIMER_CREATE 59 /* (notification, bits) -> timer handle, disarmed */
 #define SYS_TIMER_SET    60 /* (timer, deadline ns since boot or 0, period ns or 0) */
 #define SYS_VMO_SIZE     61 /* (vmo) -> its size in bytes */
-#define SYS_COUNT        62
+#define SYS_ENTROPY_ADD                                                                            \
+    62 /* (buf, len <= 256): mix bytes into the kernel's pool -> bytes added so far */
+#define SYS_RANDOM_GET 63 /* (buf, len <= 256): random bytes from the kernel's pool -> len */
+#define SYS_COUNT      64
 
 #ifndef __ASSEMBLER__
 /*

@@ -51,4 +51,9 @@ void arch_send_reschedule(unsigned cpu);
 /* Run work handed to this CPU by smp_run_on_all() (idle loop only). */
 void arch_idle_work(void);
 
+/* The CPU's random-number instructions (hwrandom.c), for seeding the entropy pool. */
+enum arch_random_source { ARCH_RANDOM_NONE, ARCH_RANDOM_RDSEED, ARCH_RANDOM_RDRAND };
+enum arch_random_source arch_random_source(void);                 /* the best one this CPU has */
+bool arch_random_u64(enum arch_random_source src, uint64_t *out); /* false: no value now */
+
 #endif
