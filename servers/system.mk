@@ -3,16 +3,17 @@
 # Makefile after drivers/*/build.mk, whose images it packs.
 SYSTEM_CPIO := $(BUILD)/system.cpio
 SYSTEM_BINS := $(DEVMGR_ELF) $(SERIAL_ELF) $(RTC_ELF) $(PS2KBD_ELF) $(FBCON_ELF) $(VBLK_ELF) \
-               $(SHELL_ELF)
+               $(VRNG_ELF) $(SHELL_ELF)
 $(SYSTEM_CPIO): $(INIT_ELF) servers/system.manifest $(SYSTEM_BINS)
 	$(call mkinitrd,$@,servers/system.manifest,$(SYSTEM_BINS))
 
-# The devices `make run` adds to QEMU's (SYSTEM_DEVICES_DEPS: files they need): the
-# system's disk, a 64 MiB image made once with known contents (tools/mkdisk.py) and then
+# The devices `make run` adds to QEMU's (SYSTEM_DEVICES_DEPS: files they need): a virtio
+# random-number generator and the system's disk, a 64 MiB image made once with known contents (tools/mkdisk.py) and then
 # kept, so what is written to it stays; `make clean` starts it afresh.
 SYSTEM_DISK := $(BUILD)/disk.img
 SYSTEM_DEVICES := -drive file=$(SYSTEM_DISK),if=none,format=raw,id=d0 \
-                  -device virtio-blk-pci,drive=d0,disable-legacy=on,serial=MICA-DISK
+                  -device virtio-blk-pci,drive=d0,disable-legacy=on,serial=MICA-DISK \
+                  -device virtio-rng-pci,disable-legacy=on
 SYSTEM_DEVICES_DEPS := $(SYSTEM_DISK)
 $(SYSTEM_DISK): | tools/mkdisk.py
 	@echo "  DISK    $@"

@@ -19,7 +19,7 @@
 static bool need(mica_handle_t h, const char *service)
 {
     if (!h)
-        sh_printf("no %s service: the boot manifest does not give the shell uses=%s\r\n", service,
+        sh_printf("no %s service: the boot manifest does not give the shell uses=%s\n", service,
                   service);
     return h != 0;
 }
@@ -30,7 +30,7 @@ static void cmd_echo(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
         sh_printf("%s%s", argv[i], i + 1 < argc ? " " : "");
-    sh_printf("\r\n");
+    sh_printf("\n");
 }
 
 static const char *state_name(uint32_t state)
@@ -45,25 +45,25 @@ static void cmd_servers(int argc, char **argv)
     uint32_t n;
     if (!need(sh.supervisor, "supervisor") || supervisor_count(sh.supervisor, sh.ipc, &n) < 0)
         return;
-    sh_printf("%-12s %-10s %8s %7s\r\n", "server", "state", "restarts", "handles");
+    sh_printf("%-12s %-10s %8s %7s\n", "server", "state", "restarts", "handles");
     for (uint32_t i = 0; i < n; i++) {
         char name[SUPERVISOR_NAME_MAX];
         uint32_t state, restarts, handles;
         if (supervisor_info(sh.supervisor, sh.ipc, i, name, &state, &restarts, &handles) == 0)
-            sh_printf("%-12s %-10s %8u %7u\r\n", name, state_name(state), restarts, handles);
+            sh_printf("%-12s %-10s %8u %7u\n", name, state_name(state), restarts, handles);
     }
 }
 
 static void cmd_restart(int argc, char **argv)
 {
     if (argc != 2) {
-        sh_printf("usage: restart SERVER\r\n");
+        sh_printf("usage: restart SERVER\n");
         return;
     }
     if (!need(sh.supervisor, "supervisor"))
         return;
     int err = supervisor_restart(sh.supervisor, sh.ipc, argv[1]);
-    sh_printf("restart %s: %s\r\n", argv[1],
+    sh_printf("restart %s: %s\n", argv[1],
               err == 0              ? "done"
               : err == -MICA_EPERM  ? "not allowed (the shell's manifest line lacks admin)"
               : err == -MICA_ENOENT ? "no such server"
@@ -81,7 +81,7 @@ static void cmd_lspci(int argc, char **argv)
         char holder[DEVMGR_NAME_MAX];
         if (devmgr_info(sh.devmgr, sh.ipc, i, &bus, &slot, &fn, &vendor, &device, &cls, &kind,
                         &vectors, holder) == 0)
-            sh_printf("%02x:%02x.%x %04x:%04x class %06x %s\r\n", bus, slot, fn, vendor, device,
+            sh_printf("%02x:%02x.%x %04x:%04x class %06x %s\n", bus, slot, fn, vendor, device,
                       cls, holder[0] ? holder : "-");
     }
 }
@@ -91,7 +91,7 @@ static void cmd_random(int argc, char **argv)
     uint32_t count = argc > 1 ? (uint32_t)strtoul(argv[1], 0, 0) : 16, n = 0;
     uint8_t data[256];
     if (count == 0 || count > sizeof data) {
-        sh_printf("usage: random [1-256]\r\n");
+        sh_printf("usage: random [1-256]\n");
         return;
     }
     struct mica_client rng = {.ep = sh.rng, .ipc = sh.ipc};
@@ -99,12 +99,12 @@ static void cmd_random(int argc, char **argv)
         return;
     int err = rng_get_r(&rng, count, data, &n);
     if (err < 0) {
-        sh_printf("random: error %d\r\n", err);
+        sh_printf("random: error %d\n", err);
         return;
     }
     for (uint32_t i = 0; i < n; i++)
         sh_printf("%02x", data[i]);
-    sh_printf("\r\n");
+    sh_printf("\n");
 }
 
 static void cmd_disk(int argc, char **argv)
@@ -119,10 +119,10 @@ static void cmd_disk(int argc, char **argv)
     struct mica_client disk = {.ep = sh.blk, .ipc = sh.ipc};
     int err = blk_info_r(&disk, &sectors, &size, &max, &ro, model);
     if (err < 0) {
-        sh_printf("disk: error %d\r\n", err);
+        sh_printf("disk: error %d\n", err);
         return;
     }
-    sh_printf("disk: %lu sectors of %u bytes (%lu MiB), at most %u per request%s, model \"%s\"\r\n",
+    sh_printf("disk: %lu sectors of %u bytes (%lu MiB), at most %u per request%s, model \"%s\"\n",
               sectors, size, sectors * size >> 20, max, ro ? ", read-only" : "", model);
 }
 
@@ -143,7 +143,7 @@ static mica_handle_t sector_buffer(void)
 static void cmd_read(int argc, char **argv)
 {
     if (argc != 2) {
-        sh_printf("usage: read SECTOR\r\n");
+        sh_printf("usage: read SECTOR\n");
         return;
     }
     mica_handle_t buf = sector_buffer();
@@ -153,7 +153,7 @@ static void cmd_read(int argc, char **argv)
     uint32_t done = 0;
     int err = blk_read_r(&disk, strtoul(argv[1], 0, 0), 1, buf, 0, &done);
     if (err < 0) {
-        sh_printf("read: error %d\r\n", err);
+        sh_printf("read: error %d\n", err);
         return;
     }
     const uint8_t *p = (const uint8_t *)SECTOR_BUF_AT;
@@ -166,7 +166,7 @@ static void cmd_read(int argc, char **argv)
             char c = (char)p[row * 16 + i];
             sh_printf("%c", c >= 0x20 && c < 0x7f ? c : '.');
         }
-        sh_printf("\r\n");
+        sh_printf("\n");
     }
 }
 
@@ -181,10 +181,10 @@ static void cmd_date(int argc, char **argv)
     int err = rtc_now_r(&rtc, &unix_seconds, &at_ns);
     uint64_t now = unix_seconds + (mica_clock_ns() - at_ns) / 1000000000ull;
     if (err < 0 || rtc_from_unix(now, &t) < 0) {
-        sh_printf("date: error %d\r\n", err);
+        sh_printf("date: error %d\n", err);
         return;
     }
-    sh_printf("%04u-%02u-%02u %02u:%02u:%02u UTC\r\n", t.year, t.month, t.day, t.hour, t.minute,
+    sh_printf("%04u-%02u-%02u %02u:%02u:%02u UTC\n", t.year, t.month, t.day, t.hour, t.minute,
               t.second);
 }
 
@@ -195,7 +195,7 @@ static void cmd_mem(int argc, char **argv)
     if (mica_kernel_stats(&ks) < 0)
         return;
     uint64_t up = mica_clock_ns() / 1000000000ull;
-    sh_printf("free memory: %lu KiB; up %lu s; %lu handles in the shell\r\n", ks.free_pages * 4, up,
+    sh_printf("free memory: %lu KiB; up %lu s; %lu handles in the shell\n", ks.free_pages * 4, up,
               ks.handles);
 }
 
@@ -221,7 +221,7 @@ static void cmd_help(int argc, char **argv)
 {
     (void)argc, (void)argv;
     for (unsigned i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        sh_printf("  %-8s %s\r\n", commands[i].name, commands[i].help);
+        sh_printf("  %-8s %s\n", commands[i].name, commands[i].help);
 }
 
 void sh_run(int argc, char **argv)
@@ -232,5 +232,5 @@ void sh_run(int argc, char **argv)
             return;
         }
     }
-    sh_printf("%s: unknown command (try help)\r\n", argv[0]);
+    sh_printf("%s: unknown command (try help)\n", argv[0]);
 }

@@ -72,14 +72,14 @@ static bool read_line(char *line, unsigned max)
         if (!next_byte(&c))
             return false;
         if (c == '\r' || c == '\n') {
-            put("\r\n", 2);
+            put("\n", 1);
             line[len] = 0;
             return true;
         } else if ((c == 0x7f || c == 0x08) && len > 0) {
             len--;
             put("\b \b", 3);
         } else if (c == 0x15 || c == 0x03) { /* Ctrl-U, Ctrl-C: start again */
-            put(c == 0x03 ? "^C\r\n" : "\r\n", c == 0x03 ? 4 : 2);
+            put(c == 0x03 ? "^C\n" : "\n", c == 0x03 ? 3 : 1);
             len = 0;
             put("msh$ ", 5);
         } else if (c >= 0x20 && c < 0x7f && len + 1 < max) {
@@ -123,7 +123,7 @@ int main(const struct mica_server_start *st)
         mica_printf("msh: no console (uses=%s)\n", console);
         return 1;
     }
-    sh_printf("\r\nMica native shell. Type `help` for the commands.\r\n");
+    sh_printf("\nMica native shell. Type `help` for the commands.\n");
     for (;;) {
         char line[SHELL_LINE_MAX], *argv[SHELL_ARGS_MAX];
         sh_printf("msh$ ");

@@ -429,14 +429,15 @@ def system_cases():
     console answers commands typed on the serial line, through every service."""
     prompt = r"msh\$ $"
     steps = [b"help\r", b"servers\r", b"lspci\r", b"date\r", b"disk\r", b"read 7\r",
-             b"restart disk\r", b"read 9\r", b"restart console\r",
+             b"restart disk\r", b"read 9\r", b"random 8\r", b"restart console\r",
              b"echo still herXY\x7f\x7fe\r", b"nosuch\r"]  # Delete erases XY
     inputs = [(r"Type `help` for the commands", steps[0])]
     # Each next command once one more prompt has appeared.
     inputs += [(rf"(?s)(msh\$ .*){{{i + 2}}}", step) for i, step in enumerate(steps[1:])]
     return [Case("system-shell", exit_code=0, timeout=120,
                  initrd=os.path.join(BUILD, "system.cpio"),
-                 qemu_extra=vblk_disk(), until=r"nosuch: unknown command",
+                 qemu_extra=vblk_disk() + ["-device", "virtio-rng-pci,disable-legacy=on"],
+                 until=r"nosuch: unknown command",
                  inputs=inputs,
                  expect=[r"^  servers +the servers the supervisor runs",
                          r"^console +running +0 +\d+", r"^msh +running +0 +\d+",
@@ -445,6 +446,7 @@ def system_cases():
                          r"init: disk restarted on request", r"^restart disk: done",
                          r"^0000  4d 49 43 41 44 49 53 4b 07 00 00 00 00 00 00 00  MICADISK",
                          r"^0000  4d 49 43 41 44 49 53 4b 09 00 00 00 00 00 00 00  MICADISK",
+                         r"^[0-9a-f]{16}$",
                          r"^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC",
                          r"init: console restarted on request", r"^restart console: done",
                          r"^still here"],
