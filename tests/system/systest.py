@@ -151,6 +151,27 @@ def cases():
                             r'fbclient: screen written \(0\), read "typed: Mica 4!"'],
                     forbid=[r"init: fbcon ended", r"init: ps2kbd ended"],
                     check=fbcon_screen))
+    # The same on a direct boot, which hands over no framebuffer: the console sets a mode on
+    # QEMU's standard VGA (PCI 1234:1111, Bochs VBE registers) itself.  A second console given
+    # the edu device, which has no register BAR, says so and exits.
+    shot = os.path.join(BUILD, "systest", "fbcon-vga.ppm")
+    out.append(Case("fbcon-vga", exit_code=0, timeout=150,
+                    initrd=os.path.join(BUILD, "test-fbcon-vga.cpio"),
+                    monitor=[(r"fbclient: \d+ malformed requests answered wrongly; ready",
+                              [f"sendkey {k}" for k in FBCON_KEYS]),
+                             (r"fbclient: screen written", [f"screendump {shot}"])],
+                    until=r"fbclient: screen written",
+                    expect=[r"devmgr: 00:01\.0 1234:1111 to fbcon: \d+ handles",
+                            r"fbcon: 1024x768 framebuffer of the VGA \(Bochs VBE, dispi ID 0xb0c[2-5]\), "
+                            r"32 bits per pixel: 128x48 characters of 8x16 pixels; input from the "
+                            r"keyboard service",
+                            r'fbcon: VGA: no "bar2" of device memory \(the register BAR; not QEMU\'s '
+                            r'standard VGA\?\)',
+                            r"init: wrongdev exited",
+                            r"fbclient: 0 malformed requests answered wrongly",
+                            r'fbclient: screen written \(0\), read "typed: Mica 4!"'],
+                    forbid=[r"init: fbcon ended", r"init: ps2kbd ended", r"init: fbcon exited"],
+                    check=fbcon_screen))
     out += serial_cases()
     out += system_cases()
     # Halting without mica.exit (as `make run` does): the other CPUs stop quietly.
