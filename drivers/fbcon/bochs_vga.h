@@ -43,8 +43,9 @@ enum {
     DISPI_X_OFFSET = 8,
     DISPI_Y_OFFSET = 9,
 };
-#define DISPI_ID_MIN 0xb0c2 /* the first version with 32 bits per pixel and a linear framebuffer   \
-                             */
+#define DISPI_ID_MIN                                                                               \
+    0xb0c2 /* the first version with 32 bits per pixel and a linear framebuffer                    \
+            */
 #define DISPI_ID_MAX      0xb0c5 /* the newest version (QEMU's) */
 #define DISPI_ENABLED     0x01
 #define DISPI_LFB_ENABLED 0x40 /* the linear framebuffer in BAR0, not 64 KiB banks */
