@@ -64,9 +64,14 @@ INIT_OBJS_GEN := $(BUILD)/user-obj/$(BUILD)/gen/supervisor_server.c.o \
 $(patsubst %,$(BUILD)/user-obj/%.o,$(INIT_SRC)): | $(IDL_HEADERS)
 $(INIT_ELF): $(INIT_OBJS_GEN)
 
-# The supervisor-service system test: svc lists, restarts a server, lists again.
-$(BUILD)/test-svc.cpio: $(INIT_ELF) tests/servers/svc.manifest $(BUILD)/test-servers/counter.elf $(SVC_ELF)
-	$(call mkinitrd,$@,tests/servers/svc.manifest,$(BUILD)/test-servers/counter.elf $(SVC_ELF))
+# The supervisor-service system test: svc lists, restarts a server, lists again; svcbad sends
+# the supervisor malformed requests.
+$(BUILD)/user-obj/tests/servers/svcbad.c.o: | $(IDL_HEADERS)
+$(BUILD)/test-servers/svcbad.elf: $(BUILD)/user-obj/tests/servers/rawcall.c.o \
+                                  $(BUILD)/user-obj/$(BUILD)/gen/supervisor_client.c.o
+SVC_TEST_BINS := $(BUILD)/test-servers/counter.elf $(SVC_ELF) $(BUILD)/test-servers/svcbad.elf
+$(BUILD)/test-svc.cpio: $(INIT_ELF) tests/servers/svc.manifest $(SVC_TEST_BINS)
+	$(call mkinitrd,$@,tests/servers/svc.manifest,$(SVC_TEST_BINS))
 initrds: $(BUILD)/test-svc.cpio
 
 # devmgr, the device manager: PCI enumeration and handing devices to drivers.

@@ -18,3 +18,7 @@ $(SYSTEM_DISK): | tools/mkdisk.py
 	@echo "  DISK    $@"
 	@python3 tools/mkdisk.py $@ 131072
 all: $(SYSTEM_CPIO)
+
+# The GRUB image for real PCs boots the same system (its module is the system ramdisk).
+$(ISO): $(SYSTEM_CPIO)
+$(ISO): export MICA_ISO_MODULE := $(SYSTEM_CPIO)

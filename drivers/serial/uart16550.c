@@ -5,18 +5,7 @@
  * into "\r\n" (concept: a device controller and its registers).
  */
 #include "uart16550.h"
-
-static inline uint8_t port_in(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void port_out(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
+#include <portio.h>
 
 enum uart_cause uart_cause(uint8_t iir)
 {
@@ -54,16 +43,16 @@ unsigned uart_tx_take(struct ring *r, bool *cr_sent, uint8_t *out, unsigned slot
 
 bool uart_present(struct uart *u)
 {
-    port_out(u->base + UART_SCR, 0xa5);
-    return port_in(u->base + UART_SCR) == 0xa5;
+    outb(u->base + UART_SCR, 0xa5);
+    return inb(u->base + UART_SCR) == 0xa5;
 }
 
 void uart_setup(struct uart *u)
 {
     u->ier = 0;
-    port_out(u->base + UART_IER, 0);
-    port_out(u->base + UART_FCR, FCR_ENABLE | FCR_RX_TRIG_8);
-    port_out(u->base + UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
+    outb(u->base + UART_IER, 0);
+    outb(u->base + UART_FCR, FCR_ENABLE | FCR_RX_TRIG_8);
+    outb(u->base + UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
 }
 
 void uart_set_interrupts(struct uart *u, uint8_t bits)
@@ -71,30 +60,30 @@ void uart_set_interrupts(struct uart *u, uint8_t bits)
     if (bits == u->ier)
         return;
     u->ier = bits;
-    port_out(u->base + UART_IER, bits);
+    outb(u->base + UART_IER, bits);
 }
 
 uint8_t uart_iir(const struct uart *u)
 {
-    return port_in(u->base + UART_IIR);
+    return inb(u->base + UART_IIR);
 }
 
 uint8_t uart_lsr(const struct uart *u)
 {
-    return port_in(u->base + UART_LSR);
+    return inb(u->base + UART_LSR);
 }
 
 uint8_t uart_msr(const struct uart *u)
 {
-    return port_in(u->base + UART_MSR);
+    return inb(u->base + UART_MSR);
 }
 
 uint8_t uart_read_rbr(const struct uart *u)
 {
-    return port_in(u->base + UART_RBR);
+    return inb(u->base + UART_RBR);
 }
 
 void uart_write_thr(const struct uart *u, uint8_t b)
 {
-    port_out(u->base + UART_THR, b);
+    outb(u->base + UART_THR, b);
 }

@@ -106,8 +106,8 @@ def cases():
                     expect=[r"init: ghost: no image: bin/ghost"]))
     out.append(Case("supervisor-service", exit_code=0, timeout=90,
                     initrd=os.path.join(BUILD, "test-svc.cpio"),
-                    until=r"init: nosvc exited",
-                    expect=[r"init: svc asks to restart counter",
+                    until=r"(?s)(?=.*init: nosvc exited)(?=.*init: svcbad exited)",
+                    expect=[r"init: svc asks to restart counter", r"svcbad: 0 wrong answers",
                             r"init: counter ended: restart requested",
                             r"svc: restart counter: done", r"svc: restart counter: not allowed",
                             # the restart is under way when svc lists: 0 or 1 restarts
