@@ -123,10 +123,12 @@ host-tests:
 	$(MAKE) -C tests/host all
 
 QEMU_ARGS = $(shell tools/qemu-args.sh $(ACCEL) $(SMP) $(MEM))
+# GUI=1: QEMU shows the screen (its window; the console stays on this terminal).
+RUN_QEMU_ARGS = $(if $(filter 1,$(GUI)),$(subst -display none,,$(QEMU_ARGS)),$(QEMU_ARGS))
 
 run: deps $(KERNEL) $(SYSTEM_CPIO) $(SYSTEM_DEVICES_DEPS)
 	@echo "Mica: booting in QEMU ($(ACCEL), $(SMP) CPUs, $(MEM) MiB). Leave with Ctrl-A X."
-	qemu-system-x86_64 $(QEMU_ARGS) -kernel $(KERNEL) -initrd $(SYSTEM_CPIO) -append "$(CMDLINE)" \
+	qemu-system-x86_64 $(RUN_QEMU_ARGS) -kernel $(KERNEL) -initrd $(SYSTEM_CPIO) -append "$(CMDLINE)" \
 		-serial mon:stdio $(SYSTEM_DEVICES)
 
 # The kernel's own test suite, booted by hand (make check runs it too).
@@ -134,10 +136,10 @@ run-tests: deps $(KERNEL) $(ROOTTASK)
 	qemu-system-x86_64 $(QEMU_ARGS) -kernel $(KERNEL) -initrd $(ROOTTASK) -append "$(CMDLINE)" -serial mon:stdio
 
 run-iso: deps $(ISO)
-	qemu-system-x86_64 $(QEMU_ARGS) -cdrom $(ISO) -serial mon:stdio
+	qemu-system-x86_64 $(RUN_QEMU_ARGS) -cdrom $(ISO) -serial mon:stdio
 
 run-uefi: deps $(ISO)
-	qemu-system-x86_64 $(QEMU_ARGS) -bios /usr/share/ovmf/OVMF.fd -cdrom $(ISO) -serial mon:stdio
+	qemu-system-x86_64 $(RUN_QEMU_ARGS) -bios /usr/share/ovmf/OVMF.fd -cdrom $(ISO) -serial mon:stdio
 
 debug: deps $(KERNEL)
 	@echo "QEMU waits for gdb on localhost:1234; in another terminal run: gdb -x tools/gdbinit"

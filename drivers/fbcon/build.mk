@@ -1,6 +1,6 @@
 # drivers/fbcon/build.mk - the framebuffer console, its font (generated from
-# a Debian console font, never kept in the tree) and its system test's
-# ramdisk (included by the top-level Makefile after servers/rules.mk).
+# a Debian console font, never kept in the tree) and its system tests'
+# ramdisks (included by the top-level Makefile after servers/rules.mk).
 
 # The font: console-setup-linux's Lat15-Fixed16 (8x16 pixels, Latin-1), which
 # tools/deps.sh installs; tools/psf2c.py turns it into C.
@@ -13,8 +13,8 @@ $(FBCON_FONT_C): $(FBCON_PSF) tools/psf2c.py
 $(BUILD)/user-obj/$(FBCON_FONT_C).o: UCFLAGS += -Idrivers/fbcon
 
 FBCON_ELF  := $(BUILD)/drivers/fbcon.elf
-FBCON_SRC  := drivers/fbcon/main.c drivers/fbcon/term.c drivers/fbcon/render.c $(FBCON_FONT_C) \
-              $(BUILD)/gen/console_server.c $(BUILD)/gen/kbd_client.c
+FBCON_SRC  := drivers/fbcon/main.c drivers/fbcon/term.c drivers/fbcon/render.c \
+              drivers/fbcon/bochs_vga.c $(FBCON_FONT_C) $(BUILD)/gen/console_server.c $(BUILD)/gen/kbd_client.c
 FBCON_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(FBCON_SRC))
 $(FBCON_OBJS): | $(IDL_HEADERS)
 $(FBCON_ELF): $(ULIB_OBJS) $(FBCON_OBJS) lib/mica/user.ld
@@ -37,3 +37,9 @@ FBCON_TEST_BINS := $(FBCON_ELF) $(BUILD)/drivers/ps2kbd.elf $(FBCLIENT_ELF)
 $(BUILD)/test-fbcon.cpio: $(INIT_ELF) tests/servers/fbcon.manifest $(FBCON_TEST_BINS)
 	$(call mkinitrd,$@,tests/servers/fbcon.manifest,$(FBCON_TEST_BINS))
 initrds: $(BUILD)/test-fbcon.cpio
+
+# The same on QEMU's standard VGA under a direct boot, with the device manager.
+FBCON_VGA_BINS := $(FBCON_TEST_BINS) $(DEVMGR_ELF)
+$(BUILD)/test-fbcon-vga.cpio: $(INIT_ELF) tests/servers/fbcon-vga.manifest $(FBCON_VGA_BINS)
+	$(call mkinitrd,$@,tests/servers/fbcon-vga.manifest,$(FBCON_VGA_BINS))
+initrds: $(BUILD)/test-fbcon-vga.cpio

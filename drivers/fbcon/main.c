@@ -9,12 +9,18 @@
  * tools/psf2c.py generated from a Debian console font); `read` forwards to
  * the keyboard service (idl/kbd.idl, the handle "kbd" from uses=kbd).
  *
- * The framebuffer is the one the boot loader set up (GRUB's Multiboot2
- * framebuffer tag, UEFI's GOP): the manifest option `framebuffer` makes the
- * supervisor give the driver a phys handle "fb" for exactly that memory,
- * and st->platform says its address, size, pitch and depth.  The driver maps
- * it write-combining (MICA_CACHE_WC): the CPU collects the stores to
- * consecutive pixels into bursts instead of one bus transaction each.
+ * The framebuffer comes from one of two places:
+ *   - the boot loader's (GRUB's Multiboot2 framebuffer tag, UEFI's GOP):
+ *     the manifest option `framebuffer` makes the supervisor give the
+ *     driver a phys handle "fb" for exactly that memory, and st->platform
+ *     says its address, size, pitch and depth.  The driver maps it
+ *     write-combining (MICA_CACHE_WC): the CPU collects the stores to
+ *     consecutive pixels into bursts instead of one bus transaction each.
+ *   - otherwise QEMU's standard VGA (PCI 1234:1111, `device=1234:1111?` in
+ *     the manifest: "bar0" and "bar2"), on which bochs_vga.c sets a mode
+ *     itself - what a direct boot (QEMU -kernel) needs, as it hands over
+ *     no framebuffer.  The boot loader's wins: under GRUB in QEMU it is the
+ *     same device, already in the mode the firmware chose.
  *
  * Two threads serve the endpoint, so that a client waiting in `read` for a
  * key does not hold up other clients' output; a mutex keeps the grid and
@@ -25,6 +31,7 @@
 #include <runtime.h>
 #include <server.h>
 #include <thread.h>
+#include "bochs_vga.h"
 #include "console_server.h"
 #include "font.h"
 #include "kbd_client.h"
@@ -36,7 +43,12 @@ static struct {
     struct framebuffer fb;
     struct term term;
     mica_mutex_t lock;
+    char source[128]; /* where the framebuffer came from, for the start-up line */
 } con = {.lock = MICA_MUTEX_INIT};
+
+/* The mode set on QEMU's standard VGA when the boot loader set up no framebuffer. */
+#define VGA_WIDTH  1024
+#define VGA_HEIGHT 768
 
 static int con_write(void *ctx, const struct console_write_in *in, struct console_write_out *out)
 {
@@ -80,15 +92,10 @@ static void *serve(void *arg)
     }
 }
 
-/* Map the boot loader's framebuffer: 0, or -1 with the reason printed. */
-static int map_framebuffer(const struct mica_server_start *st)
+/* Map the boot loader's framebuffer, the handle "fb": 0, or -1 with the reason printed. */
+static int map_boot_framebuffer(const struct mica_server_start *st, mica_handle_t phys)
 {
     const struct mica_platform *p = &st->platform;
-    mica_handle_t phys = mica_start_handle(st, "fb");
-    if (!phys || p->fb_bpp == 0) {
-        mica_printf("fbcon: no framebuffer (the boot loader set up none)\n");
-        return -1;
-    }
     if (p->fb_bpp != 32 || p->fb_width < fbcon_font.width || p->fb_height < fbcon_font.height ||
         p->fb_pitch < p->fb_width * 4) {
         mica_printf("fbcon: a framebuffer of %ux%u, %u bits per pixel: not supported\n",
@@ -114,7 +121,60 @@ static int map_framebuffer(const struct mica_server_start *st)
     con.fb.pitch = p->fb_pitch;
     con.fb.width = p->fb_width;
     con.fb.height = p->fb_height;
+    mica_snprintf(con.source, sizeof con.source, "%ux%u framebuffer at %#lx, %u bits per pixel",
+                  con.fb.width, con.fb.height, (unsigned long)p->fb_addr, p->fb_bpp);
     return 0;
+}
+
+/* Map a whole memory BAR (uncached, as devmgr made it); its address, or 0. */
+static volatile uint8_t *map_bar(mica_handle_t bar, int64_t size)
+{
+    int64_t va = mica_vm_map(mica_runtime_aspace(), bar, 0, 0, (uint64_t)size,
+                             MICA_PROT_READ | MICA_PROT_WRITE);
+    return va < 0 ? 0 : (volatile uint8_t *)va;
+}
+
+/* Set a mode on QEMU's standard VGA, "bar0" and "bar2": 0, or -1 with the reason printed. */
+static int map_vga(const struct mica_server_start *st)
+{
+    mica_handle_t bar0 = mica_start_handle(st, "bar0"), bar2 = mica_start_handle(st, "bar2");
+    int64_t vram_size = bar0 ? mica_vmo_size(bar0) : -MICA_ENOENT;
+    int64_t regs_size = bar2 ? mica_vmo_size(bar2) : -MICA_ENOENT;
+    const char *why = "";
+    if (bochs_vga_check_bars(vram_size, regs_size, &why) < 0) {
+        mica_printf("fbcon: VGA: %s\n", why);
+        return -1;
+    }
+    struct bochs_vga vga = {.vram = map_bar(bar0, vram_size),
+                            .vram_size = (uint64_t)vram_size,
+                            .regs = map_bar(bar2, regs_size),
+                            .regs_size = (uint64_t)regs_size};
+    if (!vga.vram || !vga.regs) {
+        mica_printf("fbcon: VGA: cannot map its BARs\n");
+        return -1;
+    }
+    uint16_t id = bochs_vga_id(&vga);
+    if (bochs_vga_set_mode(&vga, VGA_WIDTH, VGA_HEIGHT, &con.fb, &why) < 0) {
+        mica_printf("fbcon: VGA (dispi ID %#x): %s\n", id, why);
+        return -1;
+    }
+    mica_snprintf(con.source, sizeof con.source,
+                  "%ux%u framebuffer of the VGA (Bochs VBE, dispi ID %#x), 32 bits per pixel",
+                  con.fb.width, con.fb.height, id);
+    return 0;
+}
+
+/* The boot loader's framebuffer if there is one, else the VGA device if there is one. */
+static int map_framebuffer(const struct mica_server_start *st)
+{
+    mica_handle_t fb = mica_start_handle(st, "fb");
+    if (fb && st->platform.fb_bpp != 0)
+        return map_boot_framebuffer(st, fb);
+    if (mica_start_handle(st, "bar0") || mica_start_handle(st, "bar2"))
+        return map_vga(st);
+    mica_printf("fbcon: no framebuffer (the boot loader set up none) and no VGA device; "
+                "nothing to drive\n");
+    return -1;
 }
 
 int main(const struct mica_server_start *st)
@@ -135,10 +195,8 @@ int main(const struct mica_server_start *st)
     term_init(&con.term, cols, rows);
     render_clear(&con.fb);
     render_dirty(&con.fb, &fbcon_font, &con.term);
-    mica_printf("fbcon: %ux%u framebuffer at %#lx, %u bits per pixel: %ux%u characters of %ux%u "
-                "pixels%s\n",
-                con.fb.width, con.fb.height, (unsigned long)st->platform.fb_addr,
-                st->platform.fb_bpp, cols, rows, fbcon_font.width, fbcon_font.height,
+    mica_printf("fbcon: %s: %ux%u characters of %ux%u pixels%s\n", con.source, cols, rows,
+                fbcon_font.width, fbcon_font.height,
                 con.kbd ? "; input from the keyboard service" : "");
     struct mica_thread *second;
     if (mica_thread_spawn(&second, serve, 0, 0) < 0)

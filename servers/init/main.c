@@ -156,13 +156,27 @@ static int64_t make_framebuffer(void)
     return mica_phys_create(init.boot->phys, base, end - base);
 }
 
+/* device=...? and no such device: the server starts without its handles. */
+static void without_device(struct server *s)
+{
+    const struct manifest_server *m = s->m;
+    say("%s: no PCI device %04x:%04x; starting it without one", m->name, m->vendor, m->device);
+    s->device_absent = true;
+    if (s->irq_note && m->nirqs == 0) { /* made for the device's interrupts only */
+        mica_handle_close(s->irq_note);
+        s->irq_note = 0;
+    }
+}
+
 /* The device resources are made once, at the first start, and kept across restarts. */
 static int make_devices(struct server *s)
 {
     const struct manifest_server *m = s->m;
-    if (m->has_device && !s->claimed) {
+    if (m->has_device && !s->claimed && !s->device_absent) {
         int err = claim_device(s);
-        if (err < 0)
+        if (err == -MICA_ENOENT && m->device_optional && s->ndev == 0)
+            without_device(s);
+        else if (err < 0)
             return err;
     }
     for (unsigned k = 0; k < m->nports; k++) {

@@ -75,9 +75,15 @@ static int parse_pair(const char *w, uint64_t n, uint64_t *a, uint64_t *b)
     return -1;
 }
 
-/* "VVVV:DDDD" or "VVVV:DDDD/N": hexadecimal PCI ids, a decimal index. */
+/*
+ * "VVVV:DDDD" or "VVVV:DDDD/N": hexadecimal PCI ids, a decimal index; a
+ * trailing '?' makes the device optional.
+ */
 static int parse_pci_id(const char *w, uint64_t n, struct manifest_server *s)
 {
+    s->device_optional = n > 0 && w[n - 1] == '?';
+    if (s->device_optional)
+        n--;
     uint64_t v, d, k = 0, idlen = n;
     for (uint64_t i = 0; i < n; i++)
         if (w[i] == '/') {
@@ -191,7 +197,7 @@ static const char *parse_option(const struct manifest *m, struct manifest_server
         s->devices = true;
     } else if (starts(w, n, "device=", &v, &vn)) {
         if (parse_pci_id(v, vn, s) < 0)
-            return "device= wants VVVV:DDDD or VVVV:DDDD/N (hexadecimal ids)";
+            return "device= wants VVVV:DDDD or VVVV:DDDD/N (hexadecimal ids), ? for optional";
         if (!has_device_manager(m))
             return "device= needs a server with `devices` and provides= above it";
     } else if (starts(w, n, "dma=", &v, &vn)) {

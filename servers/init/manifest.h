@@ -34,7 +34,11 @@
  *                      hexadecimal vendor and device ids: the supervisor
  *                      claims it from the device manager and gives the
  *                      server its handles ("cfg", "bar0".., "irq0".., "dma";
- *                      docs/drivers.md); needs a `devices` server above
+ *                      docs/drivers.md); needs a `devices` server above.
+ *                      Without such a function the server is not started
+ *                      ("no such device") - unless the ids end in '?'
+ *                      (device=1234:1111?): then it starts without device
+ *                      handles, for a driver that can do without
  *     dma=SIZE         bytes of DMA memory with device= (default 256 KiB)
  *
  * Numbers are decimal or 0x-hexadecimal.  A line that cannot be understood
@@ -72,10 +76,11 @@ struct manifest_server {
     unsigned nports;
     uint64_t phys_base, phys_size; /* size 0: none */
     unsigned restart_limit;
-    bool may_restart; /* admin */
-    bool framebuffer; /* gets the boot loader's framebuffer */
-    bool devices;     /* the device manager */
-    bool has_device;  /* device= */
+    bool may_restart;     /* admin */
+    bool framebuffer;     /* gets the boot loader's framebuffer */
+    bool devices;         /* the device manager */
+    bool has_device;      /* device= */
+    bool device_optional; /* device=...?: start without it if it is not there */
     uint16_t vendor, device;
     uint32_t device_index;
     uint64_t dma_size;

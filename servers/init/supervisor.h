@@ -34,6 +34,7 @@ struct server {
     mica_handle_t ports[MANIFEST_PORT_RANGES], phys, fb;
     /* device=: what the device manager handed over for its PCI function */
     bool claimed;
+    bool device_absent; /* an optional device that is not there: not asked for again */
     unsigned ndev;
     char dev_name[SERVER_DEV_HANDLES][MANIFEST_NAME_MAX];
     mica_handle_t dev[SERVER_DEV_HANDLES];

@@ -80,9 +80,18 @@ static void test_devices(void)
     const char *why = 0;
     const char *text = "server devmgr bin/devmgr provides=devmgr devices\n"
                        "server blk bin/virtio-blk provides=blk device=1af4:1042 dma=0x10000\n"
-                       "server blk2 bin/virtio-blk device=1AF4:1042/1\n";
+                       "server blk2 bin/virtio-blk device=1AF4:1042/1\n"
+                       "server screen bin/fbcon framebuffer device=1234:1111?\n"
+                       "server blk3 bin/virtio-blk device=1af4:1042/2?\n";
     CHECK_EQ(parse(text, &line, &why), 0);
-    CHECK_EQ(m.count, 3);
+    CHECK_EQ(m.count, 5);
+    CHECK(!m.server[1].device_optional && !m.server[2].device_optional);
+    CHECK(m.server[3].has_device && m.server[3].device_optional && m.server[3].framebuffer);
+    CHECK_EQ(m.server[3].vendor, 0x1234);
+    CHECK_EQ(m.server[3].device, 0x1111);
+    CHECK_EQ(m.server[3].device_index, 0);
+    CHECK(m.server[4].device_optional);
+    CHECK_EQ(m.server[4].device_index, 2);
     CHECK(m.server[0].devices && !m.server[0].has_device);
     CHECK(m.server[1].has_device && !m.server[1].devices);
     CHECK_EQ(m.server[1].vendor, 0x1af4);
@@ -149,8 +158,9 @@ static void test_errors(void)
     bad("server d e devices\nserver a b device=1af4:1042\n", 2, "needs a server");
     const char *dm = "server d e provides=d devices\n";
     char t[128];
-    const char *ids[] = {"1af4:104",  "1af4-1042",  "1af4:1042/", "1af4:1042/256",
-                         "1ag4:1042", "01af4:1042", "1af4:1042:1"};
+    const char *ids[] = {"1af4:104",    "1af4-1042",  "1af4:1042/",  "1af4:1042/256",
+                         "1ag4:1042",   "01af4:1042", "1af4:1042:1", "?",
+                         "1af4:1042??", "1af4?:1042", "1af4:1042/?"};
     for (unsigned i = 0; i < sizeof ids / sizeof ids[0]; i++) {
         snprintf(t, sizeof t, "%sserver a b device=%s\n", dm, ids[i]);
         bad(t, 2, "device= wants");
@@ -158,7 +168,11 @@ static void test_errors(void)
     bad("server a b dma=0\n", 1, "dma=");
     bad("server a b dma=0x4000001\n", 1, "dma=");
     bad("server abcdefghijklmnopqrstuvwxyz b\n", 1, "too long");
-    bad("server a b provides=1 provides=2 provides=3 provides=4 provides=5\n", 1, "too many");
+    char many[256] = "server a b"; /* one provides= more than MANIFEST_EPS */
+    for (unsigned i = 0; i <= MANIFEST_EPS; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many), " provides=%u", i);
+    strcat(many, "\n");
+    bad(many, 1, "too many");
     char big[700];
     memset(big, 'x', sizeof big - 1);
     big[sizeof big - 1] = 0;

@@ -1,10 +1,10 @@
 /*
  * fbclient.c - a test client of the framebuffer console (drivers/fbcon,
- * system test "fbcon-uefi"): malformed requests first (each must get its
- * error, and the console keeps running), then known text with control
- * characters and escape sequences, then a line typed on the keyboard and
- * read through the console.  The test compares QEMU's screen with the same
- * text rendered on the host from the same font.
+ * system tests "fbcon-uefi" and "fbcon-vga"): malformed requests first
+ * (each must get its error, and the console keeps running), then known
+ * text with control characters and escape sequences, then a line typed on
+ * the keyboard and read through the console.  The test compares QEMU's
+ * screen with the same text rendered on the host from the same font.
  */
 #include <mica.h>
 #include <mica/string.h>

@@ -151,6 +151,32 @@ def cases():
                             r'fbclient: screen written \(0\), read "typed: Mica 4!"'],
                     forbid=[r"init: fbcon ended", r"init: ps2kbd ended"],
                     check=fbcon_screen))
+    # The same on a direct boot, which hands over no framebuffer: the console sets a mode on
+    # QEMU's standard VGA (PCI 1234:1111, Bochs VBE registers) itself.  A second console given
+    # the edu device, which has no register BAR, says so and exits; a third with an optional
+    # device that is not there (device=...?) is started without it and exits: nothing to drive.
+    shot = os.path.join(BUILD, "systest", "fbcon-vga.ppm")
+    out.append(Case("fbcon-vga", exit_code=0, timeout=150,
+                    initrd=os.path.join(BUILD, "test-fbcon-vga.cpio"),
+                    monitor=[(r"fbclient: \d+ malformed requests answered wrongly; ready",
+                              [f"sendkey {k}" for k in FBCON_KEYS]),
+                             (r"fbclient: screen written", [f"screendump {shot}"])],
+                    until=r"fbclient: screen written",
+                    expect=[r"devmgr: 00:01\.0 1234:1111 to fbcon: \d+ handles",
+                            r"fbcon: 1024x768 framebuffer of the VGA \(Bochs VBE, dispi ID 0xb0c[2-5]\), "
+                            r"32 bits per pixel: 128x48 characters of 8x16 pixels; input from the "
+                            r"keyboard service",
+                            r'fbcon: VGA: no "bar2" of device memory \(the register BAR; not QEMU\'s '
+                            r'standard VGA\?\)',
+                            r"init: wrongdev exited",
+                            r"init: noscreen: no PCI device 1234:9999; starting it without one",
+                            r"fbcon: no framebuffer \(the boot loader set up none\) and no VGA "
+                            r"device; nothing to drive",
+                            r"init: noscreen exited",
+                            r"fbclient: 0 malformed requests answered wrongly",
+                            r'fbclient: screen written \(0\), read "typed: Mica 4!"'],
+                    forbid=[r"init: fbcon ended", r"init: ps2kbd ended", r"init: fbcon exited"],
+                    check=fbcon_screen))
     out += serial_cases()
     out += system_cases()
     # Halting without mica.exit (as `make run` does): the other CPUs stop quietly.
@@ -449,8 +475,13 @@ def system_cases():
                          r"^[0-9a-f]{16}$",
                          r"^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC",
                          r"init: console restarted on request", r"^restart console: done",
-                         r"^still here"],
-                 forbid=[r"PANIC", r"init: \S+ ended: (?!restart requested)"])]
+                         r"^still here",
+                         # the second shell's screen: QEMU's VGA, as the direct boot has no
+                         # framebuffer from a boot loader
+                         r"^fbcon: 1024x768 framebuffer of the VGA \(Bochs VBE",
+                         r"1234:1111 class 030000 screen"],
+                 forbid=[r"PANIC", r"init: \S+ ended: (?!restart requested)", r"init: \S+ exited",
+                         r"init: \S+: cannot"])]
 
 
 def vblk_disk(readonly=False):
