@@ -478,7 +478,7 @@ def system_cases():
                          r"^still here",
                          # the second shell's screen: QEMU's VGA, as the direct boot has no
                          # framebuffer from a boot loader
-                         r"^fbcon: 1024x768 framebuffer of the VGA \(Bochs VBE",
+                         r"fbcon: 1024x768 framebuffer of the VGA \(Bochs VBE",
                          r"1234:1111 class 030000 screen"],
                  forbid=[r"PANIC", r"init: \S+ ended: (?!restart requested)", r"init: \S+ exited",
                          r"init: \S+: cannot"])]
