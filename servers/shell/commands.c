@@ -81,8 +81,8 @@ static void cmd_lspci(int argc, char **argv)
         char holder[DEVMGR_NAME_MAX];
         if (devmgr_info(sh.devmgr, sh.ipc, i, &bus, &slot, &fn, &vendor, &device, &cls, &kind,
                         &vectors, holder) == 0)
-            sh_printf("%02x:%02x.%x %04x:%04x class %06x %s\n", bus, slot, fn, vendor, device,
-                      cls, holder[0] ? holder : "-");
+            sh_printf("%02x:%02x.%x %04x:%04x class %06x %s\n", bus, slot, fn, vendor, device, cls,
+                      holder[0] ? holder : "-");
     }
 }
 
