@@ -450,6 +450,26 @@ def serial_cases():
     return out
 
 
+# Servers that write to the kernel's log; their lines share COM1 with the shell's output
+# and may land inside one of its lines.  Removing them leaves the shell's lines whole, as
+# long as none was being written while the servers logged: the answers to `restart`
+# are written exactly then (init logs the end and the restart meanwhile), so the test
+# sees those restarts work by the commands after them instead.
+LOG_LINE = re.compile(r"(?:init|devmgr|serial|rtc|ps2kbd|fbcon|virtio-blk|virtio-rng|rng|warning): "
+                      r"[^\n]*\n")
+
+
+def shell_output(patterns):
+    """A check of what the shell printed, once the servers' log lines are taken out."""
+    def check(case, out):
+        text = LOG_LINE.sub("", out.replace("\r", ""))
+        for pattern in patterns:
+            if not re.search(pattern, text, re.M):
+                return f"the shell's output lacks /{pattern}/"
+        return None
+    return check
+
+
 def system_cases():
     """The system `make run` boots (servers/system.manifest): the shell on the serial
     console answers commands typed on the serial line, through every service."""
@@ -465,21 +485,20 @@ def system_cases():
                  qemu_extra=vblk_disk() + ["-device", "virtio-rng-pci,disable-legacy=on"],
                  until=r"nosuch: unknown command",
                  inputs=inputs,
-                 expect=[r"^  servers +the servers the supervisor runs",
-                         r"^console +running +0 +\d+", r"^msh +running +0 +\d+",
-                         r"^00:03\.0 1234:11e8 class 00ff00 -", r"1af4:1042 class 010000 disk",
-                         r"^disk: 65536 sectors of 512 bytes \(32 MiB\)",
-                         r"init: disk restarted on request", r"^restart disk: done",
-                         r"^0000  4d 49 43 41 44 49 53 4b 07 00 00 00 00 00 00 00  MICADISK",
-                         r"^0000  4d 49 43 41 44 49 53 4b 09 00 00 00 00 00 00 00  MICADISK",
-                         r"^[0-9a-f]{16}$",
-                         r"^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC",
-                         r"init: console restarted on request", r"^restart console: done",
-                         r"^still here",
+                 expect=[r"init: disk restarted on request", r"init: console restarted on request",
                          # the second shell's screen: QEMU's VGA, as the direct boot has no
                          # framebuffer from a boot loader
-                         r"fbcon: 1024x768 framebuffer of the VGA \(Bochs VBE",
-                         r"1234:1111 class 030000 screen"],
+                         r"fbcon: 1024x768 framebuffer of the VGA \(Bochs VBE"],
+                 check=shell_output([
+                     r"^  servers +the servers the supervisor runs",
+                     r"^console +running +0 +\d+", r"^msh +running +0 +\d+",
+                     r"^00:03\.0 1234:11e8 class 00ff00 -$", r"^00:\d\d\.0 1af4:1042 class 010000 disk$",
+                     r"^00:01\.0 1234:1111 class 030000 screen$",
+                     r"^disk: 65536 sectors of 512 bytes \(32 MiB\)",
+                     r"^0000  4d 49 43 41 44 49 53 4b 07 00 00 00 00 00 00 00  MICADISK",
+                     r"^0000  4d 49 43 41 44 49 53 4b 09 00 00 00 00 00 00 00  MICADISK",
+                     r"^[0-9a-f]{16}$", r"^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC$",
+                     r"^still here$"]),
                  forbid=[r"PANIC", r"init: \S+ ended: (?!restart requested)", r"init: \S+ exited",
                          r"init: \S+: cannot"])]
 
