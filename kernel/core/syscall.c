@@ -342,30 +342,72 @@ static int64_t sys_thread_set_tls(struct syscall_regs *r)
     return 0;
 }
 
+/* A handler endpoint named by handle h (RIGHT_SEND), with the handle's badge; 0: none. */
+static int handler_endpoint(uint64_t h, struct endpoint **ep, uint64_t *badge)
+{
+    struct object *o = 0;
+    *badge = 0;
+    *ep = 0;
+    if (h > UINT32_MAX)
+        return -EBADF;
+    if (h == 0)
+        return 0;
+    int err =
+        handle_lookup_badged(caller_handles(), (handle_t)h, OBJ_ENDPOINT, RIGHT_SEND, &o, 0, badge);
+    *ep = (struct endpoint *)o;
+    return err;
+}
+
+/* Install *slot = ep (taking over the lookup's reference), dropping the old one. */
+static void replace_handler(struct endpoint **slot, struct endpoint *ep)
+{
+    struct endpoint *old = *slot;
+    *slot = ep;
+    if (old)
+        object_put(&old->obj);
+}
+
 static int64_t sys_thread_set_fault_handler(struct syscall_regs *r)
 {
     struct thread *t;
-    struct object *ep = 0;
+    struct endpoint *ep;
+    uint64_t badge;
     int err = managed_thread(r->arg[0], &t);
     if (err < 0)
         return err;
-    uint64_t badge = 0;
-    if (r->arg[1] > UINT32_MAX)
-        err = -EBADF;
-    else if (r->arg[1] != 0)
-        err = handle_lookup_badged(caller_handles(), (handle_t)r->arg[1], OBJ_ENDPOINT, RIGHT_SEND,
-                                   &ep, 0, &badge);
-    if (err < 0) {
-        object_put(&t->obj);
-        return err;
+    err = handler_endpoint(r->arg[1], &ep, &badge);
+    if (err == 0) {
+        replace_handler(&t->fault_ep, ep);
+        t->fault_badge = badge; /* its fault messages carry the handle's badge */
     }
-    struct endpoint *old = t->fault_ep;
-    t->fault_ep = (struct endpoint *)ep; /* the lookup's reference becomes the thread's */
-    t->fault_badge = badge;              /* its fault messages carry the handle's badge */
-    if (old)
-        object_put(&old->obj);
     object_put(&t->obj);
-    return 0;
+    return err;
+}
+
+/*
+ * From now on every `syscall` of the thread goes to the endpoint
+ * (syscall_forward.c); 0 makes them native calls again.  Not for the root
+ * task's first thread: it could never make a native call again, and the
+ * system cannot go on without it.
+ */
+static int64_t sys_thread_set_syscall_handler(struct syscall_regs *r)
+{
+    struct thread *t;
+    struct endpoint *ep;
+    uint64_t badge;
+    int err = managed_thread(r->arg[0], &t);
+    if (err < 0)
+        return err;
+    if (t == roottask_main_thread())
+        err = -EPERM;
+    else
+        err = handler_endpoint(r->arg[1], &ep, &badge);
+    if (err == 0) {
+        t->syscall_badge = badge; /* its forwarded calls carry the handle's badge */
+        replace_handler(&t->syscall_ep, ep);
+    }
+    object_put(&t->obj);
+    return err;
 }
 
 static int64_t sys_thread_exit(struct syscall_regs *r)
@@ -1094,6 +1136,7 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_THREAD_WRITE_REGS] = sys_thread_write_regs,
     [SYS_THREAD_SET_TLS] = sys_thread_set_tls,
     [SYS_THREAD_SET_FAULT_HANDLER] = sys_thread_set_fault_handler,
+    [SYS_THREAD_SET_SYSCALL_HANDLER] = sys_thread_set_syscall_handler,
     [SYS_THREAD_YIELD] = sys_thread_yield,
     [SYS_ASPACE_CREATE] = sys_aspace_create,
     [SYS_VMO_CREATE] = sys_vmo_create,

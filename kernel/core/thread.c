@@ -36,6 +36,8 @@ static void thread_destroy(struct object *o)
         object_put(&t->aspace->obj);
     if (t->fault_ep)
         object_put(&t->fault_ep->obj);
+    if (t->syscall_ep)
+        object_put(&t->syscall_ep->obj);
     if (t->ipc_buf_vmo)
         object_put(&t->ipc_buf_vmo->obj);
     if (t->bound) {

@@ -106,6 +106,12 @@ static inline int64_t mica_thread_set_fault_handler(mica_handle_t t, mica_handle
     return mica_syscall2(SYS_THREAD_SET_FAULT_HANDLER, t, ep);
 }
 
+/* Forward every `syscall` of thread t to ep as MICA_MSG_SYSCALL calls; ep 0: native again. */
+static inline int64_t mica_thread_set_syscall_handler(mica_handle_t t, mica_handle_t ep)
+{
+    return mica_syscall2(SYS_THREAD_SET_SYSCALL_HANDLER, t, ep);
+}
+
 static inline int64_t mica_ioport_create(mica_handle_t range, uint32_t base, uint32_t count)
 {
     return mica_syscall3(SYS_IOPORT_CREATE, range, base, count);

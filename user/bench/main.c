@@ -1,6 +1,7 @@
 /*
  * The benchmark root task (make bench): measures the kernel's native paths
- * from user mode - the null system call, IPC round trips on one CPU, across
+ * from user mode - the null system call, a system call forwarded to a
+ * handler (as for Linux programs), IPC round trips on one CPU, across
  * CPUs and between address spaces, notification ping-pong, zero-fill page
  * faults, thread creation, and mapping a page - and prints each median as
  * "bench: NAME_cycles N cycles".
@@ -48,6 +49,55 @@ static void bench_null_syscall(void)
         samples[i] = mica_rdtsc() - t0;
     }
     report("null_syscall", RUNS);
+}
+
+#define LINUX_GETPID 39
+#define LINUX_EXIT   60
+#define WARMUP       10
+
+/*
+ * A thread whose system calls are forwarded (SYS_THREAD_SET_SYSCALL_HANDLER):
+ * it times "getpid" round trips - thread, kernel, handler, kernel, thread -
+ * and ends with "exit", which the handler answers with a kill.  It can make
+ * no native call, so it leaves its figures in `samples`.
+ */
+static void forwarded_caller(uint64_t arg)
+{
+    (void)arg;
+    for (unsigned i = 0; i < WARMUP + RUNS; i++) {
+        uint64_t t0 = mica_rdtsc(), ret;
+        __asm__ volatile("syscall"
+                         : "=a"(ret)
+                         : "a"((uint64_t)LINUX_GETPID)
+                         : "rcx", "r11", "memory");
+        if (i >= WARMUP)
+            samples[i - WARMUP] = mica_rdtsc() - t0;
+    }
+    __asm__ volatile("syscall" ::"a"((uint64_t)LINUX_EXIT) : "rcx", "r11", "memory");
+    for (;;)
+        ;
+}
+
+/* The cost of forwarding, next to null_syscall: the handler answers at once, on the same CPU. */
+static void bench_forwarded_syscall(void)
+{
+    int64_t ep = mica_endpoint_create();
+    int64_t t = mica_thread_create(self, forwarded_caller, new_stack(), 0);
+    mica_thread_set_cpu((mica_handle_t)t, 0);
+    mica_thread_set_syscall_handler((mica_handle_t)t, (mica_handle_t)ep);
+    mica_thread_start((mica_handle_t)t);
+    struct mica_msg m = {0};
+    mica_recv((mica_handle_t)ep, &m);
+    while (m.w[0] != LINUX_EXIT) {
+        m = (struct mica_msg){0, 0, {MICA_SYSCALL_RETURN, 0, 0, 0}};
+        if (mica_reply_recv((mica_handle_t)ep, &m) < 0)
+            break;
+    }
+    m = (struct mica_msg){0, 0, {MICA_FAULT_KILL, 0, 0, 0}};
+    mica_reply(&m);
+    report("forwarded_syscall", RUNS);
+    mica_handle_close((mica_handle_t)t);
+    mica_handle_close((mica_handle_t)ep);
 }
 
 /* An echo server: answers every call with the words it got, plus one. */
@@ -218,6 +268,7 @@ int main(const struct mica_boot_handles *bh)
 {
     self = bh->self;
     bench_null_syscall();
+    bench_forwarded_syscall();
     bench_ipc("ipc_call_reply_same_cpu", 0);
     bench_ipc("ipc_call_reply_cross_cpu", 1);
     bench_ipc_cross_aspace();

@@ -73,6 +73,18 @@ iret_to_user:
     iretq
 
 /*
+ * void syscall_exit_exact(struct trap_frame *f): back to user mode with every
+ * register exactly as the frame holds it (a forwarded system call answered
+ * with MICA_SYSCALL_REGS, syscall_arch.c): through IRETQ, since SYSRET would
+ * take rcx and r11 for rip and rflags.  f is the trap frame at the top of the
+ * kernel stack; what lies below it is not needed any more.  Interrupts off.
+ */
+    .globl syscall_exit_exact
+syscall_exit_exact:
+    movq %rdi, %rsp
+    jmp iret_to_user
+
+/*
  * void switch_context(uint64_t *save_rsp, uint64_t next_rsp)
  * Save the callee-saved registers on this kernel stack, remember the stack
  * pointer, continue on the next thread's kernel stack where it left off.

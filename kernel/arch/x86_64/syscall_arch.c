@@ -17,6 +17,7 @@
 #define FMASK_BITS 0x47700 /* clear IF, DF, TF, AC, NT and IOPL on entry */
 
 void syscall_entry(void);
+_Noreturn void syscall_exit_exact(struct trap_frame *f);
 
 void syscall_init_cpu(void)
 {
@@ -76,12 +77,34 @@ static void slow_path(struct trap_frame *f)
 }
 
 /*
+ * A thread with a system-call handler: the call goes to the handler
+ * (syscall_forward.c).  After an answer with rewritten registers the thread
+ * leaves through iretq, which restores rcx and r11 too (sysretq cannot).
+ * False if the handler was removed meanwhile: then it is a native call
+ * after all, and interrupts are off again as syscall_dispatch() expects.
+ */
+static __attribute__((noinline, cold)) bool forwarded(struct trap_frame *f)
+{
+    irq_enable();
+    enum forward_result r = syscall_forward(f);
+    if (r != FORWARD_NONE)
+        thread_return_to_user();
+    irq_disable();
+    if (r == FORWARD_EXACT)
+        syscall_exit_exact(f);
+    return r != FORWARD_NONE;
+}
+
+/*
  * Entered from syscall_entry with interrupts off.  The fast path runs with
  * them off and, when nothing more is to be done, returns to user mode
- * without enabling them at all; everything else runs with them on.
+ * without enabling them at all; everything else runs with them on.  A
+ * forwarded call costs native calls one test of a field of the thread.
  */
 void syscall_dispatch(struct trap_frame *f)
 {
+    if (__builtin_expect(this_cpu()->current->syscall_ep != 0, 0) && forwarded(f))
+        return;
     bool fast = fast_path(f);
     if (fast && !return_work_pending())
         return;

@@ -25,22 +25,20 @@
 #define PF_FETCH (1u << 4)
 
 /*
- * Tell the fault handler, as a call on its endpoint, and wait for its answer.
- * True if it says to resume; false if it says to kill, or is gone.
+ * Tell the fault handler, as a call on its endpoint, and wait for its answer
+ * (handler_call.c).  True if it says to resume; false if it says to kill, or is gone.
  */
 static bool send_to_fault_handler(struct thread *t, const struct trap_frame *f, uint64_t cr2)
 {
-    struct ipc_msg m;
+    struct ipc_msg m, reply;
     m.tag = (uint64_t)MICA_MSG_FAULT << MICA_TAG_LABEL_SHIFT;
     m.w[0] = f->vector;
     m.w[1] = f->error;
     m.w[2] = f->vector == 14 ? cr2 : 0;
     m.w[3] = f->rip;
     m.badge = t->fault_badge;
-    t->in_fault = true;
-    int err = ipc_send(t->fault_ep, &m, true);
-    t->in_fault = false;
-    return err == 0 && t->msg.w[0] == MICA_FAULT_RESUME;
+    int err = thread_call_handler(t->fault_ep, &m, &reply);
+    return err == 0 && reply.w[0] == MICA_FAULT_RESUME;
 }
 
 void user_exception(struct trap_frame *f)

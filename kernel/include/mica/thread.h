@@ -40,7 +40,7 @@ struct thread {
     uint64_t fs_base, gs_base; /* user TLS bases */
     bool suspend_requested;    /* stop before running user code again */
     bool suspended;            /* stopped: blocked until resumed */
-    bool in_fault;             /* blocked while its fault handler looks at it */
+    bool in_fault;             /* blocked while its fault or system-call handler looks at it */
     bool kill_requested;       /* end before running user code again (kill.c) */
     struct thread *as_next;    /* in its address space's list of live threads */
     struct endpoint *fault_ep; /* where unresolved faults are sent (holds a reference) */
@@ -61,6 +61,8 @@ struct thread {
     struct endpoint *waiting_on; /* the endpoint it is queued on, if any */
     struct ipc_msg msg;          /* message being sent, or received */
     uint64_t fault_badge;        /* badge of the handle that named fault_ep */
+    struct endpoint *syscall_ep; /* its `syscall`s go there (a reference); NULL: native */
+    uint64_t syscall_badge;      /* badge of the handle that named syscall_ep */
     struct thread *reply_to;     /* the caller this thread must answer (one-shot reply) */
     bool in_call;                /* blocked in a call, waiting for the reply */
     int wait_result;             /* what the wait ended with */
@@ -124,6 +126,15 @@ void thread_resume(struct thread *t);
 bool thread_regs_accessible(const struct thread *t);
 /* The last kernel step before user mode: reschedule, stop if suspended (kernel lock not held). */
 void thread_return_to_user(void);
+
+/*
+ * The current thread stops and calls its handler `ep` with m, on its own
+ * behalf (a fault, a forwarded system call); meanwhile its registers are open
+ * to SYS_THREAD_READ_REGS/WRITE_REGS.  0 and the handler's answer in *reply,
+ * or an error: the handler is gone (-EPIPE), the thread was killed (-EINTR).
+ * Kernel lock held (handler_call.c).
+ */
+int thread_call_handler(struct endpoint *ep, const struct ipc_msg *m, struct ipc_msg *reply);
 
 struct mica_thread_info;
 void thread_get_info(struct thread *t, struct mica_thread_info *out); /* kernel lock held */

@@ -153,7 +153,9 @@ typedef uint32_t mica_handle_t;
 #define SYS_ENTROPY_ADD                                                                            \
     62 /* (buf, len <= 256): mix bytes into the kernel's pool -> bytes added so far */
 #define SYS_RANDOM_GET 63 /* (buf, len <= 256): random bytes from the kernel's pool -> len */
-#define SYS_COUNT      64
+#define SYS_THREAD_SET_SYSCALL_HANDLER                                                             \
+    64 /* (thread, endpoint or 0): forward all its `syscall`s there (MICA_MSG_SYSCALL) */
+#define SYS_COUNT 65
 
 #ifndef __ASSEMBLER__
 /*
@@ -277,6 +279,27 @@ struct mica_ipc_buffer {
 #define MICA_TIMEOUT_FOREVER 0xffffffffffffffffull
 #define MICA_FAULT_RESUME    0
 #define MICA_FAULT_KILL      1
+
+/*
+ * Forwarded system calls (personalities such as Linux): while a thread has a
+ * system-call handler (SYS_THREAD_SET_SYSCALL_HANDLER), every `syscall`
+ * instruction it executes stops it and arrives at the handler as a call with
+ * label MICA_MSG_SYSCALL, the badge of the handler's endpoint handle, and
+ * w0 = rax (the call number), w1 = rdi, w2 = rsi, w3 = rdx.  The thread is
+ * stopped as in a fault: SYS_THREAD_READ_REGS shows the rest (r10, r8, r9,
+ * rip - already past the instruction - rsp...), SYS_THREAD_WRITE_REGS
+ * changes them.  Reply with w0 =
+ *   MICA_SYSCALL_RETURN  resume after the instruction with rax = w1; rcx = the
+ *                        return rip and r11 = rflags (as Linux leaves them);
+ *   MICA_SYSCALL_REGS    resume with every register exactly as the frame holds
+ *                        them (as written with SYS_THREAD_WRITE_REGS; rip is
+ *                        not advanced): execve, signal delivery, sigreturn;
+ *   MICA_FAULT_KILL      end the thread.
+ * Any other w0 ends the thread too, and so does the handler's death (-EPIPE).
+ */
+#define MICA_MSG_SYSCALL    0xfa5cu
+#define MICA_SYSCALL_RETURN 2
+#define MICA_SYSCALL_REGS   3
 
 /* The name of an exception vector as fault messages and reports give it. */
 static inline const char *mica_vector_name(uint64_t vector)

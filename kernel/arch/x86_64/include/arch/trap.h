@@ -36,6 +36,14 @@ void irq_set_handler(unsigned vector, irq_handler_fn fn);
 void trap_dispatch(struct trap_frame *f);
 
 void user_exception(struct trap_frame *f);
+
+/* A `syscall` of a thread with a system-call handler (syscall_forward.c); interrupts on. */
+enum forward_result {
+    FORWARD_NONE,  /* no handler after all: run it as a native call */
+    FORWARD_DONE,  /* answered: back to user mode as from any system call */
+    FORWARD_EXACT, /* back with every register as the frame holds it (iretq, not sysretq) */
+};
+enum forward_result syscall_forward(struct trap_frame *f);
 int probe_read_u64(const void *addr, uint64_t *out);
 int probe_write_u8(void *addr, uint8_t value);
 
