@@ -38,8 +38,13 @@ struct posix posix;
 static mica_handle_t endpoint; /* system calls and faults of every program arrive here */
 static struct process proc;    /* the one program running */
 
+/* The last byte a program wrote: the server's reports begin on a line of their own. */
+static char last_byte = '\n';
+
 int64_t posix_console_write(const void *buf, uint64_t len)
 {
+    if (len)
+        last_byte = ((const char *)buf)[len - 1];
     if (!posix.console.ep)
         return mica_write(buf, len);
     uint64_t done = 0;
@@ -55,7 +60,7 @@ int64_t posix_console_write(const void *buf, uint64_t len)
 
 void posix_say(const char *fmt, ...)
 {
-    char buf[256];
+    char buf[RUNLIST_LINE_MAX + 128];
     va_list ap;
     va_start(ap, fmt);
     int n = mica_vsnprintf(buf, sizeof buf, fmt, ap);
@@ -245,6 +250,8 @@ static void serve(struct process *p)
 
 static void finish(struct process *p)
 {
+    if (last_byte != '\n')
+        posix_say("\n");
     report_unknown(p);
     if (p->signal)
         posix_say("posix: pid %d killed by signal %d\n", p->pid, p->signal);
@@ -287,6 +294,13 @@ static int setup(const struct mica_server_start *st)
 /* Run one command line as process pid; 0 if it ran (whatever its end), -1 if it could not start. */
 static int run(int pid, const struct command *c)
 {
+    char line[RUNLIST_LINE_MAX + 8];
+    int n = 0;
+    for (unsigned i = 0; i < c->envc; i++)
+        n += mica_snprintf(line + n, sizeof line - (uint64_t)n, "%s ", c->env[i]);
+    for (unsigned i = 0; i < c->argc; i++)
+        n += mica_snprintf(line + n, sizeof line - (uint64_t)n, "%s%s", i ? " " : "", c->argv[i]);
+    posix_say("posix: pid %d runs %s\n", pid, line);
     if (start(&proc, pid, c) < 0)
         return -1;
     serve(&proc);

@@ -66,7 +66,8 @@ static int64_t check_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t f
                           uint64_t off)
 {
     uint64_t type = flags & LINUX_MAP_TYPE;
-    if (len == 0 || (off & (PAGE - 1)) || (prot & ~(uint64_t)PROT_ALL))
+    (void)prot; /* Linux's mmap ignores bits beyond read, write, execute (mprotect does not) */
+    if (len == 0 || (off & (PAGE - 1)))
         return -LINUX_EINVAL;
     if (type != LINUX_MAP_PRIVATE && type != LINUX_MAP_SHARED)
         return -LINUX_EINVAL;
@@ -84,7 +85,7 @@ static int64_t check_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t f
 /* mmap(addr, len, prot, flags, fd, offset): anonymous memory only. */
 int64_t sys_mmap(struct process *p, const uint64_t *a)
 {
-    uint64_t addr = a[0], len = a[1], prot = a[2], flags = a[3];
+    uint64_t addr = a[0], len = a[1], prot = a[2] & PROT_ALL, flags = a[3];
     int64_t err = check_mmap(addr, len, prot, flags, a[4], a[5]);
     if (err < 0)
         return err;
