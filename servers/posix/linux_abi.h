@@ -41,7 +41,7 @@
 #define LINUX_NR_exit_group      231
 #define LINUX_NR_set_robust_list 273
 #define LINUX_NR_getrandom       318
-#define LINUX_NR_MAX             512 /* numbers at or above are unknown (counted together) */
+#define LINUX_NR_MAX             1024 /* numbers at or above are unknown (counted together) */
 
 /* Error numbers (asm-generic/errno-base.h, errno.h); a call returns -E. */
 #define LINUX_EPERM        1

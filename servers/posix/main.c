@@ -99,7 +99,7 @@ static int make_thread(struct process *p, const struct loaded *l)
         sc < 0 ? sc
                : mica_endpoint_mint(endpoint, (uint64_t)p->pid << 8 | BADGE_FAULT, MICA_RIGHT_SEND);
     if (fl >= 0)
-        err = mica_syscall2(SYS_THREAD_SET_SYSCALL_HANDLER, p->thread, (mica_handle_t)sc);
+        err = mica_thread_set_syscall_handler(p->thread, (mica_handle_t)sc);
     if (fl >= 0 && err >= 0)
         err = mica_thread_set_fault_handler(p->thread, (mica_handle_t)fl);
     if (sc >= 0)
@@ -240,6 +240,8 @@ static void serve(struct process *p)
             on_fault(p, &m);
         }
         if (p->ended) {
+            if (p->signal && posix.console.ep) /* the report is out before the kernel's own */
+                console_drain_r(&posix.console);
             mica_reply(&answer);
             return;
         }

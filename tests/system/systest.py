@@ -475,6 +475,8 @@ def run_on_host(env, argv):
     argv (argv[0] included), only the given environment, stdout and stderr on one channel.
     Its output and its end, in the words of the posix server's report."""
     exe = os.path.join(LINUX_BUILD, os.path.basename(argv[0]))
+    if not os.path.exists(exe):  # not one of ours: the host's own (Debian's busybox-static)
+        exe = argv[0]
     p = subprocess.run(argv, executable=exe, env=env, stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
     out = p.stdout.decode(errors="replace")
@@ -490,6 +492,9 @@ def mica_blocks(text):
     report: {pid: (output, end)}.  Lines of other servers and of the posix server's own
     notes ("posix: pid N: ...") are not the program's."""
     blocks = {}
+    # The kernel's note on a killed thread goes straight to the UART and may land inside a
+    # line the console driver is still sending: take it out wherever it is.
+    text = re.sub(r"warning: thread \d+: [^\n]*: thread ended\n", "", text)
     starts = list(re.finditer(r"^posix: pid (\d+) runs .*\n", text, re.M))
     for m in starts:
         pid = int(m.group(1))
@@ -524,8 +529,21 @@ def check_differential(run_list):
 
 def linux_cases():
     """The Linux personality (servers/posix/): static musl programs on Mica and on the host
-    must print the same and end the same way (tests/linux/programs)."""
-    return [Case("linux-programs", smp=2, exit_code=0, timeout=180,
+    must print the same and end the same way (tests/linux/programs); so must Debian's
+    busybox-static for the applets it can run already (tests/linux/busybox.programs)."""
+    # Until the kernel's system-call forwarding (branch kfwd) is merged the posix server is
+    # not built (servers/posix/build.mk): remove this test together with that one.
+    with open(os.path.join(ROOT, "kernel", "include", "abi", "mica", "syscall.h")) as f:
+        if "SYS_THREAD_SET_SYSCALL_HANDLER" not in f.read():
+            return []
+    return [Case("linux-busybox", smp=2, exit_code=0, timeout=180,
+                 initrd=os.path.join(BUILD, "linux-busybox.cpio"),
+                 until=r"^posix: \d+ programs run",
+                 expect=[r"^posix: 2 programs run, 0 could not start$"],
+                 forbid=[r"init: posix ended"],
+                 check=check_differential(os.path.join(ROOT, "tests", "linux",
+                                                       "busybox.programs"))),
+            Case("linux-programs", smp=2, exit_code=0, timeout=180,
                  initrd=os.path.join(BUILD, "linux-tests.cpio"),
                  until=r"^posix: \d+ programs run",
                  expect=[r"^posix: 8 programs run, 0 could not start$",
