@@ -72,6 +72,7 @@ $(BENCH_TASK): $(ULIB_OBJS) $(BUILD)/user-obj/user/bench/main.c.o lib/mica/user.
 include idl/rules.mk
 include servers/rules.mk
 include $(sort $(wildcard drivers/*/build.mk))
+include servers/posix/build.mk
 include servers/system.mk
 
 all: $(KERNEL) $(ROOTTASK) $(BENCH_TASK) $(ISO) initrds host-tests

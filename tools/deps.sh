@@ -8,6 +8,7 @@ packages=(
     qemu-system-x86 qemu-utils
     grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
     console-setup-linux
+    musl-tools busybox-static
 )
 
 missing=()

@@ -272,6 +272,8 @@ static int give_handles(struct server *s, struct mica_server_start *st)
         err = add_handle(s, st, "phys", s->phys, MICA_RIGHT_MAP | MICA_RIGHT_DUP);
     if (err == 0 && s->fb)
         err = add_handle(s, st, "fb", s->fb, MICA_RIGHT_MAP | MICA_RIGHT_DUP);
+    if (err == 0 && m->initrd) /* read-only: a server cannot change what others start from */
+        err = add_handle(s, st, "initrd", init.boot->initrd, MICA_RIGHT_READ | MICA_RIGHT_MAP);
     if (err == 0)
         err = add_handle(s, st, "supervisor", s->client_ep, MICA_RIGHT_SEND);
     if (err == 0) /* its own address space, to map memory and start threads in */

@@ -193,6 +193,8 @@ static const char *parse_option(const struct manifest *m, struct manifest_server
         s->may_restart = true;
     } else if (n == 11 && memcmp(w, "framebuffer", 11) == 0) {
         s->framebuffer = true;
+    } else if (n == 6 && memcmp(w, "initrd", 6) == 0) {
+        s->initrd = true;
     } else if (n == 7 && memcmp(w, "devices", 7) == 0) {
         s->devices = true;
     } else if (starts(w, n, "device=", &v, &vn)) {

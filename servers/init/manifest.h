@@ -23,6 +23,9 @@
  *     framebuffer      the framebuffer the boot loader set up, if there is
  *                      one (struct mica_platform): device memory it may map,
  *                      handle "fb"
+ *     initrd           the initial ramdisk (the boot module) as a read-only
+ *                      VM object it may map: handle "initrd" (the posix
+ *                      server finds Linux programs in it)
  *     restart=N        restarts allowed before the supervisor gives up (default 5)
  *     args=TEXT        a word for the server (no spaces)
  *     admin            it may restart servers through the supervisor service
@@ -78,6 +81,7 @@ struct manifest_server {
     unsigned restart_limit;
     bool may_restart;     /* admin */
     bool framebuffer;     /* gets the boot loader's framebuffer */
+    bool initrd;          /* gets the initial ramdisk, read-only */
     bool devices;         /* the device manager */
     bool has_device;      /* device= */
     bool device_optional; /* device=...?: start without it if it is not there */

@@ -48,6 +48,25 @@ static void test_good(void)
     CHECK_EQ(b->nirqs, 2);
     CHECK_EQ(b->irq[1], 11);
     CHECK(b->may_restart && !c->may_restart && !r->may_restart);
+    CHECK(!c->initrd && !r->initrd && !b->initrd);
+}
+
+/* initrd: the posix server gets the ramdisk; the option takes no value. */
+static void test_initrd(void)
+{
+    unsigned line;
+    const char *why = 0;
+    CHECK_EQ(parse("server console bin/serial provides=console\n"
+                   "server posix bin/posix initrd uses=console args=etc/linux-tests\n",
+                   &line, &why),
+             0);
+    CHECK_EQ(m.count, 2);
+    CHECK(m.server[1].initrd && !m.server[0].initrd);
+    CHECK(strcmp(m.server[1].args, "etc/linux-tests") == 0);
+    CHECK_EQ(parse("server posix bin/posix initrd=1\n", &line, &why), -1);
+    CHECK(why && strstr(why, "unknown option"));
+    CHECK_EQ(parse("server posix bin/posix initrds\n", &line, &why), -1);
+    CHECK(why && strstr(why, "unknown option"));
 }
 
 /* Several port ranges (the keyboard's two ports without those between), and the framebuffer. */
@@ -200,6 +219,7 @@ int main(void)
 {
     unit_run("manifest", "good", test_good);
     unit_run("manifest", "ports", test_ports);
+    unit_run("manifest", "initrd", test_initrd);
     unit_run("manifest", "empty", test_empty);
     unit_run("manifest", "devices", test_devices);
     unit_run("manifest", "errors", test_errors);

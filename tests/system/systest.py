@@ -179,6 +179,7 @@ def cases():
                     check=fbcon_screen))
     out += serial_cases()
     out += system_cases()
+    out += linux_cases()
     # Halting without mica.exit (as `make run` does): the other CPUs stop quietly.
     out.append(Case("halt-without-test-exit", exit_code=0, timeout=90, test_exit=False,
                     initrd=os.path.join(BUILD, "test-restart.cpio"),
@@ -466,8 +467,101 @@ def shell_output(patterns):
         for pattern in patterns:
             if not re.search(pattern, text, re.M):
                 return f"the shell's output lacks /{pattern}/"
+LINUX_BUILD = os.path.join(BUILD, "linux")
+POSIX_REPORT = re.compile(r"^posix: pid (\d+) (?:exited with status (\d+)|killed by signal (\d+))$", re.M)
+
+
+def read_run_list(path):
+    """The command lines of a posix run list (servers/posix/runlist.h): (env, argv) pairs."""
+    out = []
+    for line in open(path):
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        env = {}
+        while "=" in words[0] and not words[0].startswith("="):
+            name, value = words.pop(0).split("=", 1)
+            env[name] = value
+        out.append((env, words))
+    return out
+
+
+def run_on_host(env, argv):
+    """Run a Linux test program on the host as the posix server runs it on Mica: the same
+    argv (argv[0] included), only the given environment, stdout and stderr on one channel.
+    Its output and its end, in the words of the posix server's report."""
+    exe = os.path.join(LINUX_BUILD, os.path.basename(argv[0]))
+    if not os.path.exists(exe):  # not one of ours: the host's own (Debian's busybox-static)
+        exe = argv[0]
+    p = subprocess.run(argv, executable=exe, env=env, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
+    out = p.stdout.decode(errors="replace")
+    if out and not out.endswith("\n"):
+        out += "\n"  # the posix server starts its report on a line of its own
+    end = f"killed by signal {-p.returncode}" if p.returncode < 0 else \
+        f"exited with status {p.returncode}"
+    return out, end
+
+
+def mica_blocks(text):
+    """Each program's output on Mica, between the posix server's "pid N runs" and its
+    report: {pid: (output, end)}.  Lines of other servers and of the posix server's own
+    notes ("posix: pid N: ...") are not the program's."""
+    blocks = {}
+    # The kernel's note on a killed thread goes straight to the UART and may land inside a
+    # line the console driver is still sending: take it out wherever it is.
+    text = re.sub(r"warning: thread \d+: [^\n]*: thread ended\n", "", text)
+    starts = list(re.finditer(r"^posix: pid (\d+) runs .*\n", text, re.M))
+    for m in starts:
+        pid = int(m.group(1))
+        end = re.compile(rf"^posix: pid {pid} (exited with status \d+|killed by signal \d+)$",
+                         re.M).search(text, m.end())
+        if not end:
+            continue
+        body = text[m.end():end.start()]
+        lines = [l for l in body.splitlines(keepends=True)
+                 if not re.match(r"(posix: pid \d+: |init: |rtc: |serial: )", l)]
+        blocks[pid] = ("".join(lines), end.group(1))
+    return blocks
+
+
+def check_differential(run_list):
+    """Every command line of the run list gives the same output and end on Mica and here."""
+    def check(case, out):
+        blocks = mica_blocks(out)
+        for pid, (env, argv) in enumerate(read_run_list(run_list), start=1):
+            want, want_end = run_on_host(env, argv)
+            if pid not in blocks:
+                return f"pid {pid} ({' '.join(argv)}) did not run to its end on Mica"
+            got, got_end = blocks[pid]
+            if got != want:
+                return f"pid {pid} ({' '.join(argv)}): output differs: Mica {got!r}, " \
+                       f"Linux {want!r}"
+            if got_end != want_end:
+                return f"pid {pid} ({' '.join(argv)}): Mica: {got_end}, Linux: {want_end}"
         return None
     return check
+
+
+def linux_cases():
+    """The Linux personality (servers/posix/): static musl programs on Mica and on the host
+    must print the same and end the same way (tests/linux/programs); so must Debian's
+    busybox-static for the applets it can run already (tests/linux/busybox.programs)."""
+    return [Case("linux-busybox", smp=2, exit_code=0, timeout=180,
+                 initrd=os.path.join(BUILD, "linux-busybox.cpio"),
+                 until=r"^posix: \d+ programs run",
+                 expect=[r"^posix: 2 programs run, 0 could not start$"],
+                 forbid=[r"init: posix ended"],
+                 check=check_differential(os.path.join(ROOT, "tests", "linux",
+                                                       "busybox.programs"))),
+            Case("linux-programs", smp=2, exit_code=0, timeout=180,
+                 initrd=os.path.join(BUILD, "linux-tests.cpio"),
+                 until=r"^posix: \d+ programs run",
+                 expect=[r"^posix: 8 programs run, 0 could not start$",
+                         r"^posix: pid 5: unknown system calls \(number x times\): 1000 x1$",
+                         r"^posix: pid 7: page fault at rip 0x[0-9a-f]+, address 0$"],
+                 forbid=[r"init: posix ended"],
+                 check=check_differential(os.path.join(ROOT, "tests", "linux", "programs")))]
 
 
 def system_cases():

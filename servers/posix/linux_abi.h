@@ -1,0 +1,121 @@
+/*
+ * linux_abi.h - the facts of the Linux x86-64 system-call ABI that the posix
+ * server needs (concept: the system-call interface of a foreign personality).
+ *
+ * The server is freestanding, so it cannot include the Linux UAPI headers;
+ * these numbers are copied from them (package linux-libc-dev, Linux 6.1):
+ * system-call numbers from asm/unistd_64.h, error numbers from
+ * asm-generic/errno-base.h and errno.h, auxiliary-vector tags from
+ * linux/auxvec.h, mmap flags from asm-generic/mman-common.h and mman.h,
+ * arch_prctl codes from asm/prctl.h, terminal ioctls from
+ * asm-generic/ioctls.h, clock ids from linux/time.h.  The host unit tests
+ * compare the ones they can with the real headers (tests/host/test_linux_abi.c).
+ */
+#ifndef POSIX_LINUX_ABI_H
+#define POSIX_LINUX_ABI_H
+
+/* System-call numbers (asm/unistd_64.h). */
+#define LINUX_NR_read            0
+#define LINUX_NR_write           1
+#define LINUX_NR_mmap            9
+#define LINUX_NR_mprotect        10
+#define LINUX_NR_munmap          11
+#define LINUX_NR_brk             12
+#define LINUX_NR_rt_sigaction    13
+#define LINUX_NR_rt_sigprocmask  14
+#define LINUX_NR_ioctl           16
+#define LINUX_NR_readv           19
+#define LINUX_NR_writev          20
+#define LINUX_NR_getpid          39
+#define LINUX_NR_exit            60
+#define LINUX_NR_uname           63
+#define LINUX_NR_getuid          102
+#define LINUX_NR_getgid          104
+#define LINUX_NR_geteuid         107
+#define LINUX_NR_getegid         108
+#define LINUX_NR_getppid         110
+#define LINUX_NR_arch_prctl      158
+#define LINUX_NR_gettid          186
+#define LINUX_NR_set_tid_address 218
+#define LINUX_NR_clock_gettime   228
+#define LINUX_NR_exit_group      231
+#define LINUX_NR_set_robust_list 273
+#define LINUX_NR_getrandom       318
+#define LINUX_NR_MAX             1024 /* numbers at or above are unknown (counted together) */
+
+/* Error numbers (asm-generic/errno-base.h, errno.h); a call returns -E. */
+#define LINUX_EPERM        1
+#define LINUX_ENOENT       2
+#define LINUX_ESRCH        3
+#define LINUX_EIO          5
+#define LINUX_E2BIG        7
+#define LINUX_ENOEXEC      8
+#define LINUX_EBADF        9
+#define LINUX_EAGAIN       11
+#define LINUX_ENOMEM       12
+#define LINUX_EACCES       13
+#define LINUX_EFAULT       14
+#define LINUX_EEXIST       17
+#define LINUX_ENODEV       19
+#define LINUX_EINVAL       22
+#define LINUX_ENOTTY       25
+#define LINUX_ENAMETOOLONG 36
+#define LINUX_ENOSYS       38
+
+/* Auxiliary-vector tags (linux/auxvec.h). */
+#define LINUX_AT_NULL   0
+#define LINUX_AT_PHDR   3
+#define LINUX_AT_PHENT  4
+#define LINUX_AT_PHNUM  5
+#define LINUX_AT_PAGESZ 6
+#define LINUX_AT_BASE   7
+#define LINUX_AT_FLAGS  8
+#define LINUX_AT_ENTRY  9
+#define LINUX_AT_UID    11
+#define LINUX_AT_EUID   12
+#define LINUX_AT_GID    13
+#define LINUX_AT_EGID   14
+#define LINUX_AT_HWCAP  16
+#define LINUX_AT_CLKTCK 17
+#define LINUX_AT_SECURE 23
+#define LINUX_AT_RANDOM 25
+#define LINUX_AT_EXECFN 31
+
+/* mmap and mprotect (asm-generic/mman-common.h, mman.h). */
+#define LINUX_PROT_READ           0x1
+#define LINUX_PROT_WRITE          0x2
+#define LINUX_PROT_EXEC           0x4
+#define LINUX_MAP_SHARED          0x01
+#define LINUX_MAP_PRIVATE         0x02
+#define LINUX_MAP_TYPE            0x0f
+#define LINUX_MAP_FIXED           0x10
+#define LINUX_MAP_ANONYMOUS       0x20
+#define LINUX_MAP_NORESERVE       0x4000
+#define LINUX_MAP_STACK           0x20000
+#define LINUX_MAP_FIXED_NOREPLACE 0x100000
+
+/* arch_prctl codes (asm/prctl.h). */
+#define LINUX_ARCH_SET_FS 0x1002
+#define LINUX_ARCH_GET_FS 0x1003
+
+/* Terminal ioctls (asm-generic/ioctls.h). */
+#define LINUX_TCGETS     0x5401
+#define LINUX_TIOCGWINSZ 0x5413
+
+/* Clocks (linux/time.h). */
+#define LINUX_CLOCK_REALTIME  0
+#define LINUX_CLOCK_MONOTONIC 1
+#define LINUX_CLOCK_BOOTTIME  7
+
+/* Signals (asm/signal.h): the numbers faults are reported as. */
+#define LINUX_SIGILL  4
+#define LINUX_SIGTRAP 5
+#define LINUX_SIGFPE  8
+#define LINUX_SIGSEGV 11
+
+/* getrandom flags (linux/random.h). */
+#define LINUX_GRND_NONBLOCK 0x1
+#define LINUX_GRND_RANDOM   0x2
+#define LINUX_GRND_INSECURE 0x4
+
+#endif

@@ -1,0 +1,346 @@
+/*
+ * main.c - the posix server: runs static Linux programs on Mica and serves
+ * their system calls (concepts: a personality server, system-call
+ * forwarding, process creation and termination).
+ *
+ * The server starts the programs of its run list (runlist.h) one after
+ * the other, each in an address space of its own (loader.h).  The
+ * program's thread has two handles to the server's endpoint, each with a
+ * badge naming the process and what comes through it: its system-call
+ * handler (SYS_THREAD_SET_SYSCALL_HANDLER: every `syscall` instruction it
+ * executes arrives as a MICA_MSG_SYSCALL call, w0 = rax, w1..w3 = rdi, rsi,
+ * rdx) and its fault handler (MICA_MSG_FAULT).  The server answers a
+ * system call with MICA_SYSCALL_RETURN and the value for rax, or ends the
+ * thread with MICA_FAULT_KILL (exit, exit_group, a fault).  docs/posix.md
+ * describes the personality; docs/linux-abi.md the calls.
+ */
+#include <stdarg.h>
+#include <mica.h>
+#include <server.h>
+#include <runtime.h>
+#include <str.h>
+#include <thread.h>
+#include <stdbool.h>
+#include <mica/cpio.h>
+#include <mica/string.h>
+#include "posix.h"
+#include "loader.h"
+#include "procmem.h"
+#include "runlist.h"
+#include "syscalls.h"
+#include "console_client.h"
+#include "rtc_client.h"
+
+#define BADGE_SYSCALL 1u /* badge = pid << 8 | kind */
+#define BADGE_FAULT   2u
+
+struct posix posix;
+static mica_handle_t endpoint; /* system calls and faults of every program arrive here */
+static struct process proc;    /* the one program running */
+
+/* The last byte a program wrote: the server's reports begin on a line of their own. */
+static char last_byte = '\n';
+
+int64_t posix_console_write(const void *buf, uint64_t len)
+{
+    if (len)
+        last_byte = ((const char *)buf)[len - 1];
+    if (!posix.console.ep)
+        return mica_write(buf, len);
+    uint64_t done = 0;
+    while (done < len) {
+        uint32_t n = len - done < CONSOLE_CHUNK ? (uint32_t)(len - done) : CONSOLE_CHUNK;
+        uint32_t written = 0;
+        if (console_write_r(&posix.console, (const uint8_t *)buf + done, n, &written) < 0)
+            return done ? (int64_t)done : -LINUX_EIO;
+        done += written;
+    }
+    return (int64_t)done;
+}
+
+void posix_say(const char *fmt, ...)
+{
+    char buf[RUNLIST_LINE_MAX + 128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = mica_vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n > (int)sizeof buf - 1)
+        n = sizeof buf - 1;
+    posix_console_write(buf, (uint64_t)n);
+}
+
+/* ---- Starting a program ---- */
+
+static uint64_t cpu_hwcap(void)
+{
+    uint32_t a = 1, b, c = 0, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    return d; /* Linux's AT_HWCAP on x86: CPUID leaf 1, EDX */
+}
+
+/* Its first thread, stopped, with the registers Linux gives a new program. */
+static int make_thread(struct process *p, const struct loaded *l)
+{
+    int64_t t = mica_thread_create(p->as, (void (*)(uint64_t))l->entry, (void *)l->sp, 0);
+    if (t < 0)
+        return (int)t;
+    p->thread = (mica_handle_t)t;
+    struct mica_regs r;
+    memset(&r, 0, sizeof r);
+    r.rip = l->entry;
+    r.rsp = l->sp;
+    r.rflags = 0x202; /* interrupts on, the reserved bit */
+    int64_t err = mica_thread_write_regs(p->thread, &r);
+    int64_t sc = err < 0 ? err
+                         : mica_endpoint_mint(endpoint, (uint64_t)p->pid << 8 | BADGE_SYSCALL,
+                                              MICA_RIGHT_SEND);
+    int64_t fl =
+        sc < 0 ? sc
+               : mica_endpoint_mint(endpoint, (uint64_t)p->pid << 8 | BADGE_FAULT, MICA_RIGHT_SEND);
+    if (fl >= 0)
+        err = mica_thread_set_syscall_handler(p->thread, (mica_handle_t)sc);
+    if (fl >= 0 && err >= 0)
+        err = mica_thread_set_fault_handler(p->thread, (mica_handle_t)fl);
+    if (sc >= 0)
+        mica_handle_close((mica_handle_t)sc); /* the thread holds what it needs */
+    if (fl >= 0)
+        mica_handle_close((mica_handle_t)fl);
+    return (int)(fl < 0 ? fl : err < 0 ? err : mica_thread_start(p->thread));
+}
+
+static void discard(struct process *p)
+{
+    if (p->as)
+        mica_aspace_kill(p->as);
+    procmem_release(p);
+    if (p->thread)
+        mica_handle_close(p->thread);
+    if (p->as)
+        mica_handle_close(p->as);
+    p->thread = p->as = 0;
+}
+
+static int start(struct process *p, int pid, const struct command *c)
+{
+    memset(p, 0, sizeof *p);
+    p->pid = pid;
+    const char *path = c->argv[0], *why = "";
+    while (*path == '/')
+        path++;
+    struct cpio_entry image;
+    int err = cpio_find(posix.initrd, posix.initrd_size, path, &image, &why);
+    if (err < 0) {
+        posix_say("posix: %s: %s\n", c->argv[0], err == -MICA_ENOENT ? "no such program" : why);
+        return -1;
+    }
+    int64_t as = mica_aspace_create();
+    if (as < 0) {
+        posix_say("posix: %s: no address space (error %ld)\n", c->argv[0], as);
+        return -1;
+    }
+    p->as = (mica_handle_t)as;
+    struct initstack_args args = {.argc = c->argc,
+                                  .envc = c->envc,
+                                  .argv = c->argv,
+                                  .envp = c->env,
+                                  .execfn = c->argv[0],
+                                  .hwcap = cpu_hwcap()};
+    mica_random_get(args.random, sizeof args.random);
+    struct loaded l;
+    if ((err = loader_load(p, image.data, image.size, &args, &l, &why)) < 0 ||
+        (err = make_thread(p, &l)) < 0) {
+        posix_say("posix: %s: cannot start: %s (error %d)\n", c->argv[0], why, err);
+        discard(p);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- Serving it ---- */
+
+/* The Linux signal a processor exception becomes (as Linux's trap handlers choose). */
+static int fault_signal(uint64_t vector)
+{
+    switch (vector) {
+    case 0:  /* divide error */
+    case 16: /* x87 floating point */
+    case 19: /* SIMD floating point */
+        return LINUX_SIGFPE;
+    case 3: /* breakpoint */
+        return LINUX_SIGTRAP;
+    case 6: /* invalid opcode */
+        return LINUX_SIGILL;
+    default: /* page fault, general protection, ... */
+        return LINUX_SIGSEGV;
+    }
+}
+
+static void on_fault(struct process *p, const struct mica_msg *m)
+{
+    p->ended = true;
+    p->signal = fault_signal(m->w[0]);
+    posix_say("posix: pid %d: %s at rip %#lx, address %#lx\n", p->pid, mica_vector_name(m->w[0]),
+              m->w[3], m->w[2]);
+}
+
+static int64_t on_syscall(struct process *p, const struct mica_msg *m)
+{
+    uint64_t nr = m->w[0];
+    const struct linux_syscall *s = syscall_lookup(nr);
+    if (!s) {
+        p->unknown[nr < LINUX_NR_MAX ? nr : LINUX_NR_MAX]++;
+        return -LINUX_ENOSYS;
+    }
+    uint64_t a[6] = {m->w[1], m->w[2], m->w[3], 0, 0, 0};
+    if (s->nargs > 3) {
+        struct mica_regs r;
+        if (mica_thread_read_regs(p->thread, &r) < 0)
+            return -LINUX_EFAULT;
+        a[3] = r.r10;
+        a[4] = r.r8;
+        a[5] = r.r9;
+    }
+    return s->fn(p, a);
+}
+
+static void report_unknown(const struct process *p)
+{
+    char line[256];
+    int n = 0;
+    for (unsigned nr = 0; nr <= LINUX_NR_MAX && n < (int)sizeof line - 24; nr++)
+        if (p->unknown[nr])
+            n += mica_snprintf(line + n, sizeof line - (uint64_t)n, " %s%u x%u",
+                               nr == LINUX_NR_MAX ? ">=" : "", nr, p->unknown[nr]);
+    if (n)
+        posix_say("posix: pid %d: unknown system calls (number x times):%s\n", p->pid, line);
+}
+
+/* Answer the program's calls until it ends. */
+static void serve(struct process *p)
+{
+    struct mica_msg m;
+    int64_t r = mica_recv(endpoint, &m);
+    for (;;) {
+        if (r < 0) {
+            posix_say("posix: receiving failed (error %ld)\n", r);
+            p->ended = true;
+            return;
+        }
+        uint32_t label = mica_tag_label(m.tag);
+        bool ours = (m.badge >> 8) == (uint64_t)p->pid && !p->ended;
+        struct mica_msg answer = {0, 0, {MICA_FAULT_KILL, 0, 0, 0}};
+        if (ours && label == MICA_MSG_SYSCALL && (m.badge & 0xff) == BADGE_SYSCALL) {
+            int64_t v = on_syscall(p, &m);
+            if (!p->ended) {
+                answer.w[0] = MICA_SYSCALL_RETURN;
+                answer.w[1] = (uint64_t)v;
+            }
+        } else if (ours && label == MICA_MSG_FAULT && (m.badge & 0xff) == BADGE_FAULT) {
+            on_fault(p, &m);
+        }
+        if (p->ended) {
+            if (p->signal && posix.console.ep) /* the report is out before the kernel's own */
+                console_drain_r(&posix.console);
+            mica_reply(&answer);
+            return;
+        }
+        m = answer;
+        r = mica_reply_recv(endpoint, &m);
+    }
+}
+
+static void finish(struct process *p)
+{
+    if (last_byte != '\n')
+        posix_say("\n");
+    report_unknown(p);
+    if (p->signal)
+        posix_say("posix: pid %d killed by signal %d\n", p->pid, p->signal);
+    else
+        posix_say("posix: pid %d exited with status %d\n", p->pid, p->status);
+    discard(p);
+}
+
+/* ---- Start-up ---- */
+
+static int setup(const struct mica_server_start *st)
+{
+    posix.self = mica_start_handle(st, "self");
+    struct mica_ipc_buffer *ipc;
+    if (mica_runtime_init(posix.self) < 0 || !(ipc = mica_thread_ipc_buffer()))
+        return -1;
+    posix.console = (struct mica_client){.ep = mica_start_handle(st, "console"), .ipc = ipc};
+    mica_handle_t rtc = mica_start_handle(st, "rtc");
+    struct mica_client rc = {.ep = rtc, .ipc = ipc};
+    uint64_t secs, at_boot;
+    if (rtc && rtc_now_r(&rc, &secs, &at_boot) == 0)
+        posix.realtime_at_boot_ns = secs * 1000000000ull - at_boot;
+    mica_handle_t initrd = mica_start_handle(st, "initrd");
+    int64_t size = initrd ? mica_vmo_size(initrd) : -1;
+    int64_t at =
+        size < 0 ? size : mica_vm_map(posix.self, initrd, 0, 0, (uint64_t)size, MICA_PROT_READ);
+    if (at < 0) {
+        mica_printf("posix: no initial ramdisk (the manifest line needs `initrd`)\n");
+        return -1;
+    }
+    posix.initrd = (const uint8_t *)at;
+    posix.initrd_size = (uint64_t)size;
+    int64_t ep = mica_endpoint_create();
+    if (ep < 0)
+        return -1;
+    endpoint = (mica_handle_t)ep;
+    return 0;
+}
+
+/* Run one command line as process pid; 0 if it ran (whatever its end), -1 if it could not start. */
+static int run(int pid, const struct command *c)
+{
+    char line[RUNLIST_LINE_MAX + 8];
+    int n = 0;
+    for (unsigned i = 0; i < c->envc; i++)
+        n += mica_snprintf(line + n, sizeof line - (uint64_t)n, "%s ", c->env[i]);
+    for (unsigned i = 0; i < c->argc; i++)
+        n += mica_snprintf(line + n, sizeof line - (uint64_t)n, "%s%s", i ? " " : "", c->argv[i]);
+    posix_say("posix: pid %d runs %s\n", pid, line);
+    if (start(&proc, pid, c) < 0)
+        return -1;
+    serve(&proc);
+    finish(&proc);
+    return 0;
+}
+
+int main(const struct mica_server_start *st)
+{
+    if (setup(st) < 0)
+        return 1;
+    struct cpio_entry list;
+    const char *why = "";
+    const char *name = st->args[0] ? st->args : "etc/linux-programs";
+    if (cpio_find(posix.initrd, posix.initrd_size, name, &list, &why) < 0) {
+        posix_say("posix: no run list %s in the ramdisk\n", name);
+        return 1;
+    }
+    static struct command c;
+    int pid = 0, failed = 0;
+    if (list.size >= 4 && memcmp(list.data, "\177ELF", 4) == 0) { /* a program: run it alone */
+        memset(&c, 0, sizeof c);
+        strlcpy(c.text, name, sizeof c.text);
+        c.argv[0] = c.text;
+        c.argc = 1;
+        failed += run(++pid, &c) < 0;
+    } else {
+        uint64_t offset = 0;
+        int more;
+        while ((more = runlist_next((const char *)list.data, list.size, &offset, &c)) != 0) {
+            if (more < 0) {
+                posix_say("posix: %s: a line too long or with too many words\n", name);
+                failed++;
+                continue;
+            }
+            failed += run(++pid, &c) < 0;
+        }
+    }
+    posix_say("posix: %d programs run, %d could not start\n", pid, failed);
+    return 0;
+}

@@ -1,0 +1,93 @@
+/*
+ * procmem.c - a Linux process's memory on top of Mica VM objects (concepts:
+ * memory mapping, anonymous memory, protection).
+ *
+ * Each new region is a new anonymous VM object (zero-filled on demand, so
+ * a large mmap costs nothing until it is touched).  It is mapped into the
+ * process with the region's protection and into the server, readable and
+ * writable, where the server reads and writes the process's memory
+ * (usercopy.h).  The VM object's handle is closed at once: the two
+ * mappings keep the object alive, and unmapping both frees it.  The
+ * bookkeeping is regions.c's.
+ *
+ * Linux's protections become Mica's: on x86-64 write and execute imply
+ * read, as the page tables cannot express otherwise.  Mica refuses
+ * memory that is writable and executable at once (W^X); such a request
+ * gets -EINVAL (docs/linux-abi.md).
+ */
+#include "procmem.h"
+#include "posix.h"
+
+static int mica_prot(uint32_t prot, uint32_t *out)
+{
+    uint32_t m = 0;
+    if ((prot & LINUX_PROT_WRITE) && (prot & LINUX_PROT_EXEC))
+        return -LINUX_EINVAL;
+    if (prot & (LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC))
+        m |= MICA_PROT_READ;
+    if (prot & LINUX_PROT_WRITE)
+        m |= MICA_PROT_WRITE;
+    if (prot & LINUX_PROT_EXEC)
+        m |= MICA_PROT_EXEC;
+    *out = m;
+    return 0;
+}
+
+int procmem_map(struct process *p, uint64_t start, uint64_t size, uint32_t prot, uint8_t **shadow)
+{
+    uint32_t mprot;
+    int err = mica_prot(prot, &mprot);
+    if (err < 0)
+        return err;
+    if (p->mem.n == REGIONS_MAX || regions_overlap(&p->mem, start, start + size))
+        return -LINUX_ENOMEM;
+    int64_t vmo = mica_vmo_create(size);
+    if (vmo < 0)
+        return -LINUX_ENOMEM;
+    int64_t at =
+        mica_vm_map(posix.self, (mica_handle_t)vmo, 0, 0, size, MICA_PROT_READ | MICA_PROT_WRITE);
+    int64_t r = at < 0 ? at : mica_vm_map(p->as, (mica_handle_t)vmo, 0, start, size, mprot);
+    mica_handle_close((mica_handle_t)vmo);
+    if (r < 0) {
+        if (at >= 0)
+            mica_vm_unmap(posix.self, (uint64_t)at, size);
+        return -LINUX_ENOMEM;
+    }
+    *shadow = (uint8_t *)at;
+    regions_add(&p->mem, start, start + size, prot, *shadow); /* room and place checked above */
+    return 0;
+}
+
+int procmem_unmap(struct process *p, uint64_t start, uint64_t end)
+{
+    struct region gone[REGIONS_MAX];
+    unsigned n;
+    if (regions_remove(&p->mem, start, end, gone, REGIONS_MAX, &n) < 0)
+        return -LINUX_ENOMEM;
+    for (unsigned i = 0; i < n; i++) {
+        mica_vm_unmap(p->as, gone[i].start, gone[i].end - gone[i].start);
+        mica_vm_unmap(posix.self, (uint64_t)gone[i].shadow, gone[i].end - gone[i].start);
+    }
+    return 0;
+}
+
+int procmem_protect(struct process *p, uint64_t start, uint64_t end, uint32_t prot)
+{
+    uint32_t mprot;
+    int err = mica_prot(prot, &mprot);
+    if (err < 0)
+        return err;
+    if (!regions_cover(&p->mem, start, end, 0))
+        return -LINUX_ENOMEM;
+    if (mica_vm_protect(p->as, start, end - start, mprot) < 0)
+        return -LINUX_ENOMEM;
+    return regions_protect(&p->mem, start, end, prot) < 0 ? -LINUX_ENOMEM : 0;
+}
+
+void procmem_release(struct process *p)
+{
+    for (unsigned i = 0; i < p->mem.n; i++)
+        mica_vm_unmap(posix.self, (uint64_t)p->mem.r[i].shadow,
+                      p->mem.r[i].end - p->mem.r[i].start);
+    p->mem.n = 0;
+}

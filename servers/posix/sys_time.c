@@ -1,0 +1,58 @@
+/*
+ * sys_time.c - clock_gettime (concepts: clocks, wall time and monotonic time).
+ *
+ * CLOCK_MONOTONIC and CLOCK_BOOTTIME are Mica's clock (nanoseconds since
+ * boot; Mica does not suspend, so the two are the same).  CLOCK_REALTIME is
+ * the wall clock: the rtc service's time at start-up (uses=rtc, main.c)
+ * advanced by the monotonic clock; without the rtc service it counts from
+ * 1970-01-01 at boot.  The CPU-time clocks are the thread's time on a CPU
+ * as the kernel accounts it (SYS_THREAD_INFO).
+ */
+#include "posix.h"
+#include "syscalls.h"
+#include "usercopy.h"
+
+#define CLOCK_PROCESS_CPUTIME  2
+#define CLOCK_THREAD_CPUTIME   3
+#define CLOCK_MONOTONIC_RAW    4
+#define CLOCK_REALTIME_COARSE  5
+#define CLOCK_MONOTONIC_COARSE 6
+
+struct linux_timespec {
+    int64_t sec, nsec;
+};
+
+static int clock_ns(struct process *p, uint64_t clock, uint64_t *ns)
+{
+    struct mica_thread_info info;
+    switch (clock) {
+    case LINUX_CLOCK_REALTIME:
+    case CLOCK_REALTIME_COARSE:
+        *ns = posix.realtime_at_boot_ns + mica_clock_ns();
+        return 0;
+    case LINUX_CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_MONOTONIC_COARSE:
+    case LINUX_CLOCK_BOOTTIME:
+        *ns = mica_clock_ns();
+        return 0;
+    case CLOCK_PROCESS_CPUTIME:
+    case CLOCK_THREAD_CPUTIME:
+        if (mica_thread_info(p->thread, &info) < 0)
+            return -LINUX_EINVAL;
+        *ns = info.run_ns;
+        return 0;
+    default:
+        return -LINUX_EINVAL;
+    }
+}
+
+int64_t sys_clock_gettime(struct process *p, const uint64_t *a)
+{
+    uint64_t ns;
+    int err = clock_ns(p, a[0], &ns);
+    if (err < 0)
+        return err;
+    struct linux_timespec ts = {(int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull)};
+    return user_write(&p->mem, a[1], &ts, sizeof ts);
+}

@@ -1,0 +1,58 @@
+/*
+ * syscalls.h - the Linux system calls the posix server implements, by
+ * number (servers/posix/syscall_table.c and sys_*.c) (concept: the
+ * system-call interface, a dispatch table).
+ *
+ * Each handler gets the process and the six argument registers (rdi, rsi,
+ * rdx, r10, r8, r9) and returns what the program's rax gets: a result, or
+ * a negative Linux error number.  docs/linux-abi.md lists them all with
+ * their differences from Linux.
+ */
+#ifndef POSIX_SYSCALLS_H
+#define POSIX_SYSCALLS_H
+
+#include <stdint.h>
+#include "process.h"
+
+typedef int64_t (*syscall_fn)(struct process *p, const uint64_t *a);
+
+struct linux_syscall {
+    const char *name;
+    unsigned nargs; /* arguments it reads: more than 3 means reading the thread's registers */
+    syscall_fn fn;
+};
+
+/* The entry for number nr, or NULL for a call the server does not implement (ENOSYS). */
+const struct linux_syscall *syscall_lookup(uint64_t nr);
+
+/* sys_io.c: the console as file descriptors 0, 1 and 2. */
+int64_t sys_read(struct process *p, const uint64_t *a);
+int64_t sys_write(struct process *p, const uint64_t *a);
+int64_t sys_writev(struct process *p, const uint64_t *a);
+int64_t sys_ioctl(struct process *p, const uint64_t *a);
+
+/* sys_memory.c */
+int64_t sys_brk(struct process *p, const uint64_t *a);
+int64_t sys_mmap(struct process *p, const uint64_t *a);
+int64_t sys_munmap(struct process *p, const uint64_t *a);
+int64_t sys_mprotect(struct process *p, const uint64_t *a);
+
+/* sys_process.c */
+int64_t sys_exit(struct process *p, const uint64_t *a);
+int64_t sys_getpid(struct process *p, const uint64_t *a);
+int64_t sys_getppid(struct process *p, const uint64_t *a);
+int64_t sys_getuid(struct process *p, const uint64_t *a);
+int64_t sys_set_tid_address(struct process *p, const uint64_t *a);
+int64_t sys_set_robust_list(struct process *p, const uint64_t *a);
+int64_t sys_arch_prctl(struct process *p, const uint64_t *a);
+int64_t sys_uname(struct process *p, const uint64_t *a);
+
+/* sys_signal.c */
+int64_t sys_rt_sigaction(struct process *p, const uint64_t *a);
+int64_t sys_rt_sigprocmask(struct process *p, const uint64_t *a);
+
+/* sys_time.c and sys_random.c */
+int64_t sys_clock_gettime(struct process *p, const uint64_t *a);
+int64_t sys_getrandom(struct process *p, const uint64_t *a);
+
+#endif
