@@ -20,6 +20,7 @@
  * can still make the device write anywhere in memory by DMA: a PC without an
  * IOMMU cannot stop that, docs/drivers.md.)
  */
+#include <page.h>
 #include <mica.h>
 #include <runtime.h>
 #include <server.h>
@@ -51,16 +52,6 @@ static struct {
     unsigned nfn;
     mica_handle_t self, phys, ports, irqctl;
 } dm;
-
-static uint64_t page_down(uint64_t x)
-{
-    return x & ~(PAGE - 1);
-}
-
-static uint64_t page_up(uint64_t x)
-{
-    return (x + PAGE - 1) & ~(PAGE - 1);
-}
 
 /* ---- Making a claimed device's handles ---- */
 

@@ -9,6 +9,7 @@
  * segment's rights, and a stack with an unmapped guard page below it.  The
  * ELF checks are the kernel's own (kernel/core/elf.c, linked in here).
  */
+#include <page.h>
 #include "spawn.h"
 #include <mica/elf.h>
 #include <mica/string.h>
@@ -18,16 +19,6 @@
 #define STACK_TOP  0x00007fffff000000ull
 #define STACK_SIZE (64 * 1024ull)
 extern mica_handle_t spawn_self; /* the supervisor's own address space (main.c) */
-
-static uint64_t page_down(uint64_t x)
-{
-    return x & ~(PAGE - 1);
-}
-
-static uint64_t page_up(uint64_t x)
-{
-    return (x + PAGE - 1) & ~(PAGE - 1);
-}
 
 static uint32_t prot_of(uint32_t flags)
 {

@@ -14,6 +14,7 @@
  * loaded at LOADER_PIE_BASE: every address in it is shifted by that bias.
  * A program that wants a dynamic linker (PT_INTERP) is refused: ENOEXEC.
  */
+#include <page.h>
 #include "loader.h"
 #include "posix.h"
 #include "procmem.h"
@@ -22,16 +23,6 @@
 
 #define PAGE          4096ull
 #define INITSTACK_MAX (128 * 1024ull) /* room for arguments, environment and pointers */
-
-static uint64_t page_down(uint64_t x)
-{
-    return x & ~(PAGE - 1);
-}
-
-static uint64_t page_up(uint64_t x)
-{
-    return (x + PAGE - 1) & ~(PAGE - 1);
-}
 
 static uint32_t linux_prot(uint32_t flags)
 {

@@ -12,6 +12,7 @@
  * A file mapping is refused as Linux refuses it for the descriptors that
  * exist: EBADF for a descriptor that is not open, ENODEV for the terminal.
  */
+#include <page.h>
 #include "posix.h"
 #include "procmem.h"
 #include "syscalls.h"
@@ -21,11 +22,6 @@
 #define MMAP_BOTTOM 0x0000000100000000ull /* and above this (4 GiB) */
 #define USER_TOP    0x00007ffffffff000ull /* Linux's TASK_SIZE for 47-bit addresses */
 #define PROT_ALL    (LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC)
-
-static uint64_t page_up(uint64_t x)
-{
-    return (x + PAGE - 1) & ~(PAGE - 1);
-}
 
 /* brk(addr): move the break; the answer is the break afterwards (the old one on failure). */
 int64_t sys_brk(struct process *p, const uint64_t *a)
