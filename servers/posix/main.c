@@ -342,5 +342,7 @@ int main(const struct mica_server_start *st)
         }
     }
     posix_say("posix: %d programs run, %d could not start\n", pid, failed);
+    if (posix.console.ep) /* all of it out before init says that posix exited */
+        console_drain_r(&posix.console);
     return 0;
 }
