@@ -47,6 +47,19 @@ int vfs_init(struct vfs *v, uint64_t (*now_ns)(void))
     return 0;
 }
 
+static void free_tree(struct vnode *n)
+{
+    for (uint32_t i = 0; i < n->nents; i++)
+        free_tree(n->ents[i].node);
+    node_free(n);
+}
+
+void vfs_destroy(struct vfs *v)
+{
+    free_tree(v->root);
+    v->root = 0;
+}
+
 struct vnode *vfs_child(struct vnode *dir, const char *name)
 {
     for (uint32_t i = 0; i < dir->nents; i++)

@@ -62,6 +62,9 @@ struct vfs {
 /* A new file system with an empty root directory (mode 0755): 0 or -ENOMEM. */
 int vfs_init(struct vfs *v, uint64_t (*now_ns)(void));
 
+/* Free the whole tree (the host tests; the server keeps its file system while it runs). */
+void vfs_destroy(struct vfs *v);
+
 static inline bool vnode_is_dir(const struct vnode *n)
 {
     return (n->mode & VFS_S_IFMT) == VFS_S_IFDIR;
