@@ -262,6 +262,8 @@ static int reserve(struct vnode *n, uint64_t cap)
 {
     if (cap <= n->cap && !n->initial)
         return 0;
+    if (cap > VFS_FILE_MAX)
+        return -LINUX_ENOSPC;
     uint64_t want = n->cap ? n->cap : 64;
     while (want < cap)
         want *= 2;

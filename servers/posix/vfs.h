@@ -21,8 +21,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VFS_NAME_MAX 255  /* NAME_MAX (linux/limits.h) */
-#define VFS_PATH_MAX 4096 /* PATH_MAX, with the NUL */
+#define VFS_NAME_MAX 255          /* NAME_MAX (linux/limits.h) */
+#define VFS_PATH_MAX 4096         /* PATH_MAX, with the NUL */
+#define VFS_FILE_MAX (1ull << 32) /* a file's bytes are all in the heap: at most 4 GiB (ENOSPC) */
 
 /* File types and permission bits of st_mode (linux/stat.h). */
 #define VFS_S_IFMT  0170000u

@@ -116,7 +116,10 @@ static void test_data(void)
     CHECK_EQ(vfs_read(f, buf, 0, sizeof buf), 4u);
     CHECK(memcmp(buf, "ab\0\0", 4) == 0);
     CHECK_EQ(vfs_write(&v, f, "x", UINT64_MAX - 1, 4), -EFBIG);
-    vnode_get(f); /* open */
+    CHECK_EQ(vfs_write(&v, f, "x", VFS_FILE_MAX, 1), -ENOSPC);
+    CHECK_EQ(vfs_truncate(&v, f, VFS_FILE_MAX + 1), -ENOSPC);
+    CHECK_EQ(f->size, 7u); /* unchanged */
+    vnode_get(f);          /* open */
     CHECK_EQ(vfs_unlink(&v, v.root, "f"), 0);
     CHECK_EQ(f->nlink, 0u);
     CHECK_EQ(vfs_read(f, buf, 0, 2), 2u); /* still readable */
