@@ -5,7 +5,8 @@
 POSIX_ELF := $(BUILD)/posix.elf
 POSIX_SRC := $(addprefix servers/posix/,main.c loader.c initstack.c regions.c usercopy.c \
                procmem.c runlist.c syscall_table.c sys_io.c sys_memory.c sys_process.c \
-               sys_signal.c sys_time.c sys_random.c) \
+               sys_signal.c sys_time.c sys_random.c vfs.c fdtable.c sys_fd.c sys_fs.c \
+               rootfs.c) \
              kernel/lib/cpio.c kernel/core/elf.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(POSIX_SRC)) \
               $(BUILD)/user-obj/$(BUILD)/gen/console_client.c.o \
@@ -21,7 +22,7 @@ $(POSIX_ELF): $(ULIB_OBJS) $(POSIX_OBJS) lib/mica/user.ld
 MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
-LINUX_TESTS := hello args memory clock fault
+LINUX_TESTS := hello args memory clock fault files
 LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie
 $(BUILD)/linux/%: tests/linux/%.c
 	@mkdir -p $(dir $@)
@@ -35,7 +36,8 @@ $(BUILD)/linux/hello-pie: tests/linux/hello.c
 		$(MUSL_LIB)/crtn.o
 
 # mklinuxrd OUT MANIFEST LIST NATIVE-IMAGES LINUX-PROGRAMS: a ramdisk like mkinitrd's, with the
-# posix server's run list as etc/linux-programs and the Linux programs under bin/.
+# posix server's run list as etc/linux-programs, the Linux programs under bin/ and the test
+# data (tests/linux/data) under data/.
 define mklinuxrd
 	@echo "  CPIO    $(1)"
 	@rm -rf $(1).d && mkdir -p $(1).d/etc $(1).d/bin
@@ -44,6 +46,7 @@ define mklinuxrd
 	@cp $(3) $(1).d/etc/linux-programs
 	@for f in $(4); do cp $$f $(1).d/bin/$$(basename $$f .elf); done
 	@for f in $(5); do cp $$f $(1).d/bin/; done
+	@cp -r tests/linux/data $(1).d/data
 	@cd $(1).d && find . | LC_ALL=C sort | cpio -o -H newc --quiet > ../$(notdir $(1))
 	@rm -rf $(1).d
 endef
@@ -51,13 +54,14 @@ endef
 # The differential tests: each program of tests/linux/programs on Mica (and, in systest.py,
 # on the host).
 LINUX_NATIVE := $(SERIAL_ELF) $(RTC_ELF) $(POSIX_ELF)
-$(BUILD)/linux-tests.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/programs \
+LINUX_DATA := $(shell find tests/linux/data -type f)
+$(BUILD)/linux-tests.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/programs $(LINUX_DATA) \
                            $(LINUX_NATIVE) $(LINUX_BINS)
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/programs,$(LINUX_NATIVE),$(LINUX_BINS))
 
 # Debian's busybox-static, unmodified: how far it gets.
 BUSYBOX := /bin/busybox
-$(BUILD)/linux-busybox.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/busybox.programs \
+$(BUILD)/linux-busybox.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/busybox.programs $(LINUX_DATA) \
                              $(LINUX_NATIVE) $(BUSYBOX)
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/busybox.programs,$(LINUX_NATIVE),$(BUSYBOX))
 

@@ -17,6 +17,12 @@
 /* System-call numbers (asm/unistd_64.h). */
 #define LINUX_NR_read            0
 #define LINUX_NR_write           1
+#define LINUX_NR_open            2
+#define LINUX_NR_close           3
+#define LINUX_NR_stat            4
+#define LINUX_NR_fstat           5
+#define LINUX_NR_lstat           6
+#define LINUX_NR_lseek           8
 #define LINUX_NR_mmap            9
 #define LINUX_NR_mprotect        10
 #define LINUX_NR_munmap          11
@@ -24,11 +30,25 @@
 #define LINUX_NR_rt_sigaction    13
 #define LINUX_NR_rt_sigprocmask  14
 #define LINUX_NR_ioctl           16
+#define LINUX_NR_pread64         17
+#define LINUX_NR_pwrite64        18
 #define LINUX_NR_readv           19
 #define LINUX_NR_writev          20
+#define LINUX_NR_access          21
+#define LINUX_NR_dup             32
+#define LINUX_NR_dup2            33
 #define LINUX_NR_getpid          39
 #define LINUX_NR_exit            60
 #define LINUX_NR_uname           63
+#define LINUX_NR_fcntl           72
+#define LINUX_NR_ftruncate       77
+#define LINUX_NR_getcwd          79
+#define LINUX_NR_chdir           80
+#define LINUX_NR_mkdir           83
+#define LINUX_NR_rmdir           84
+#define LINUX_NR_creat           85
+#define LINUX_NR_unlink          87
+#define LINUX_NR_umask           95
 #define LINUX_NR_getuid          102
 #define LINUX_NR_getgid          104
 #define LINUX_NR_geteuid         107
@@ -36,11 +56,19 @@
 #define LINUX_NR_getppid         110
 #define LINUX_NR_arch_prctl      158
 #define LINUX_NR_gettid          186
+#define LINUX_NR_getdents64      217
 #define LINUX_NR_set_tid_address 218
 #define LINUX_NR_clock_gettime   228
 #define LINUX_NR_exit_group      231
+#define LINUX_NR_openat          257
+#define LINUX_NR_mkdirat         258
+#define LINUX_NR_newfstatat      262
+#define LINUX_NR_unlinkat        263
+#define LINUX_NR_faccessat       269
 #define LINUX_NR_set_robust_list 273
+#define LINUX_NR_dup3            292
 #define LINUX_NR_getrandom       318
+#define LINUX_NR_faccessat2      439
 #define LINUX_NR_MAX             1024 /* numbers at or above are unknown (counted together) */
 
 /* Error numbers (asm-generic/errno-base.h, errno.h); a call returns -E. */
@@ -55,12 +83,59 @@
 #define LINUX_ENOMEM       12
 #define LINUX_EACCES       13
 #define LINUX_EFAULT       14
+#define LINUX_EBUSY        16
 #define LINUX_EEXIST       17
 #define LINUX_ENODEV       19
+#define LINUX_ENOTDIR      20
+#define LINUX_EISDIR       21
 #define LINUX_EINVAL       22
+#define LINUX_ENFILE       23
+#define LINUX_EMFILE       24
 #define LINUX_ENOTTY       25
+#define LINUX_EFBIG        27
+#define LINUX_ENOSPC       28
+#define LINUX_ESPIPE       29
+#define LINUX_ERANGE       34
 #define LINUX_ENAMETOOLONG 36
 #define LINUX_ENOSYS       38
+#define LINUX_ENOTEMPTY    39
+
+/* open flags (asm-generic/fcntl.h), fcntl commands, *at flags (linux/fcntl.h), lseek
+ * (linux/fs.h), access modes (unistd.h), directory entry types (dirent.h). */
+#define LINUX_O_ACCMODE           00000003
+#define LINUX_O_RDONLY            00000000
+#define LINUX_O_WRONLY            00000001
+#define LINUX_O_RDWR              00000002
+#define LINUX_O_CREAT             00000100
+#define LINUX_O_EXCL              00000200
+#define LINUX_O_NOCTTY            00000400
+#define LINUX_O_TRUNC             00001000
+#define LINUX_O_APPEND            00002000
+#define LINUX_O_NONBLOCK          00004000
+#define LINUX_O_LARGEFILE         00100000
+#define LINUX_O_DIRECTORY         00200000
+#define LINUX_O_NOFOLLOW          00400000
+#define LINUX_O_CLOEXEC           02000000
+#define LINUX_O_PATH              010000000
+#define LINUX_F_DUPFD             0
+#define LINUX_F_GETFD             1
+#define LINUX_F_SETFD             2
+#define LINUX_F_GETFL             3
+#define LINUX_F_SETFL             4
+#define LINUX_F_DUPFD_CLOEXEC     1030
+#define LINUX_FD_CLOEXEC          1
+#define LINUX_AT_FDCWD            (-100)
+#define LINUX_AT_SYMLINK_NOFOLLOW 0x100
+#define LINUX_AT_REMOVEDIR        0x200
+#define LINUX_AT_EACCESS          0x200
+#define LINUX_AT_EMPTY_PATH       0x1000
+#define LINUX_SEEK_SET            0
+#define LINUX_SEEK_CUR            1
+#define LINUX_SEEK_END            2
+#define LINUX_F_OK                0
+#define LINUX_DT_CHR              2
+#define LINUX_DT_DIR              4
+#define LINUX_DT_REG              8
 
 /* Auxiliary-vector tags (linux/auxvec.h). */
 #define LINUX_AT_NULL   0

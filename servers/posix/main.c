@@ -26,6 +26,7 @@
 #include "posix.h"
 #include "loader.h"
 #include "procmem.h"
+#include "rootfs.h"
 #include "runlist.h"
 #include "syscalls.h"
 #include "console_client.h"
@@ -111,6 +112,10 @@ static int make_thread(struct process *p, const struct loaded *l)
 
 static void discard(struct process *p)
 {
+    fdtable_clear(&p->files);
+    if (p->cwd)
+        vnode_put(p->cwd);
+    p->cwd = 0;
     if (p->as)
         mica_aspace_kill(p->as);
     procmem_release(p);
@@ -125,6 +130,14 @@ static int start(struct process *p, int pid, const struct command *c)
 {
     memset(p, 0, sizeof *p);
     p->pid = pid;
+    p->umask = 022; /* Linux's default for the first process */
+    p->cwd = posix.vfs.root;
+    vnode_get(p->cwd);
+    if (fdtable_init(&p->files, true) < 0) {
+        posix_say("posix: %s: no memory for its descriptors\n", c->argv[0]);
+        discard(p);
+        return -1;
+    }
     const char *path = c->argv[0], *why = "";
     while (*path == '/')
         path++;
@@ -264,6 +277,12 @@ static void finish(struct process *p)
 
 /* ---- Start-up ---- */
 
+/* The wall clock in nanoseconds: the times of files. */
+static uint64_t now_ns(void)
+{
+    return posix.realtime_at_boot_ns + mica_clock_ns();
+}
+
 static int setup(const struct mica_server_start *st)
 {
     posix.self = mica_start_handle(st, "self");
@@ -286,6 +305,14 @@ static int setup(const struct mica_server_start *st)
     }
     posix.initrd = (const uint8_t *)at;
     posix.initrd_size = (uint64_t)size;
+    const char *why = "";
+    int err = vfs_init(&posix.vfs, now_ns);
+    if (err == 0)
+        err = rootfs_fill(&posix.vfs, posix.initrd, posix.initrd_size, &why);
+    if (err < 0) {
+        mica_printf("posix: cannot fill the root file system: %s (error %d)\n", why, err);
+        return -1;
+    }
     int64_t ep = mica_endpoint_create();
     if (ep < 0)
         return -1;

@@ -9,6 +9,7 @@
 #include <mica.h>
 #include <client.h>
 #include "process.h"
+#include "vfs.h"
 
 struct posix {
     mica_handle_t self;           /* the server's own address space */
@@ -17,6 +18,7 @@ struct posix {
     uint64_t realtime_at_boot_ns; /* wall-clock nanoseconds when mica_clock_ns() was 0 */
     const uint8_t *initrd;        /* the initial ramdisk, mapped */
     uint64_t initrd_size;
+    struct vfs vfs; /* the file system every process sees (vfs.h), filled from the ramdisk */
 };
 
 extern struct posix posix;

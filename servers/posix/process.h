@@ -12,7 +12,9 @@
 #include <stdint.h>
 #include <mica.h>
 #include "linux_abi.h"
+#include "fdtable.h"
 #include "regions.h"
+#include "vfs.h"
 
 #define LINUX_NSIG 64 /* signals 1..64 */
 
@@ -33,9 +35,12 @@ struct process {
     uint64_t clear_tid;   /* set_tid_address: recorded, used once threads exist */
     struct linux_sigaction sigaction[LINUX_NSIG + 1]; /* recorded, not delivered yet */
     uint64_t sigmask;
-    bool ended;                         /* exit or exit_group, or killed */
-    int status;                         /* the exit status (ended by exit) */
-    int signal;                         /* the signal that killed it, 0 if it exited */
+    struct fdtable files; /* its descriptors (fdtable.h) */
+    struct vnode *cwd;    /* its working directory (a reference) */
+    uint32_t umask;       /* umask(): taken out of the mode of every file it creates */
+    bool ended;           /* exit or exit_group, or killed */
+    int status;           /* the exit status (ended by exit) */
+    int signal;           /* the signal that killed it, 0 if it exited */
     uint32_t unknown[LINUX_NR_MAX + 1]; /* ENOSYS answers per number; [MAX]: larger numbers */
 };
 

@@ -1,13 +1,17 @@
 /*
- * sys_io.c - read, write, writev and ioctl on the console (concepts: file
- * descriptors, the terminal as a file, copying through user pointers).
+ * sys_io.c - read, write, readv, writev, pread64, pwrite64, lseek and
+ * ioctl on file descriptors (concepts: file descriptors, the file offset,
+ * the terminal as a file, copying through user pointers).
  *
- * This first version has no file table: descriptors 0, 1 and 2 are the
- * console service (idl/console.idl), 0 for reading and 1 and 2 for
- * writing, as if a terminal were open on them; every other descriptor is
- * EBADF.  Output goes in chunks of console.CHUNK bytes; if a chunk of the
- * program's buffer cannot be read, write returns what it wrote so far, or
- * -EFAULT if that is nothing (as Linux does for a terminal).
+ * A descriptor's open file (fdtable.h) is the console or a node of the VFS
+ * (vfs.h).  The console service (idl/console.idl) is read by descriptor 0
+ * and written by 1 and 2 (and their dups), as if a terminal were open on
+ * them; it has no offset (lseek, pread, pwrite: ESPIPE).  A regular file
+ * is read and written at the open file's offset (shared by dups), or at
+ * the end with O_APPEND.  Data moves in chunks through a buffer of the
+ * server: if a chunk of the program's buffer cannot be read (written), the
+ * call returns what it moved so far, or -EFAULT if that is nothing, as
+ * Linux does.
  */
 #include "posix.h"
 #include "syscalls.h"
@@ -16,6 +20,7 @@
 #include <mica/string.h>
 
 #define IOV_MAX 1024 /* UIO_MAXIOV (linux/uio.h) */
+#define CHUNK   4096 /* bytes a file read or write moves at a time */
 
 /* termios bits (asm-generic/termbits.h and termbits-common.h) for a sensible terminal. */
 #define T_ICRNL   0x100
@@ -42,8 +47,18 @@ struct linux_iovec {
     uint64_t base, len;
 };
 
+static bool readable(const struct ofile *f)
+{
+    return (f->flags & LINUX_O_ACCMODE) != LINUX_O_WRONLY;
+}
+
+static bool writable(const struct ofile *f)
+{
+    return (f->flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY;
+}
+
 /* Write len bytes from the program's buf to the console: bytes written or -EFAULT. */
-static int64_t write_from(struct process *p, uint64_t buf, uint64_t len)
+static int64_t console_write_from(struct process *p, uint64_t buf, uint64_t len)
 {
     uint8_t chunk[CONSOLE_CHUNK];
     uint64_t done = 0;
@@ -59,17 +74,132 @@ static int64_t write_from(struct process *p, uint64_t buf, uint64_t len)
     return (int64_t)done;
 }
 
-int64_t sys_write(struct process *p, const uint64_t *a)
+/* Waits for at least one byte of console input, returns what has come (at most 512 bytes). */
+static int64_t console_read_into(struct process *p, uint64_t buf, uint64_t len)
 {
-    if (a[0] != 1 && a[0] != 2)
-        return -LINUX_EBADF;
-    return write_from(p, a[1], a[2]);
+    if (len == 0)
+        return 0;
+    if (!regions_cover(&p->mem, buf, buf + (len < CONSOLE_CHUNK ? len : CONSOLE_CHUNK),
+                       LINUX_PROT_WRITE))
+        return -LINUX_EFAULT;
+    if (!posix.console.ep)
+        return 0; /* no console: end of file */
+    uint8_t data[CONSOLE_CHUNK];
+    uint32_t n = 0;
+    uint32_t max = len < CONSOLE_CHUNK ? (uint32_t)len : CONSOLE_CHUNK;
+    if (console_read_r(&posix.console, max, true, data, &n) < 0)
+        return -LINUX_EIO;
+    if (user_write(&p->mem, buf, data, n) < 0)
+        return -LINUX_EFAULT;
+    return n;
 }
 
-int64_t sys_writev(struct process *p, const uint64_t *a)
+/* Read from a file's node at *off into the program's buf; *off advances. */
+static int64_t file_read_into(struct process *p, struct vnode *n, uint64_t buf, uint64_t len,
+                              uint64_t *off)
+{
+    static uint8_t chunk[CHUNK];
+    uint64_t done = 0;
+    if (vnode_is_dir(n))
+        return -LINUX_EISDIR;
+    while (done < len) {
+        uint64_t want = len - done < CHUNK ? len - done : CHUNK;
+        uint64_t got = vfs_read(n, chunk, *off, want);
+        if (got == 0)
+            break;
+        if (user_write(&p->mem, buf + done, chunk, got) < 0)
+            return done ? (int64_t)done : -LINUX_EFAULT;
+        done += got;
+        *off += got;
+        if (got < want)
+            break;
+    }
+    return (int64_t)done;
+}
+
+/* Write the program's buf to a file's node at *off (at its end with append); *off advances. */
+static int64_t file_write_from(struct process *p, struct vnode *n, uint64_t buf, uint64_t len,
+                               uint64_t *off, bool append)
+{
+    static uint8_t chunk[CHUNK];
+    uint64_t done = 0;
+    if (append)
+        *off = n->size;
+    while (done < len) {
+        uint64_t want = len - done < CHUNK ? len - done : CHUNK;
+        if (user_read(&p->mem, chunk, buf + done, want) < 0)
+            return done ? (int64_t)done : -LINUX_EFAULT;
+        int64_t w = vfs_write(&posix.vfs, n, chunk, *off, want);
+        if (w < 0)
+            return done ? (int64_t)done : w;
+        done += want;
+        *off += want;
+    }
+    return (int64_t)done;
+}
+
+/* One read: at the open file's offset (off NULL) or at *off (pread). */
+static int64_t do_read(struct process *p, int64_t fd, uint64_t buf, uint64_t len, uint64_t *off)
+{
+    struct ofile *f = fdtable_get(&p->files, fd);
+    if (!f || !readable(f))
+        return -LINUX_EBADF;
+    if ((int64_t)len < 0)
+        len = INT64_MAX;
+    if (f->kind == OFILE_CONSOLE)
+        return off ? -LINUX_ESPIPE : console_read_into(p, buf, len);
+    return file_read_into(p, f->node, buf, len, off ? off : &f->offset);
+}
+
+static int64_t do_write(struct process *p, int64_t fd, uint64_t buf, uint64_t len, uint64_t *off)
+{
+    struct ofile *f = fdtable_get(&p->files, fd);
+    if (!f || !writable(f))
+        return -LINUX_EBADF;
+    if ((int64_t)len < 0)
+        len = INT64_MAX;
+    if (f->kind == OFILE_CONSOLE)
+        return off ? -LINUX_ESPIPE : console_write_from(p, buf, len);
+    /* Linux appends with O_APPEND even for pwrite (a known difference from POSIX). */
+    uint64_t at = f->offset;
+    int64_t r = file_write_from(p, f->node, buf, len, off ? off : &at, f->flags & LINUX_O_APPEND);
+    if (!off)
+        f->offset = at;
+    return r;
+}
+
+int64_t sys_read(struct process *p, const uint64_t *a)
+{
+    return do_read(p, (int64_t)a[0], a[1], a[2], 0);
+}
+
+int64_t sys_write(struct process *p, const uint64_t *a)
+{
+    return do_write(p, (int64_t)a[0], a[1], a[2], 0);
+}
+
+int64_t sys_pread64(struct process *p, const uint64_t *a)
+{
+    uint64_t off = a[3];
+    if ((int64_t)off < 0)
+        return fdtable_get(&p->files, (int64_t)a[0]) ? -LINUX_EINVAL : -LINUX_EBADF;
+    return do_read(p, (int64_t)a[0], a[1], a[2], &off);
+}
+
+int64_t sys_pwrite64(struct process *p, const uint64_t *a)
+{
+    uint64_t off = a[3];
+    if ((int64_t)off < 0)
+        return fdtable_get(&p->files, (int64_t)a[0]) ? -LINUX_EINVAL : -LINUX_EBADF;
+    return do_write(p, (int64_t)a[0], a[1], a[2], &off);
+}
+
+/* readv and writev: each vector in turn, stopping at a short transfer. */
+static int64_t vectored(struct process *p, const uint64_t *a, bool write)
 {
     int64_t cnt = (int64_t)a[2];
-    if (a[0] != 1 && a[0] != 2)
+    struct ofile *f = fdtable_get(&p->files, (int64_t)a[0]);
+    if (!f || !(write ? writable(f) : readable(f)))
         return -LINUX_EBADF;
     if (cnt < 0 || cnt > IOV_MAX)
         return -LINUX_EINVAL;
@@ -84,36 +214,53 @@ int64_t sys_writev(struct process *p, const uint64_t *a)
     }
     int64_t done = 0;
     for (int64_t i = 0; i < cnt; i++) {
-        int64_t w = write_from(p, iov[i].base, iov[i].len);
-        if (w < 0)
-            return done ? done : w;
-        done += w;
-        if ((uint64_t)w < iov[i].len)
+        int64_t r = write ? do_write(p, (int64_t)a[0], iov[i].base, iov[i].len, 0)
+                          : do_read(p, (int64_t)a[0], iov[i].base, iov[i].len, 0);
+        if (r < 0)
+            return done ? done : r;
+        done += r;
+        if ((uint64_t)r < iov[i].len)
             break;
     }
     return done;
 }
 
-/* read(0, buf, n): waits for at least one byte of console input, returns what has come. */
-int64_t sys_read(struct process *p, const uint64_t *a)
+int64_t sys_readv(struct process *p, const uint64_t *a)
 {
-    if (a[0] != 0)
+    return vectored(p, a, false);
+}
+
+int64_t sys_writev(struct process *p, const uint64_t *a)
+{
+    return vectored(p, a, true);
+}
+
+/* lseek(fd, offset, whence): the new offset; a directory's offset counts entries. */
+int64_t sys_lseek(struct process *p, const uint64_t *a)
+{
+    struct ofile *f = fdtable_get(&p->files, (int64_t)a[0]);
+    int64_t off = (int64_t)a[1], base;
+    if (!f)
         return -LINUX_EBADF;
-    if (a[2] == 0)
-        return 0;
-    if (!regions_cover(&p->mem, a[1], a[1] + (a[2] < CONSOLE_CHUNK ? a[2] : CONSOLE_CHUNK),
-                       LINUX_PROT_WRITE))
-        return -LINUX_EFAULT;
-    if (!posix.console.ep)
-        return 0; /* no console: end of file */
-    uint8_t data[CONSOLE_CHUNK];
-    uint32_t n = 0;
-    uint32_t max = a[2] < CONSOLE_CHUNK ? (uint32_t)a[2] : CONSOLE_CHUNK;
-    if (console_read_r(&posix.console, max, true, data, &n) < 0)
-        return -LINUX_EIO;
-    if (user_write(&p->mem, a[1], data, n) < 0)
-        return -LINUX_EFAULT;
-    return n;
+    if (f->kind == OFILE_CONSOLE)
+        return -LINUX_ESPIPE;
+    switch (a[2]) {
+    case LINUX_SEEK_SET:
+        base = 0;
+        break;
+    case LINUX_SEEK_CUR:
+        base = (int64_t)f->offset;
+        break;
+    case LINUX_SEEK_END:
+        base = vnode_is_dir(f->node) ? (int64_t)f->node->nents + 2 : (int64_t)f->node->size;
+        break;
+    default:
+        return -LINUX_EINVAL;
+    }
+    if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+        return -LINUX_EINVAL;
+    f->offset = (uint64_t)(base + off);
+    return (int64_t)f->offset;
 }
 
 static int64_t tcgets(struct process *p, uint64_t arg)
@@ -133,8 +280,11 @@ static int64_t tcgets(struct process *p, uint64_t arg)
 
 int64_t sys_ioctl(struct process *p, const uint64_t *a)
 {
-    if (a[0] > 2)
+    struct ofile *f = fdtable_get(&p->files, (int64_t)a[0]);
+    if (!f)
         return -LINUX_EBADF;
+    if (f->kind != OFILE_CONSOLE)
+        return -LINUX_ENOTTY;
     if ((uint32_t)a[1] == LINUX_TCGETS)
         return tcgets(p, a[2]);
     if ((uint32_t)a[1] == LINUX_TIOCGWINSZ) {

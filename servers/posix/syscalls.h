@@ -25,11 +25,42 @@ struct linux_syscall {
 /* The entry for number nr, or NULL for a call the server does not implement (ENOSYS). */
 const struct linux_syscall *syscall_lookup(uint64_t nr);
 
-/* sys_io.c: the console as file descriptors 0, 1 and 2. */
+/* sys_io.c: reading and writing descriptors (the console, files). */
 int64_t sys_read(struct process *p, const uint64_t *a);
 int64_t sys_write(struct process *p, const uint64_t *a);
+int64_t sys_readv(struct process *p, const uint64_t *a);
 int64_t sys_writev(struct process *p, const uint64_t *a);
+int64_t sys_pread64(struct process *p, const uint64_t *a);
+int64_t sys_pwrite64(struct process *p, const uint64_t *a);
+int64_t sys_lseek(struct process *p, const uint64_t *a);
 int64_t sys_ioctl(struct process *p, const uint64_t *a);
+
+/* sys_fd.c: the descriptor table. */
+int64_t sys_close(struct process *p, const uint64_t *a);
+int64_t sys_dup(struct process *p, const uint64_t *a);
+int64_t sys_dup2(struct process *p, const uint64_t *a);
+int64_t sys_dup3(struct process *p, const uint64_t *a);
+int64_t sys_fcntl(struct process *p, const uint64_t *a);
+
+/* sys_fs.c: paths and attributes. */
+int64_t sys_openat(struct process *p, const uint64_t *a);
+int64_t sys_open(struct process *p, const uint64_t *a);
+int64_t sys_creat(struct process *p, const uint64_t *a);
+int64_t sys_newfstatat(struct process *p, const uint64_t *a);
+int64_t sys_stat(struct process *p, const uint64_t *a);
+int64_t sys_fstat(struct process *p, const uint64_t *a);
+int64_t sys_getdents64(struct process *p, const uint64_t *a);
+int64_t sys_mkdirat(struct process *p, const uint64_t *a);
+int64_t sys_mkdir(struct process *p, const uint64_t *a);
+int64_t sys_unlinkat(struct process *p, const uint64_t *a);
+int64_t sys_unlink(struct process *p, const uint64_t *a);
+int64_t sys_rmdir(struct process *p, const uint64_t *a);
+int64_t sys_getcwd(struct process *p, const uint64_t *a);
+int64_t sys_chdir(struct process *p, const uint64_t *a);
+int64_t sys_faccessat(struct process *p, const uint64_t *a);
+int64_t sys_access(struct process *p, const uint64_t *a);
+int64_t sys_umask(struct process *p, const uint64_t *a);
+int64_t sys_ftruncate(struct process *p, const uint64_t *a);
 
 /* sys_memory.c */
 int64_t sys_brk(struct process *p, const uint64_t *a);

@@ -5,7 +5,10 @@
  */
 #include <asm/prctl.h>
 #include <asm/unistd_64.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <linux/mman.h>
 #include <linux/random.h>
 #include <linux/time.h>
@@ -41,6 +44,33 @@ static void test_numbers(void)
     CHECK_EQ(LINUX_NR_exit_group, __NR_exit_group);
     CHECK_EQ(LINUX_NR_set_robust_list, __NR_set_robust_list);
     CHECK_EQ(LINUX_NR_getrandom, __NR_getrandom);
+    CHECK_EQ(LINUX_NR_open, __NR_open);
+    CHECK_EQ(LINUX_NR_close, __NR_close);
+    CHECK_EQ(LINUX_NR_stat, __NR_stat);
+    CHECK_EQ(LINUX_NR_fstat, __NR_fstat);
+    CHECK_EQ(LINUX_NR_lstat, __NR_lstat);
+    CHECK_EQ(LINUX_NR_lseek, __NR_lseek);
+    CHECK_EQ(LINUX_NR_pread64, __NR_pread64);
+    CHECK_EQ(LINUX_NR_pwrite64, __NR_pwrite64);
+    CHECK_EQ(LINUX_NR_access, __NR_access);
+    CHECK_EQ(LINUX_NR_dup, __NR_dup);
+    CHECK_EQ(LINUX_NR_dup2, __NR_dup2);
+    CHECK_EQ(LINUX_NR_fcntl, __NR_fcntl);
+    CHECK_EQ(LINUX_NR_ftruncate, __NR_ftruncate);
+    CHECK_EQ(LINUX_NR_getcwd, __NR_getcwd);
+    CHECK_EQ(LINUX_NR_chdir, __NR_chdir);
+    CHECK_EQ(LINUX_NR_mkdir, __NR_mkdir);
+    CHECK_EQ(LINUX_NR_rmdir, __NR_rmdir);
+    CHECK_EQ(LINUX_NR_creat, __NR_creat);
+    CHECK_EQ(LINUX_NR_unlink, __NR_unlink);
+    CHECK_EQ(LINUX_NR_umask, __NR_umask);
+    CHECK_EQ(LINUX_NR_getdents64, __NR_getdents64);
+    CHECK_EQ(LINUX_NR_openat, __NR_openat);
+    CHECK_EQ(LINUX_NR_mkdirat, __NR_mkdirat);
+    CHECK_EQ(LINUX_NR_newfstatat, __NR_newfstatat);
+    CHECK_EQ(LINUX_NR_unlinkat, __NR_unlinkat);
+    CHECK_EQ(LINUX_NR_faccessat, __NR_faccessat);
+    CHECK_EQ(LINUX_NR_dup3, __NR_dup3);
 }
 
 static void test_errors(void)
@@ -62,6 +92,53 @@ static void test_errors(void)
     CHECK_EQ(LINUX_ENOTTY, ENOTTY);
     CHECK_EQ(LINUX_ENAMETOOLONG, ENAMETOOLONG);
     CHECK_EQ(LINUX_ENOSYS, ENOSYS);
+    CHECK_EQ(LINUX_ENOTDIR, ENOTDIR);
+    CHECK_EQ(LINUX_EISDIR, EISDIR);
+    CHECK_EQ(LINUX_EMFILE, EMFILE);
+    CHECK_EQ(LINUX_EFBIG, EFBIG);
+    CHECK_EQ(LINUX_ENOSPC, ENOSPC);
+    CHECK_EQ(LINUX_ESPIPE, ESPIPE);
+    CHECK_EQ(LINUX_ERANGE, ERANGE);
+    CHECK_EQ(LINUX_ENOTEMPTY, ENOTEMPTY);
+    CHECK_EQ(LINUX_EBUSY, EBUSY);
+    CHECK_EQ(LINUX_ENFILE, ENFILE);
+}
+
+static void test_files(void)
+{
+    CHECK_EQ(LINUX_O_ACCMODE, O_ACCMODE);
+    CHECK_EQ(LINUX_O_RDONLY, O_RDONLY);
+    CHECK_EQ(LINUX_O_WRONLY, O_WRONLY);
+    CHECK_EQ(LINUX_O_RDWR, O_RDWR);
+    CHECK_EQ(LINUX_O_CREAT, O_CREAT);
+    CHECK_EQ(LINUX_O_EXCL, O_EXCL);
+    CHECK_EQ(LINUX_O_NOCTTY, O_NOCTTY);
+    CHECK_EQ(LINUX_O_TRUNC, O_TRUNC);
+    CHECK_EQ(LINUX_O_APPEND, O_APPEND);
+    CHECK_EQ(LINUX_O_NONBLOCK, O_NONBLOCK);
+    CHECK_EQ(LINUX_O_DIRECTORY, O_DIRECTORY);
+    CHECK_EQ(LINUX_O_NOFOLLOW, O_NOFOLLOW);
+    CHECK_EQ(LINUX_O_CLOEXEC, O_CLOEXEC);
+    CHECK_EQ(LINUX_O_PATH, O_PATH);
+    CHECK_EQ(LINUX_F_DUPFD, F_DUPFD);
+    CHECK_EQ(LINUX_F_GETFD, F_GETFD);
+    CHECK_EQ(LINUX_F_SETFD, F_SETFD);
+    CHECK_EQ(LINUX_F_GETFL, F_GETFL);
+    CHECK_EQ(LINUX_F_SETFL, F_SETFL);
+    CHECK_EQ(LINUX_F_DUPFD_CLOEXEC, F_DUPFD_CLOEXEC);
+    CHECK_EQ(LINUX_FD_CLOEXEC, FD_CLOEXEC);
+    CHECK_EQ(LINUX_AT_FDCWD, AT_FDCWD);
+    CHECK_EQ(LINUX_AT_SYMLINK_NOFOLLOW, AT_SYMLINK_NOFOLLOW);
+    CHECK_EQ(LINUX_AT_REMOVEDIR, AT_REMOVEDIR);
+    CHECK_EQ(LINUX_AT_EACCESS, AT_EACCESS);
+    CHECK_EQ(LINUX_AT_EMPTY_PATH, AT_EMPTY_PATH);
+    CHECK_EQ(LINUX_SEEK_SET, SEEK_SET);
+    CHECK_EQ(LINUX_SEEK_CUR, SEEK_CUR);
+    CHECK_EQ(LINUX_SEEK_END, SEEK_END);
+    CHECK_EQ(LINUX_F_OK, F_OK);
+    CHECK_EQ(LINUX_DT_CHR, DT_CHR);
+    CHECK_EQ(LINUX_DT_DIR, DT_DIR);
+    CHECK_EQ(LINUX_DT_REG, DT_REG);
 }
 
 static void test_flags(void)
@@ -92,5 +169,6 @@ int main(void)
     unit_run("linux_abi", "numbers", test_numbers);
     unit_run("linux_abi", "errors", test_errors);
     unit_run("linux_abi", "flags", test_flags);
+    unit_run("linux_abi", "files", test_files);
     return unit_exit_code();
 }

@@ -14,9 +14,11 @@ import concurrent.futures
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -486,14 +488,15 @@ def read_run_list(path):
     return out
 
 
-def run_on_host(env, argv):
+def run_on_host(env, argv, cwd):
     """Run a Linux test program on the host as the posix server runs it on Mica: the same
-    argv (argv[0] included), only the given environment, stdout and stderr on one channel.
-    Its output and its end, in the words of the posix server's report."""
+    argv (argv[0] included), only the given environment, stdout and stderr on one channel,
+    in the scratch directory cwd (on Mica the programs run in /).  Its output and its end,
+    in the words of the posix server's report."""
     exe = os.path.join(LINUX_BUILD, os.path.basename(argv[0]))
     if not os.path.exists(exe):  # not one of ours: the host's own (Debian's busybox-static)
         exe = argv[0]
-    p = subprocess.run(argv, executable=exe, env=env, stdin=subprocess.DEVNULL,
+    p = subprocess.run(argv, executable=exe, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
     out = p.stdout.decode(errors="replace")
     if out and not out.endswith("\n"):
@@ -526,11 +529,19 @@ def mica_blocks(text):
 
 
 def check_differential(run_list):
-    """Every command line of the run list gives the same output and end on Mica and here."""
+    """Every command line of the run list gives the same output and end on Mica and here.
+    Here they run one after the other in one scratch directory holding a copy of
+    tests/linux/data (the ramdisk has it as /data), as on Mica they share one file system."""
     def check(case, out):
+        with tempfile.TemporaryDirectory(prefix="mica-linux-") as scratch:
+            shutil.copytree(os.path.join(ROOT, "tests", "linux", "data"),
+                            os.path.join(scratch, "data"))
+            return compare(out, scratch)
+
+    def compare(out, scratch):
         blocks = mica_blocks(out)
         for pid, (env, argv) in enumerate(read_run_list(run_list), start=1):
-            want, want_end = run_on_host(env, argv)
+            want, want_end = run_on_host(env, argv, scratch)
             if pid not in blocks:
                 return f"pid {pid} ({' '.join(argv)}) did not run to its end on Mica"
             got, got_end = blocks[pid]
@@ -550,14 +561,14 @@ def linux_cases():
     return [Case("linux-busybox", smp=2, exit_code=0, timeout=180,
                  initrd=os.path.join(BUILD, "linux-busybox.cpio"),
                  until=r"^posix: \d+ programs run",
-                 expect=[r"^posix: 2 programs run, 0 could not start$"],
+                 expect=[r"^posix: 14 programs run, 0 could not start$"],
                  forbid=[r"init: posix ended"],
                  check=check_differential(os.path.join(ROOT, "tests", "linux",
                                                        "busybox.programs"))),
             Case("linux-programs", smp=2, exit_code=0, timeout=180,
                  initrd=os.path.join(BUILD, "linux-tests.cpio"),
                  until=r"^posix: \d+ programs run",
-                 expect=[r"^posix: 8 programs run, 0 could not start$",
+                 expect=[r"^posix: 9 programs run, 0 could not start$",
                          r"^posix: pid 5: unknown system calls \(number x times\): 1000 x1$",
                          r"^posix: pid 7: page fault at rip 0x[0-9a-f]+, address 0$"],
                  forbid=[r"init: posix ended"],

@@ -1,0 +1,370 @@
+/*
+ * sys_fs.c - the system calls that name files by path, and those that ask
+ * about files: openat, open, creat, newfstatat, stat, lstat, fstat,
+ * getdents64, mkdirat, mkdir, unlinkat, unlink, rmdir, getcwd, chdir,
+ * faccessat, access, umask, ftruncate (concepts: path resolution relative
+ * to a directory, file attributes, directory reading).
+ *
+ * A path is copied from the program (at most VFS_PATH_MAX bytes with its
+ * NUL: -EFAULT, -ENAMETOOLONG) and resolved by vfs.c: from the root if it
+ * begins with '/', else from the directory of dirfd (AT_FDCWD: the
+ * process's working directory).  There are no permission checks yet:
+ * every process runs as root.
+ */
+#include "posix.h"
+#include "syscalls.h"
+#include "usercopy.h"
+#include <mica/string.h>
+
+/* The kernel's struct stat on x86-64 (asm/stat.h): 144 bytes. */
+struct linux_stat {
+    uint64_t dev, ino, nlink;
+    uint32_t mode, uid, gid, pad0;
+    uint64_t rdev;
+    int64_t size, blksize, blocks;
+    uint64_t atime, atime_nsec, mtime, mtime_nsec, ctime, ctime_nsec;
+    int64_t unused[3];
+};
+
+/* struct linux_dirent64 (linux/dirent.h): the fixed part before the name. */
+struct linux_dirent64 {
+    uint64_t ino;
+    int64_t off;
+    uint16_t reclen;
+    uint8_t type;
+} __attribute__((packed));
+
+#define DIRENT_NAME_AT 19    /* offsetof(struct linux_dirent64, d_name) */
+#define TMPFS_DEV      0x16  /* st_dev of every file: an anonymous device, as tmpfs has */
+#define CONSOLE_RDEV   0x440 /* makedev(4, 64): /dev/ttyS0 */
+#define CONSOLE_INO    3     /* the console's inode number (none of the VFS's: those start high) */
+
+static char path_buf[VFS_PATH_MAX];
+
+/* Copy the path at addr and find where resolution starts: 0 or an error. */
+static int path_start(struct process *p, int64_t dirfd, uint64_t addr, struct vnode **start)
+{
+    int64_t len = user_read_string(&p->mem, path_buf, sizeof path_buf, addr);
+    if (len < 0)
+        return (int)len;
+    if (path_buf[0] == '/' || dirfd == LINUX_AT_FDCWD) {
+        *start = p->cwd;
+        return 0;
+    }
+    struct ofile *f = fdtable_get(&p->files, dirfd);
+    if (!f)
+        return -LINUX_EBADF;
+    if (f->kind != OFILE_NODE || !vnode_is_dir(f->node))
+        return -LINUX_ENOTDIR;
+    *start = f->node;
+    return 0;
+}
+
+/* Open the node named by path_buf from start (creating it with O_CREAT): 0 and *out. */
+static int open_node(struct process *p, struct vnode *start, uint32_t flags, uint32_t mode,
+                     struct vnode **out)
+{
+    if (!(flags & LINUX_O_CREAT))
+        return vfs_lookup(&posix.vfs, start, path_buf, out);
+    char name[VFS_NAME_MAX + 1];
+    struct vnode *dir;
+    bool slash;
+    int err = vfs_lookup_parent(&posix.vfs, start, path_buf, &dir, name, &slash);
+    if (err < 0)
+        return err;
+    if (slash || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return -LINUX_EISDIR;
+    struct vnode *n = vfs_child(dir, name);
+    if (n && (flags & LINUX_O_EXCL))
+        return -LINUX_EEXIST;
+    if (n) {
+        *out = n;
+        return vnode_is_dir(n) ? -LINUX_EISDIR : 0;
+    }
+    return vfs_create(&posix.vfs, dir, name, VFS_S_IFREG | (mode & ~p->umask & 07777), out);
+}
+
+static int64_t do_open(struct process *p, int64_t dirfd, uint64_t path, uint32_t flags,
+                       uint32_t mode)
+{
+    struct vnode *start = 0, *n;
+    int err = path_start(p, dirfd, path, &start);
+    if (err < 0 || (err = open_node(p, start, flags, mode, &n)) < 0)
+        return err;
+    bool dir = vnode_is_dir(n);
+    if ((flags & LINUX_O_DIRECTORY) && !dir)
+        return -LINUX_ENOTDIR;
+    if (dir && (flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY)
+        return -LINUX_EISDIR;
+    if ((flags & LINUX_O_TRUNC) && !dir && (err = vfs_truncate(&posix.vfs, n, 0)) < 0)
+        return err;
+    uint32_t keep = flags & ~(uint32_t)(LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOCTTY |
+                                        LINUX_O_TRUNC | LINUX_O_CLOEXEC);
+    struct ofile *f = ofile_new(OFILE_NODE, keep | LINUX_O_LARGEFILE, n);
+    if (!f)
+        return -LINUX_ENOMEM;
+    return fdtable_install(&p->files, f, 0, (flags & LINUX_O_CLOEXEC) != 0);
+}
+
+int64_t sys_openat(struct process *p, const uint64_t *a)
+{
+    return do_open(p, (int32_t)a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);
+}
+
+int64_t sys_open(struct process *p, const uint64_t *a)
+{
+    return do_open(p, LINUX_AT_FDCWD, a[0], (uint32_t)a[1], (uint32_t)a[2]);
+}
+
+int64_t sys_creat(struct process *p, const uint64_t *a)
+{
+    return do_open(p, LINUX_AT_FDCWD, a[0], LINUX_O_CREAT | LINUX_O_WRONLY | LINUX_O_TRUNC,
+                   (uint32_t)a[1]);
+}
+
+/* ---- Attributes ---- */
+
+static void fill_stat(struct linux_stat *st, const struct vnode *n)
+{
+    memset(st, 0, sizeof *st);
+    st->dev = TMPFS_DEV;
+    st->blksize = 4096;
+    if (!n) { /* the console */
+        st->ino = CONSOLE_INO;
+        st->nlink = 1;
+        st->mode = VFS_S_IFCHR | 0620;
+        st->rdev = CONSOLE_RDEV;
+        return;
+    }
+    st->ino = n->ino;
+    st->nlink = n->nlink;
+    st->mode = n->mode;
+    st->size = vnode_is_dir(n) ? (int64_t)(n->nents + 2) * 20 : (int64_t)n->size;
+    st->blocks = vnode_is_dir(n) ? 0 : (int64_t)((n->size + 4095) / 4096 * 8);
+    st->atime = n->atime_ns / 1000000000u;
+    st->atime_nsec = n->atime_ns % 1000000000u;
+    st->mtime = n->mtime_ns / 1000000000u;
+    st->mtime_nsec = n->mtime_ns % 1000000000u;
+    st->ctime = n->ctime_ns / 1000000000u;
+    st->ctime_nsec = n->ctime_ns % 1000000000u;
+}
+
+static int64_t stat_out(struct process *p, const struct vnode *n, uint64_t buf)
+{
+    struct linux_stat st;
+    fill_stat(&st, n);
+    return user_write(&p->mem, buf, &st, sizeof st);
+}
+
+static int64_t stat_fd(struct process *p, int64_t fd, uint64_t buf)
+{
+    struct ofile *f = fdtable_get(&p->files, fd);
+    if (!f)
+        return -LINUX_EBADF;
+    return stat_out(p, f->kind == OFILE_NODE ? f->node : 0, buf);
+}
+
+int64_t sys_newfstatat(struct process *p, const uint64_t *a)
+{
+    int64_t dirfd = (int32_t)a[0];
+    uint64_t flags = a[3];
+    if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
+        return -LINUX_EINVAL;
+    struct vnode *start = 0, *n;
+    int err = path_start(p, dirfd, a[1], &start);
+    if (err == -LINUX_ENOTDIR && (flags & LINUX_AT_EMPTY_PATH) && path_buf[0] == 0)
+        return stat_fd(p, dirfd, a[2]); /* fstat of a file descriptor that is not a directory */
+    if (err < 0)
+        return err;
+    if (path_buf[0] == 0 && (flags & LINUX_AT_EMPTY_PATH))
+        return dirfd == LINUX_AT_FDCWD ? stat_out(p, p->cwd, a[2]) : stat_fd(p, dirfd, a[2]);
+    if ((err = vfs_lookup(&posix.vfs, start, path_buf, &n)) < 0)
+        return err;
+    return stat_out(p, n, a[2]);
+}
+
+int64_t sys_stat(struct process *p, const uint64_t *a)
+{
+    const uint64_t b[4] = {(uint64_t)LINUX_AT_FDCWD, a[0], a[1], 0};
+    return sys_newfstatat(p, b);
+}
+
+int64_t sys_fstat(struct process *p, const uint64_t *a)
+{
+    return stat_fd(p, (int32_t)a[0], a[1]);
+}
+
+/* ---- Directories ---- */
+
+/* The entry at index i of directory d ("." and ".." first): its name and node, or false. */
+static bool dir_entry(struct vnode *d, uint64_t i, const char **name, struct vnode **n)
+{
+    if (i == 0) {
+        *name = ".";
+        *n = d;
+    } else if (i == 1) {
+        *name = "..";
+        *n = d->parent ? d->parent : d;
+    } else if (i - 2 < d->nents) {
+        *name = d->ents[i - 2].name;
+        *n = d->ents[i - 2].node;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+int64_t sys_getdents64(struct process *p, const uint64_t *a)
+{
+    struct ofile *f = fdtable_get(&p->files, (int32_t)a[0]);
+    uint64_t buf = a[1], count = (uint32_t)a[2], done = 0;
+    if (!f)
+        return -LINUX_EBADF;
+    if (f->kind != OFILE_NODE || !vnode_is_dir(f->node))
+        return -LINUX_ENOTDIR;
+    struct vnode *d = f->node, *n;
+    const char *name;
+    static uint8_t rec[DIRENT_NAME_AT + VFS_NAME_MAX + 1 + 8];
+    while (dir_entry(d, f->offset, &name, &n)) {
+        uint64_t len = strlen(name);
+        uint64_t reclen = (DIRENT_NAME_AT + len + 1 + 7) & ~7ull;
+        if (done + reclen > count)
+            break;
+        memset(rec, 0, reclen);
+        struct linux_dirent64 h = {n->ino, (int64_t)f->offset + 1, (uint16_t)reclen,
+                                   vnode_is_dir(n) ? LINUX_DT_DIR : LINUX_DT_REG};
+        memcpy(rec, &h, sizeof h);
+        memcpy(rec + DIRENT_NAME_AT, name, len);
+        if (user_write(&p->mem, buf + done, rec, reclen) < 0)
+            return -LINUX_EFAULT;
+        done += reclen;
+        f->offset++;
+    }
+    if (done == 0 && dir_entry(d, f->offset, &name, &n))
+        return -LINUX_EINVAL; /* not even one entry fits */
+    return (int64_t)done;
+}
+
+static int64_t do_mkdir(struct process *p, int64_t dirfd, uint64_t path, uint32_t mode)
+{
+    struct vnode *start = 0, *dir, *n;
+    char name[VFS_NAME_MAX + 1];
+    bool slash;
+    int err = path_start(p, dirfd, path, &start);
+    if (err < 0 || (err = vfs_lookup_parent(&posix.vfs, start, path_buf, &dir, name, &slash)) < 0)
+        return err;
+    return vfs_create(&posix.vfs, dir, name, VFS_S_IFDIR | (mode & ~p->umask & 0777), &n);
+}
+
+int64_t sys_mkdirat(struct process *p, const uint64_t *a)
+{
+    return do_mkdir(p, (int32_t)a[0], a[1], (uint32_t)a[2]);
+}
+
+int64_t sys_mkdir(struct process *p, const uint64_t *a)
+{
+    return do_mkdir(p, LINUX_AT_FDCWD, a[0], (uint32_t)a[1]);
+}
+
+static int64_t do_unlink(struct process *p, int64_t dirfd, uint64_t path, uint64_t flags)
+{
+    struct vnode *start = 0, *dir;
+    char name[VFS_NAME_MAX + 1];
+    bool slash;
+    if (flags & ~(uint64_t)LINUX_AT_REMOVEDIR)
+        return -LINUX_EINVAL;
+    int err = path_start(p, dirfd, path, &start);
+    if (err < 0 || (err = vfs_lookup_parent(&posix.vfs, start, path_buf, &dir, name, &slash)) < 0)
+        return err;
+    if (flags & LINUX_AT_REMOVEDIR)
+        return vfs_rmdir(&posix.vfs, dir, name);
+    struct vnode *n = vfs_child(dir, name);
+    if (slash && n && !vnode_is_dir(n))
+        return -LINUX_ENOTDIR; /* "file/" names no directory */
+    return vfs_unlink(&posix.vfs, dir, name);
+}
+
+int64_t sys_unlinkat(struct process *p, const uint64_t *a)
+{
+    return do_unlink(p, (int32_t)a[0], a[1], a[2]);
+}
+
+int64_t sys_unlink(struct process *p, const uint64_t *a)
+{
+    return do_unlink(p, LINUX_AT_FDCWD, a[0], 0);
+}
+
+int64_t sys_rmdir(struct process *p, const uint64_t *a)
+{
+    return do_unlink(p, LINUX_AT_FDCWD, a[0], LINUX_AT_REMOVEDIR);
+}
+
+/* getcwd(buf, size): the length with the NUL, as the system call (not the C function) returns. */
+int64_t sys_getcwd(struct process *p, const uint64_t *a)
+{
+    int64_t len = vfs_path_of(&posix.vfs, p->cwd, path_buf, sizeof path_buf);
+    if (len < 0)
+        return len;
+    if ((uint64_t)len + 1 > a[1])
+        return -LINUX_ERANGE;
+    if (user_write(&p->mem, a[0], path_buf, (uint64_t)len + 1) < 0)
+        return -LINUX_EFAULT;
+    return len + 1;
+}
+
+int64_t sys_chdir(struct process *p, const uint64_t *a)
+{
+    struct vnode *start = 0, *n;
+    int err = path_start(p, LINUX_AT_FDCWD, a[0], &start);
+    if (err < 0 || (err = vfs_lookup(&posix.vfs, start, path_buf, &n)) < 0)
+        return err;
+    if (!vnode_is_dir(n))
+        return -LINUX_ENOTDIR;
+    vnode_get(n);
+    vnode_put(p->cwd);
+    p->cwd = n;
+    return 0;
+}
+
+/* faccessat(dirfd, path, mode): whether the file exists (every process is root). */
+static int64_t do_access(struct process *p, int64_t dirfd, uint64_t path, uint64_t mode)
+{
+    struct vnode *start = 0, *n;
+    if (mode & ~7ull)
+        return -LINUX_EINVAL;
+    int err = path_start(p, dirfd, path, &start);
+    if (err < 0 || (err = vfs_lookup(&posix.vfs, start, path_buf, &n)) < 0)
+        return err;
+    return 0;
+}
+
+int64_t sys_faccessat(struct process *p, const uint64_t *a)
+{
+    return do_access(p, (int32_t)a[0], a[1], a[2]);
+}
+
+int64_t sys_access(struct process *p, const uint64_t *a)
+{
+    return do_access(p, LINUX_AT_FDCWD, a[0], a[1]);
+}
+
+int64_t sys_umask(struct process *p, const uint64_t *a)
+{
+    uint32_t old = p->umask;
+    p->umask = (uint32_t)a[0] & 0777;
+    return old;
+}
+
+int64_t sys_ftruncate(struct process *p, const uint64_t *a)
+{
+    int64_t len = (int64_t)a[1];
+    if (len < 0)
+        return -LINUX_EINVAL;
+    struct ofile *f = fdtable_get(&p->files, (int32_t)a[0]);
+    if (!f)
+        return -LINUX_EBADF;
+    if (f->kind != OFILE_NODE || vnode_is_dir(f->node) ||
+        (f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY)
+        return -LINUX_EINVAL;
+    return vfs_truncate(&posix.vfs, f->node, (uint64_t)len);
+}
