@@ -530,6 +530,23 @@ static int64_t sys_vm_clone(struct syscall_regs *r)
     return err;
 }
 
+static int64_t sys_vm_share(struct syscall_regs *r)
+{
+    struct object *src, *dst;
+    int err = lookup(r->arg[0], OBJ_ASPACE, RIGHT_MANAGE, &src);
+    if (err < 0)
+        return err;
+    uint64_t at = 0;
+    err = lookup(r->arg[3], OBJ_ASPACE, RIGHT_MANAGE, &dst);
+    if (err == 0) {
+        err = aspace_share_range((struct aspace *)src, r->arg[1], r->arg[2], (struct aspace *)dst,
+                                 r->arg[4], (uint32_t)r->arg[5], &at);
+        object_put(dst);
+    }
+    object_put(src);
+    return err < 0 ? err : (int64_t)at;
+}
+
 static int64_t sys_endpoint_create(struct syscall_regs *r)
 {
     (void)r;
@@ -1137,6 +1154,7 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_THREAD_SET_TLS] = sys_thread_set_tls,
     [SYS_THREAD_SET_FAULT_HANDLER] = sys_thread_set_fault_handler,
     [SYS_THREAD_SET_SYSCALL_HANDLER] = sys_thread_set_syscall_handler,
+    [SYS_VM_SHARE] = sys_vm_share,
     [SYS_THREAD_YIELD] = sys_thread_yield,
     [SYS_ASPACE_CREATE] = sys_aspace_create,
     [SYS_VMO_CREATE] = sys_vmo_create,

@@ -363,3 +363,27 @@ int aspace_clone_range(struct aspace *src, struct aspace *dst, uint64_t va, uint
     }
     return 0;
 }
+
+/*
+ * The other half of a server's view of a process's memory: the VM object
+ * that src maps at [va, va+size) - all of it inside one mapping - is mapped
+ * a second time, into dst at dva (0: anywhere), with protection prot within
+ * what the first mapping allowed.  Both mappings then see the same pages.
+ * A fork's copy made by aspace_clone_range() has no handle; this is how
+ * the server that made it can still reach it.
+ */
+int aspace_share_range(struct aspace *src, uint64_t va, uint64_t size, struct aspace *dst,
+                       uint64_t dva, uint32_t prot, uint64_t *mapped_at)
+{
+    if (!range_ok(va, size))
+        return -EINVAL;
+    for (struct vm_mapping *m = src->maps; m; m = m->next) {
+        if (m->start > va || m->end <= va)
+            continue;
+        if (m->end - va < size)
+            return -ENOENT; /* the range reaches past this mapping */
+        return aspace_map(dst, m->vmo, m->offset + (va - m->start), dva, size, prot, m->max_prot,
+                          mapped_at);
+    }
+    return -ENOENT;
+}

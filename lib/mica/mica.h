@@ -245,6 +245,13 @@ static inline int64_t mica_vm_clone(mica_handle_t src, mica_handle_t dst, uint64
     return mica_syscall4(SYS_VM_CLONE, src, dst, vaddr, size);
 }
 
+/* Map what src maps at [vaddr, vaddr+size) (one mapping) into dst too: the address there. */
+static inline int64_t mica_vm_share(mica_handle_t src, uint64_t vaddr, uint64_t size,
+                                    mica_handle_t dst, uint64_t dst_vaddr, uint32_t prot)
+{
+    return mica_syscall6(SYS_VM_SHARE, src, vaddr, size, dst, dst_vaddr, prot);
+}
+
 static inline int64_t mica_recv_timed(mica_handle_t ep, struct mica_msg *m, uint64_t timeout_ns)
 {
     /* The message comes back in registers like mica_recv's; see mica_recv_timed_msg. */

@@ -52,6 +52,23 @@ void fdtable_clear(struct fdtable *t)
         fdtable_close(t, fd);
 }
 
+void fdtable_copy(struct fdtable *dst, const struct fdtable *src)
+{
+    for (int fd = 0; fd < FD_MAX; fd++) {
+        dst->fd[fd] = src->fd[fd];
+        dst->cloexec[fd] = src->fd[fd] ? src->cloexec[fd] : false;
+        if (dst->fd[fd])
+            dst->fd[fd]->refs++;
+    }
+}
+
+void fdtable_exec(struct fdtable *t)
+{
+    for (int fd = 0; fd < FD_MAX; fd++)
+        if (t->fd[fd] && t->cloexec[fd])
+            fdtable_close(t, fd);
+}
+
 struct ofile *fdtable_get(const struct fdtable *t, int64_t fd)
 {
     if (fd < 0 || fd >= FD_MAX)

@@ -48,6 +48,13 @@ int fdtable_init(struct fdtable *t, bool with_console);
 /* Close every descriptor. */
 void fdtable_clear(struct fdtable *t);
 
+/* fork: dst (empty) gets every descriptor of src, sharing its open files (offset, flags),
+ * with the same close-on-exec flags. */
+void fdtable_copy(struct fdtable *dst, const struct fdtable *src);
+
+/* execve: close every descriptor marked close-on-exec. */
+void fdtable_exec(struct fdtable *t);
+
 /* The open file of fd, or NULL (EBADF). */
 struct ofile *fdtable_get(const struct fdtable *t, int64_t fd);
 

@@ -38,7 +38,12 @@
 #define LINUX_NR_dup             32
 #define LINUX_NR_dup2            33
 #define LINUX_NR_getpid          39
+#define LINUX_NR_clone           56
+#define LINUX_NR_fork            57
+#define LINUX_NR_vfork           58
+#define LINUX_NR_execve          59
 #define LINUX_NR_exit            60
+#define LINUX_NR_wait4           61
 #define LINUX_NR_uname           63
 #define LINUX_NR_fcntl           72
 #define LINUX_NR_ftruncate       77
@@ -79,6 +84,7 @@
 #define LINUX_E2BIG        7
 #define LINUX_ENOEXEC      8
 #define LINUX_EBADF        9
+#define LINUX_ECHILD       10
 #define LINUX_EAGAIN       11
 #define LINUX_ENOMEM       12
 #define LINUX_EACCES       13
@@ -187,6 +193,22 @@
 #define LINUX_SIGTRAP 5
 #define LINUX_SIGFPE  8
 #define LINUX_SIGSEGV 11
+#define LINUX_SIGCHLD 17
+
+/* wait4 options (linux/wait.h). */
+#define LINUX_WNOHANG    0x00000001
+#define LINUX_WUNTRACED  0x00000002
+#define LINUX_WCONTINUED 0x00000008
+#define LINUX_WNOTHREAD  0x20000000
+#define LINUX_WALL       0x40000000
+#define LINUX_WCLONE     0x80000000u
+
+/* clone flags (linux/sched.h): the low byte is the signal sent to the parent at the end. */
+#define LINUX_CSIGNAL              0x000000ff
+#define LINUX_CLONE_VM             0x00000100
+#define LINUX_CLONE_PARENT_SETTID  0x00100000
+#define LINUX_CLONE_CHILD_CLEARTID 0x00200000
+#define LINUX_CLONE_CHILD_SETTID   0x01000000
 
 /* getrandom flags (linux/random.h). */
 #define LINUX_GRND_NONBLOCK 0x1

@@ -28,6 +28,7 @@
 #include "procmem.h"
 #include "rootfs.h"
 #include "runlist.h"
+#include "proctable.h"
 #include "syscalls.h"
 #include "console_client.h"
 #include "rtc_client.h"
@@ -37,7 +38,6 @@
 
 struct posix posix;
 static mica_handle_t endpoint; /* system calls and faults of every program arrive here */
-static struct process proc;    /* the one program running */
 
 /* The last byte a program wrote: the server's reports begin on a line of their own. */
 static char last_byte = '\n';
@@ -80,19 +80,14 @@ static uint64_t cpu_hwcap(void)
     return d; /* Linux's AT_HWCAP on x86: CPUID leaf 1, EDX */
 }
 
-/* Its first thread, stopped, with the registers Linux gives a new program. */
-static int make_thread(struct process *p, const struct loaded *l)
+/* Its thread, stopped, with registers r (a new program's, or a forked parent's), started. */
+int posix_thread_start(struct process *p, const struct mica_regs *r)
 {
-    int64_t t = mica_thread_create(p->as, (void (*)(uint64_t))l->entry, (void *)l->sp, 0);
+    int64_t t = mica_thread_create(p->as, (void (*)(uint64_t))r->rip, (void *)r->rsp, 0);
     if (t < 0)
         return (int)t;
     p->thread = (mica_handle_t)t;
-    struct mica_regs r;
-    memset(&r, 0, sizeof r);
-    r.rip = l->entry;
-    r.rsp = l->sp;
-    r.rflags = 0x202; /* interrupts on, the reserved bit */
-    int64_t err = mica_thread_write_regs(p->thread, &r);
+    int64_t err = mica_thread_write_regs(p->thread, r);
     int64_t sc = err < 0 ? err
                          : mica_endpoint_mint(endpoint, (uint64_t)p->pid << 8 | BADGE_SYSCALL,
                                               MICA_RIGHT_SEND);
@@ -110,7 +105,7 @@ static int make_thread(struct process *p, const struct loaded *l)
     return (int)(fl < 0 ? fl : err < 0 ? err : mica_thread_start(p->thread));
 }
 
-static void discard(struct process *p)
+void posix_release(struct process *p)
 {
     fdtable_clear(&p->files);
     if (p->cwd)
@@ -126,51 +121,57 @@ static void discard(struct process *p)
     p->thread = p->as = 0;
 }
 
-static int start(struct process *p, int pid, const struct command *c)
+/* A run-list program: a new process whose parent is the reaper (0). */
+static struct process *start(const struct command *c)
 {
-    memset(p, 0, sizeof *p);
-    p->pid = pid;
+    struct process *p = proc_new(0);
+    if (!p) {
+        posix_say("posix: %s: the process table is full\n", c->argv[0]);
+        return 0;
+    }
+    p->toplevel = true;
     p->umask = 022; /* Linux's default for the first process */
     p->cwd = posix.vfs.root;
     vnode_get(p->cwd);
-    if (fdtable_init(&p->files, true) < 0) {
-        posix_say("posix: %s: no memory for its descriptors\n", c->argv[0]);
-        discard(p);
-        return -1;
-    }
     const char *path = c->argv[0], *why = "";
     while (*path == '/')
         path++;
     struct cpio_entry image;
     int err = cpio_find(posix.initrd, posix.initrd_size, path, &image, &why);
-    if (err < 0) {
-        posix_say("posix: %s: %s\n", c->argv[0], err == -MICA_ENOENT ? "no such program" : why);
-        return -1;
-    }
-    int64_t as = mica_aspace_create();
-    if (as < 0) {
-        posix_say("posix: %s: no address space (error %ld)\n", c->argv[0], as);
-        return -1;
+    int64_t as = err < 0 ? err : mica_aspace_create();
+    if (err < 0 || as < 0 || fdtable_init(&p->files, true) < 0) {
+        posix_say("posix: %s: %s\n", c->argv[0],
+                  err == -MICA_ENOENT ? "no such program"
+                  : err < 0           ? why
+                                      : "no address space or no memory");
+        posix_release(p);
+        proc_free(p);
+        return 0;
     }
     p->as = (mica_handle_t)as;
-    struct initstack_args args = {.argc = c->argc,
-                                  .envc = c->envc,
-                                  .argv = c->argv,
-                                  .envp = c->env,
-                                  .execfn = c->argv[0],
-                                  .hwcap = cpu_hwcap()};
-    mica_random_get(args.random, sizeof args.random);
+    struct initstack_args args = {
+        .argc = c->argc, .envc = c->envc, .argv = c->argv, .envp = c->env, .execfn = c->argv[0]};
     struct loaded l;
-    if ((err = loader_load(p, image.data, image.size, &args, &l, &why)) < 0 ||
-        (err = make_thread(p, &l)) < 0) {
+    if ((err = posix_load(p, image.data, image.size, &args, &l, &why)) < 0 ||
+        (err = posix_thread_start(
+             p, &(struct mica_regs){.rip = l.entry, .rsp = l.sp, .rflags = 0x202})) < 0) {
         posix_say("posix: %s: cannot start: %s (error %d)\n", c->argv[0], why, err);
-        discard(p);
-        return -1;
+        posix_release(p);
+        proc_free(p);
+        return 0;
     }
-    return 0;
+    return p;
 }
 
-/* ---- Serving it ---- */
+int posix_load(struct process *p, const uint8_t *image, uint64_t size, struct initstack_args *args,
+               struct loaded *l, const char **why)
+{
+    args->hwcap = cpu_hwcap();
+    mica_random_get(args->random, sizeof args->random);
+    return loader_load(p, image, size, args, l, why);
+}
+
+/* ---- Serving them ---- */
 
 /* The Linux signal a processor exception becomes (as Linux's trap handlers choose). */
 static int fault_signal(uint64_t vector)
@@ -229,37 +230,97 @@ static void report_unknown(const struct process *p)
         posix_say("posix: pid %d: unknown system calls (number x times):%s\n", p->pid, line);
 }
 
-/* Answer the program's calls until it ends. */
-static void serve(struct process *p)
+/*
+ * p has ended (exit, exit_group, a fatal fault; its thread has been told to
+ * end): it becomes a zombie.  Its memory, thread and descriptors go now;
+ * its children go to the reaper; its parent learns of it (a waiting wait4
+ * is answered).  The reaper reaps its own children at once - the run
+ * list's programs are reported by run() - and an orphan's end is noted.
+ */
+static void end_process(struct process *p)
 {
-    struct mica_msg m;
-    int64_t r = mica_recv(endpoint, &m);
+    report_unknown(p);
+    p->state = PROC_ZOMBIE;
+    p->wait_status = p->signal ? proc_status_signaled(p->signal) : proc_status_exited(p->status);
+    posix_release(p);
+    proc_reparent_children(p);
+    for (unsigned i = 0; i < PROC_MAX; i++) { /* zombies it never reaped: the reaper's now */
+        struct process *c = proc_at(i);
+        if (c && c->ppid == 0 && !c->toplevel && c->state == PROC_ZOMBIE)
+            proc_free(c);
+    }
+    if (p->ppid != 0) {
+        struct process *parent = proc_find(p->ppid);
+        if (parent)
+            wait_notify(parent);
+    } else if (!p->toplevel) {
+        posix_say("posix: pid %d: an orphan, ended with wait status %#x\n", p->pid, p->wait_status);
+        proc_free(p);
+    }
+}
+
+/* One message: answer it now (*answer, true) or not (false: answered already or later). */
+static bool handle(const struct mica_msg *m, struct mica_msg *answer)
+{
+    uint32_t label = mica_tag_label(m->tag);
+    struct process *p = proc_find((int)(m->badge >> 8));
+    *answer = (struct mica_msg){0, 0, {MICA_FAULT_KILL, 0, 0, 0}};
+    if (!p || p->state != PROC_RUNNING)
+        return true; /* a process that has ended: its thread ends too */
+    if (label == MICA_MSG_SYSCALL && (m->badge & 0xff) == BADGE_SYSCALL) {
+        int64_t v = on_syscall(p, m);
+        if (v == POSIX_DEFERRED)
+            return false;
+        if (!p->ended) {
+            answer->w[0] = v == POSIX_EXEC ? MICA_SYSCALL_REGS : MICA_SYSCALL_RETURN;
+            answer->w[1] = (uint64_t)v;
+            return true;
+        }
+    } else if (label == MICA_MSG_FAULT && (m->badge & 0xff) == BADGE_FAULT) {
+        on_fault(p, m);
+    } else {
+        return true;
+    }
+    if (last_byte != '\n')
+        posix_say("\n");
+    if (p->signal && posix.console.ep) /* the report is out before the kernel's own */
+        console_drain_r(&posix.console);
+    mica_reply(answer); /* the thread ends */
+    end_process(p);
+    return false;
+}
+
+static bool proc_any(void)
+{
+    for (unsigned i = 0; i < PROC_MAX; i++)
+        if (proc_at(i))
+            return true;
+    return false;
+}
+
+/* Answer the calls of all processes until `until` is a zombie (NULL: until none is left). */
+static void serve(const struct process *until)
+{
+    struct mica_msg m, answer;
+    bool answering = false;
     for (;;) {
+        if (until ? until->state == PROC_ZOMBIE : !proc_any()) {
+            if (answering)
+                mica_reply(&answer);
+            return;
+        }
+        int64_t r;
+        if (answering) {
+            m = answer;
+            r = mica_reply_recv(endpoint, &m);
+        } else {
+            r = mica_recv(endpoint, &m);
+        }
         if (r < 0) {
             posix_say("posix: receiving failed (error %ld)\n", r);
-            p->ended = true;
             return;
         }
-        uint32_t label = mica_tag_label(m.tag);
-        bool ours = (m.badge >> 8) == (uint64_t)p->pid && !p->ended;
-        struct mica_msg answer = {0, 0, {MICA_FAULT_KILL, 0, 0, 0}};
-        if (ours && label == MICA_MSG_SYSCALL && (m.badge & 0xff) == BADGE_SYSCALL) {
-            int64_t v = on_syscall(p, &m);
-            if (!p->ended) {
-                answer.w[0] = MICA_SYSCALL_RETURN;
-                answer.w[1] = (uint64_t)v;
-            }
-        } else if (ours && label == MICA_MSG_FAULT && (m.badge & 0xff) == BADGE_FAULT) {
-            on_fault(p, &m);
-        }
-        if (p->ended) {
-            if (p->signal && posix.console.ep) /* the report is out before the kernel's own */
-                console_drain_r(&posix.console);
-            mica_reply(&answer);
-            return;
-        }
-        m = answer;
-        r = mica_reply_recv(endpoint, &m);
+        answering = handle(&m, &answer);
     }
 }
 
@@ -267,12 +328,11 @@ static void finish(struct process *p)
 {
     if (last_byte != '\n')
         posix_say("\n");
-    report_unknown(p);
     if (p->signal)
         posix_say("posix: pid %d killed by signal %d\n", p->pid, p->signal);
     else
         posix_say("posix: pid %d exited with status %d\n", p->pid, p->status);
-    discard(p);
+    proc_free(p);
 }
 
 /* ---- Start-up ---- */
@@ -320,8 +380,8 @@ static int setup(const struct mica_server_start *st)
     return 0;
 }
 
-/* Run one command line as process pid; 0 if it ran (whatever its end), -1 if it could not start. */
-static int run(int pid, const struct command *c)
+/* Run one command line; 0 if it ran (whatever its end), -1 if it could not start. */
+static int run(const struct command *c)
 {
     char line[RUNLIST_LINE_MAX + 8];
     int n = 0;
@@ -329,11 +389,12 @@ static int run(int pid, const struct command *c)
         n += mica_snprintf(line + n, sizeof line - (uint64_t)n, "%s ", c->env[i]);
     for (unsigned i = 0; i < c->argc; i++)
         n += mica_snprintf(line + n, sizeof line - (uint64_t)n, "%s%s", i ? " " : "", c->argv[i]);
-    posix_say("posix: pid %d runs %s\n", pid, line);
-    if (start(&proc, pid, c) < 0)
+    struct process *p = start(c);
+    if (!p)
         return -1;
-    serve(&proc);
-    finish(&proc);
+    posix_say("posix: pid %d runs %s\n", p->pid, line);
+    serve(p);
+    finish(p);
     return 0;
 }
 
@@ -349,13 +410,14 @@ int main(const struct mica_server_start *st)
         return 1;
     }
     static struct command c;
-    int pid = 0, failed = 0;
+    int programs = 0, failed = 0;
     if (list.size >= 4 && memcmp(list.data, "\177ELF", 4) == 0) { /* a program: run it alone */
         memset(&c, 0, sizeof c);
         strlcpy(c.text, name, sizeof c.text);
         c.argv[0] = c.text;
         c.argc = 1;
-        failed += run(++pid, &c) < 0;
+        failed += run(&c) < 0;
+        programs++;
     } else {
         uint64_t offset = 0;
         int more;
@@ -365,10 +427,12 @@ int main(const struct mica_server_start *st)
                 failed++;
                 continue;
             }
-            failed += run(++pid, &c) < 0;
+            failed += run(&c) < 0;
+            programs++;
         }
     }
-    posix_say("posix: %d programs run, %d could not start\n", pid, failed);
+    serve(0); /* orphans still running */
+    posix_say("posix: %d programs run, %d could not start\n", programs, failed);
     if (posix.console.ep) /* all of it out before init says that posix exited */
         console_drain_r(&posix.console);
     return 0;

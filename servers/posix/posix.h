@@ -9,6 +9,7 @@
 #include <mica.h>
 #include <client.h>
 #include "process.h"
+#include "loader.h"
 #include "vfs.h"
 
 struct posix {
@@ -28,5 +29,28 @@ void posix_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Write len bytes to the console service: the bytes written or a negative Linux error. */
 int64_t posix_console_write(const void *buf, uint64_t len);
+
+/*
+ * What a system call's handler may return besides a result: POSIX_DEFERRED
+ * - it took the caller's reply (mica_reply_take) and answers later, from
+ * another event (wait4); POSIX_EXEC - it wrote the thread's registers, the
+ * answer is MICA_SYSCALL_REGS (execve).  Neither is a possible result.
+ */
+#define POSIX_DEFERRED INT64_MIN
+#define POSIX_EXEC     (INT64_MIN + 1)
+
+/* Give p a thread with registers r (and its handler handles) and start it: 0 or an error. */
+int posix_thread_start(struct process *p, const struct mica_regs *r);
+
+/* Load a program into p (loader_load with AT_HWCAP and AT_RANDOM filled in). */
+int posix_load(struct process *p, const uint8_t *image, uint64_t size, struct initstack_args *args,
+               struct loaded *l, const char **why);
+
+/* Free what a process has: descriptors, working directory, address space, shadows, thread. */
+void posix_release(struct process *p);
+
+/* A child of parent became a zombie: answer parent's waiting wait4 if it is one it waits for
+ * (sys_wait.c). */
+void wait_notify(struct process *parent);
 
 #endif

@@ -2,8 +2,11 @@
  * process.h - a Linux process as the posix server knows it (concepts:
  * process control block, the personality's view of a process).
  *
- * This first version runs one single-threaded process at a time; the
- * process's one thread has the same number as the process (tid = pid).
+ * The server serves many processes at once (proctable.h), each with one
+ * thread, which has the same number as the process (tid = pid).  A process
+ * is running until it ends (exit, exit_group, a fatal fault); then it is a
+ * zombie - its memory, thread and descriptors are gone, its pid and its
+ * wait status stay - until its parent reaps it with wait4.
  */
 #ifndef POSIX_PROCESS_H
 #define POSIX_PROCESS_H
@@ -23,8 +26,19 @@ struct linux_sigaction {
     uint64_t handler, flags, restorer, mask;
 };
 
+enum proc_state {
+    PROC_RUNNING = 1, /* it has a thread and memory */
+    PROC_ZOMBIE,      /* ended, its wait status kept until its parent reaps it */
+};
+
 struct process {
-    int pid, ppid;
+    int pid, ppid; /* ppid 0: the server's reaper (the run list, and orphans) */
+    enum proc_state state;
+    bool toplevel;         /* started from the run list (its end is reported) */
+    int wait_status;       /* a zombie's status as wait4 gives it: W_EXITCODE or the signal */
+    mica_handle_t waiting; /* a wait4 that blocks: the taken reply handle, else 0 */
+    int64_t wait_pid;      /* ... and its arguments */
+    uint64_t wait_status_addr, wait_rusage_addr;
     mica_handle_t as;     /* its address space */
     mica_handle_t thread; /* its one thread */
     struct regions mem;   /* every page it has (regions.h) */

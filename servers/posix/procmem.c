@@ -10,6 +10,15 @@
  * mappings keep the object alive, and unmapping both frees it.  The
  * bookkeeping is regions.c's.
  *
+ * fork (procmem_clone) copies a process's memory with SYS_VM_CLONE: the
+ * child's address space gets, for each region, a copy-on-write clone of
+ * the VM object.  That clone has no handle, and the server's shadow still
+ * maps the parent's object - reading or writing the child through it
+ * would reach the parent's pages.  So the server maps each clone a second
+ * time, into itself, with SYS_VM_SHARE: the child's shadow.  A write by
+ * the server into the child then goes to the child's copy (and breaks the
+ * sharing there, as the child's own write would).
+ *
  * Linux's protections become Mica's: on x86-64 write and execute imply
  * read, as the page tables cannot express otherwise.  Mica refuses
  * memory that is writable and executable at once (W^X); such a request
@@ -82,6 +91,22 @@ int procmem_protect(struct process *p, uint64_t start, uint64_t end, uint32_t pr
     if (mica_vm_protect(p->as, start, end - start, mprot) < 0)
         return -LINUX_ENOMEM;
     return regions_protect(&p->mem, start, end, prot) < 0 ? -LINUX_ENOMEM : 0;
+}
+
+int procmem_clone(struct process *child, const struct process *parent)
+{
+    for (unsigned i = 0; i < parent->mem.n; i++) {
+        const struct region *r = &parent->mem.r[i];
+        uint64_t size = r->end - r->start;
+        if (mica_vm_clone(parent->as, child->as, r->start, size) < 0)
+            return -LINUX_ENOMEM;
+        int64_t at = mica_vm_share(child->as, r->start, size, posix.self, 0,
+                                   MICA_PROT_READ | MICA_PROT_WRITE);
+        if (at < 0)
+            return -LINUX_ENOMEM;
+        regions_add(&child->mem, r->start, r->end, r->prot, (uint8_t *)at); /* as the parent's */
+    }
+    return 0;
 }
 
 void procmem_release(struct process *p)

@@ -22,6 +22,14 @@ int procmem_unmap(struct process *p, uint64_t start, uint64_t end);
 /* Change the protection of [start, end): 0, -ENOMEM (not all mapped), -EINVAL (W^X). */
 int procmem_protect(struct process *p, uint64_t start, uint64_t end, uint32_t prot);
 
+/*
+ * fork's memory: give child (a new address space, no memory yet) a
+ * copy-on-write copy of every region of parent (SYS_VM_CLONE), and the
+ * server a shadow of each copy (SYS_VM_SHARE), so that the server reads
+ * and writes the child's own pages.  0 or -ENOMEM.
+ */
+int procmem_clone(struct process *child, const struct process *parent);
+
 /* Unmap every shadow mapping of the process from the server (the process has ended). */
 void procmem_release(struct process *p);
 

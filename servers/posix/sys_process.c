@@ -3,9 +3,10 @@
  * set_robust_list and uname (concepts: process termination, credentials,
  * thread-local storage, system identification).
  *
- * Every program runs as root (uid and gid 0) in this first version, and
- * its parent is the posix server itself, which has no Linux pid: getppid
- * answers 0, as it does for Linux's pid 1.
+ * Every program runs as root (uid and gid 0) in this first version.  A
+ * run-list program's parent is the server's reaper, which has no Linux
+ * pid: getppid answers 0, as it does for Linux's pid 1; so does an orphan's
+ * (proctable.h).
  */
 #include "posix.h"
 #include "syscalls.h"

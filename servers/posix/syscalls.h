@@ -78,6 +78,12 @@ int64_t sys_set_robust_list(struct process *p, const uint64_t *a);
 int64_t sys_arch_prctl(struct process *p, const uint64_t *a);
 int64_t sys_uname(struct process *p, const uint64_t *a);
 
+/* sys_fork.c, sys_exec.c, sys_wait.c: the process life cycle. */
+int64_t sys_fork(struct process *p, const uint64_t *a);
+int64_t sys_clone(struct process *p, const uint64_t *a);
+int64_t sys_execve(struct process *p, const uint64_t *a);
+int64_t sys_wait4(struct process *p, const uint64_t *a);
+
 /* sys_signal.c */
 int64_t sys_rt_sigaction(struct process *p, const uint64_t *a);
 int64_t sys_rt_sigprocmask(struct process *p, const uint64_t *a);

@@ -1,7 +1,8 @@
 /*
  * tests_cow.c - copy-on-write cloning of address-space ranges, the memory
  * half of fork: after a clone both sides see the same data, and each side's
- * later writes stay its own.
+ * later writes stay its own; SYS_VM_SHARE maps the handle-less copy a second
+ * time, as a server does to reach the memory of a process it forked.
  */
 #include "rt.h"
 
@@ -93,6 +94,34 @@ static void test_clone_is_copy_on_write(void)
     RT_EQ(r->granted_rights, MICA_RIGHT_SIGNAL | MICA_RIGHT_DUP);
     mica_handle_close((mica_handle_t)n);
     RT_EQ(area[4096 / 8 * 5], 3);
+
+    /* SYS_VM_SHARE: the child's copy, which has no handle, seen from here too. */
+    int64_t view = mica_vm_share((mica_handle_t)child, AREA, AREA_SIZE, rt_self, 0,
+                                 MICA_PROT_READ | MICA_PROT_WRITE);
+    RT_CHECK(view > 0);
+    volatile uint64_t *v = (volatile uint64_t *)view;
+    RT_EQ(v[0], 1111);            /* the child's own write */
+    RT_EQ(v[4096 / 8 * 5], 2);    /* its copy of page 5, not the parent's 3 */
+    v[4096 / 8 * 5] = 7;          /* a write through the view goes to the child's copy */
+    RT_EQ(area[4096 / 8 * 5], 3); /* not to the parent's */
+    int64_t again =
+        mica_vm_share((mica_handle_t)child, AREA + 5 * 4096, 4096, rt_self, 0, MICA_PROT_READ);
+    RT_CHECK(again > 0);
+    RT_EQ(((volatile uint64_t *)again)[0], 7); /* the same page, from an offset in the object */
+    mica_vm_unmap(rt_self, (uint64_t)again, 4096);
+    RT_EQ(mica_vm_share((mica_handle_t)child, AREA + 1, 4096, rt_self, 0, MICA_PROT_READ),
+          -MICA_EINVAL);
+    RT_EQ(mica_vm_share((mica_handle_t)child, AREA, AREA_SIZE + 4096, rt_self, 0, MICA_PROT_READ),
+          -MICA_ENOENT); /* reaches past the mapping */
+    RT_EQ(mica_vm_share((mica_handle_t)child, AREA - 4096, 4096, rt_self, 0, MICA_PROT_READ),
+          -MICA_ENOENT); /* nothing mapped there */
+    RT_EQ(mica_vm_share((mica_handle_t)child, AREA, 4096, rt_self, 0,
+                        MICA_PROT_WRITE | MICA_PROT_EXEC),
+          -MICA_EINVAL); /* W^X */
+    RT_EQ(mica_vm_share((mica_handle_t)child, AREA, 4096, rt_self, AREA, MICA_PROT_READ),
+          -MICA_EEXIST); /* taken here */
+    RT_EQ(mica_vm_share((mica_handle_t)child, AREA, 4096, 0x7777, 0, MICA_PROT_READ), -MICA_EBADF);
+    mica_vm_unmap(rt_self, (uint64_t)view, AREA_SIZE);
 
     RT_EQ(mica_thread_suspend((mica_handle_t)t), 0);
     mica_handle_close((mica_handle_t)t);

@@ -76,6 +76,8 @@ int copy_to_user(uint64_t dst, const void *src, uint64_t len);
 
 /* Copy-on-write copy of the mappings in [va, va+size) of src into dst (the basis of fork). */
 int aspace_clone_range(struct aspace *src, struct aspace *dst, uint64_t va, uint64_t size);
+int aspace_share_range(struct aspace *src, uint64_t va, uint64_t size, struct aspace *dst,
+                       uint64_t dva, uint32_t prot, uint64_t *mapped_at);
 /* After a VM object's pages became shared: make every mapping of it read-only. */
 void aspace_write_protect_vmo(struct vmo *v);
 /* After page `index` of v was replaced by a copy: drop every mapping's entry for it. */

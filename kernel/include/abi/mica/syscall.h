@@ -155,7 +155,9 @@ typedef uint32_t mica_handle_t;
 #define SYS_RANDOM_GET 63 /* (buf, len <= 256): random bytes from the kernel's pool -> len */
 #define SYS_THREAD_SET_SYSCALL_HANDLER                                                             \
     64 /* (thread, endpoint or 0): forward all its `syscall`s there (MICA_MSG_SYSCALL) */
-#define SYS_COUNT 65
+#define SYS_VM_SHARE                                                                               \
+    65 /* (src aspace, vaddr, size, dst aspace, dst vaddr or 0, prot) -> where dst maps it */
+#define SYS_COUNT 66
 
 #ifndef __ASSEMBLER__
 /*

@@ -1,0 +1,117 @@
+/*
+ * sys_exec.c - execve (concept: program loading, replacing a process's
+ * image).
+ *
+ * execve(path, argv, envp) replaces the calling process's program with a
+ * static ELF program from the VFS, keeping the process: its pid, parent,
+ * children, working directory, umask and descriptors (but those marked
+ * close-on-exec are closed).  Everything that can fail is checked while
+ * the old program still exists, so that an error returns to it: the path
+ * (resolved from the working directory: ENOENT, ENOTDIR, ...), the file
+ * (a directory or anything but a regular file: EACCES), the image (not a
+ * static ELF program Mica can load: ENOEXEC; `#!` scripts are not run
+ * yet), the arguments and environment (copied into the server before the
+ * old memory goes: EFAULT, E2BIG).  Then the old memory is unmapped, the
+ * new program loaded into the same address space and the same thread gets
+ * the registers of a new program; the answer is MICA_SYSCALL_REGS.  A
+ * failure after that point (no memory) kills the process with SIGSEGV, as
+ * Linux does.
+ */
+#include "posix.h"
+#include "procmem.h"
+#include "syscalls.h"
+#include "usercopy.h"
+#include <mica/elf.h>
+#include <mica/string.h>
+
+#define EXEC_VECTOR_MAX  1024        /* argv or envp entries */
+#define EXEC_STRINGS_MAX (64 * 1024) /* their bytes, NULs included (the stack has 128 KiB) */
+
+static char path[VFS_PATH_MAX];
+static char strings[EXEC_STRINGS_MAX];
+static const char *argv[EXEC_VECTOR_MAX], *envp[EXEC_VECTOR_MAX];
+
+/* Copy the NULL-terminated vector of strings at addr (NULL: empty) into out: 0 or an error. */
+static int copy_vector(struct process *p, uint64_t addr, const char **out, unsigned *n,
+                       uint64_t *used)
+{
+    *n = 0;
+    if (!addr)
+        return 0;
+    for (;;) {
+        uint64_t ptr;
+        if (user_read(&p->mem, &ptr, addr + 8ull * *n, sizeof ptr) < 0)
+            return -LINUX_EFAULT;
+        if (!ptr)
+            return 0;
+        if (*n == EXEC_VECTOR_MAX)
+            return -LINUX_E2BIG;
+        int64_t len = user_read_string(&p->mem, strings + *used, EXEC_STRINGS_MAX - *used, ptr);
+        if (len == -LINUX_ENAMETOOLONG)
+            return -LINUX_E2BIG;
+        if (len < 0)
+            return (int)len;
+        out[(*n)++] = strings + *used;
+        *used += (uint64_t)len + 1;
+    }
+}
+
+/* The checks that may still fail back to the old program: 0 and the image, or an error. */
+static int64_t exec_check(struct process *p, const uint64_t *a, const uint8_t **image,
+                          uint64_t *size, unsigned *argc, unsigned *envc)
+{
+    int64_t len = user_read_string(&p->mem, path, sizeof path, a[0]);
+    if (len < 0)
+        return len;
+    struct vnode *n;
+    int err = vfs_lookup(&posix.vfs, p->cwd, path, &n);
+    if (err < 0)
+        return err;
+    if ((n->mode & VFS_S_IFMT) != VFS_S_IFREG)
+        return -LINUX_EACCES;
+    uint64_t used = 0;
+    if ((err = copy_vector(p, a[1], argv, argc, &used)) < 0 ||
+        (err = copy_vector(p, a[2], envp, envc, &used)) < 0)
+        return err;
+    *image = n->data ? n->data : n->initial;
+    *size = n->size;
+    struct elf_image elf;
+    const char *why;
+    if (*size < 4 || !*image || elf_parse(*image, *size, &elf, &why) < 0 || elf.has_interp)
+        return -LINUX_ENOEXEC; /* also `#!` scripts, for now */
+    return 0;
+}
+
+int64_t sys_execve(struct process *p, const uint64_t *a)
+{
+    const uint8_t *image;
+    uint64_t size;
+    unsigned argc, envc;
+    int64_t err = exec_check(p, a, &image, &size, &argc, &envc);
+    if (err < 0)
+        return err;
+    /* The point of no return: the old program goes. */
+    while (p->mem.n)
+        procmem_unmap(p, p->mem.r[0].start, p->mem.r[0].end);
+    fdtable_exec(&p->files);
+    for (unsigned s = 1; s <= LINUX_NSIG; s++)
+        if (p->sigaction[s].handler != 1) /* SIG_IGN stays ignored; handlers are gone */
+            memset(&p->sigaction[s], 0, sizeof p->sigaction[s]);
+    p->fs_base = 0;
+    p->clear_tid = 0;
+    struct initstack_args args = {
+        .argc = argc, .envc = envc, .argv = argv, .envp = envp, .execfn = path};
+    struct loaded l;
+    const char *why = "";
+    struct mica_regs r;
+    memset(&r, 0, sizeof r);
+    if (posix_load(p, image, size, &args, &l, &why) < 0 ||
+        (r.rip = l.entry, r.rsp = l.sp, r.rflags = 0x202,
+         mica_thread_write_regs(p->thread, &r) < 0)) {
+        posix_say("posix: pid %d: execve %s failed late: %s\n", p->pid, path, why);
+        p->ended = true;
+        p->signal = LINUX_SIGSEGV;
+        return 0;
+    }
+    return POSIX_EXEC;
+}
