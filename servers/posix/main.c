@@ -4,14 +4,16 @@
  * forwarding, process creation and termination).
  *
  * The server starts the programs of its run list (runlist.h) one after
- * the other, each in an address space of its own (loader.h).  The
- * program's thread has two handles to the server's endpoint, each with a
- * badge naming the process and what comes through it: its system-call
- * handler (SYS_THREAD_SET_SYSCALL_HANDLER: every `syscall` instruction it
- * executes arrives as a MICA_MSG_SYSCALL call, w0 = rax, w1..w3 = rdi, rsi,
- * rdx) and its fault handler (MICA_MSG_FAULT).  The server answers a
- * system call with MICA_SYSCALL_RETURN and the value for rax, or ends the
- * thread with MICA_FAULT_KILL (exit, exit_group, a fault).  docs/posix.md
+ * the other, each in an address space of its own (loader.h), and serves
+ * them and every process they fork at once (proctable.h): one loop
+ * receives the calls of all of them.  A process's thread has two handles to the server's endpoint,
+ * each with a badge naming the process and what comes through it: its system-call handler
+ * (SYS_THREAD_SET_SYSCALL_HANDLER: every `syscall` instruction it executes arrives as a
+ * MICA_MSG_SYSCALL call, w0 = rax, w1..w3 = rdi, rsi, rdx) and its fault handler (MICA_MSG_FAULT).
+ * The server answers a system call with MICA_SYSCALL_RETURN and the value for rax, or ends the
+ * thread with MICA_FAULT_KILL (exit, exit_group, a fault); a call that
+ * must wait (wait4) is answered later through a taken reply handle, and
+ * execve's answer is MICA_SYSCALL_REGS.  docs/posix.md
  * describes the personality; docs/linux-abi.md the calls.
  */
 #include <stdarg.h>
