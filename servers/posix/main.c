@@ -228,6 +228,8 @@ static void report_unknown(const struct process *p)
         if (p->unknown[nr])
             n += mica_snprintf(line + n, sizeof line - (uint64_t)n, " %s%u x%u",
                                nr == LINUX_NR_MAX ? ">=" : "", nr, p->unknown[nr]);
+    if (n && last_byte != '\n') /* a line of its own; only then: a child's end is silent */
+        posix_say("\n");
     if (n)
         posix_say("posix: pid %d: unknown system calls (number x times):%s\n", p->pid, line);
 }
@@ -283,8 +285,6 @@ static bool handle(const struct mica_msg *m, struct mica_msg *answer)
     } else {
         return true;
     }
-    if (last_byte != '\n')
-        posix_say("\n");
     if (p->signal && posix.console.ep) /* the report is out before the kernel's own */
         console_drain_r(&posix.console);
     mica_reply(answer); /* the thread ends */

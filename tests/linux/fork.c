@@ -131,6 +131,18 @@ static void tree(int depth, const char *name)
     printf("node %s\n", name);
 }
 
+/* A child's end in the middle of the parent's line adds nothing to it. */
+static void silent_end(void)
+{
+    printf("before ");
+    pid_t c = fork();
+    if (c == 0)
+        _exit(0);
+    int status;
+    waitpid(c, &status, 0);
+    printf("and after a child's end, on one line\n");
+}
+
 static int global = 1;
 
 static void copy_on_write(void)
@@ -236,6 +248,7 @@ int main(void)
     nohang();
     errors();
     tree(2, "root");
+    silent_end();
     copy_on_write();
     server_writes_child();
     shared_descriptors();
