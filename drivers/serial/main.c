@@ -38,6 +38,9 @@
 #define FAULT_AT_REQUEST 4
 #define FOREIGN_PORT     0x80
 
+/* The kernel's log comes as this bit of the interrupt notification (SYS_CONSOLE_TAKE). */
+#define LOG_BIT (1ull << 40)
+
 /* The interrupt service loop gives up after this many rounds and polls instead. */
 #define SERVICE_ROUNDS 1000
 #define POLL_NS        1000000ull
@@ -45,6 +48,7 @@
 struct serial {
     struct uart uart;
     mica_handle_t ep, irq, irq_note;
+    bool has_log; /* the kernel's log comes through us */
     struct mica_ipc_buffer *ipc;
     struct ring rx, tx;
     uint8_t rx_buf[RX_SIZE];
@@ -142,6 +146,25 @@ static void serve_device(struct serial *s)
     if (s->device_busy) /* still interrupting after many rounds: look again shortly */
         mica_irq_ack(s->irq);
     receive(s); /* a byte that arrived while IIR reported another cause */
+    transmit(s);
+}
+
+/*
+ * Take the kernel's log lines into the tx ring, whole, between the clients'
+ * writes, as long as they fit; the rest waits in the kernel until there is
+ * room again (every event calls this).
+ */
+static void pull_log(struct serial *s)
+{
+    while (s->has_log && ring_room(&s->tx) > 0) {
+        char buf[1024];
+        uint32_t room = ring_room(&s->tx);
+        int64_t n = mica_console_read(buf, room < sizeof buf ? room : sizeof buf);
+        if (n <= 0)
+            break;
+        ring_put(&s->tx, (const uint8_t *)buf, (uint32_t)n);
+        s->tx_queued += (uint64_t)n;
+    }
     transmit(s);
 }
 
@@ -372,8 +395,12 @@ static int start(struct serial *s, const struct mica_server_start *st)
     receive(s); /* input typed while no driver ran waits in the FIFO */
     transmit(s);
     serve_device(s); /* also unmasks the line if the predecessor died before its ack */
-    mica_printf("serial: COM1 at 0x%x, irq 4, life %u%s%s\n", COM1_BASE, s->restarts,
-                s->fault[0] ? ", args " : "", s->fault);
+    /* From now on the kernel's log lines come through this driver, whole. */
+    mica_handle_t ports = mica_start_handle(st, "ioports");
+    s->has_log = ports && mica_console_take(ports, s->irq_note, LOG_BIT) == 0;
+    mica_printf("serial: COM1 at 0x%x, irq 4, life %u%s%s%s\n", COM1_BASE, s->restarts,
+                s->fault[0] ? ", args " : "", s->fault,
+                s->has_log ? ", kernel log through the driver" : "");
     return 0;
 }
 
@@ -396,5 +423,6 @@ int main(const struct mica_server_start *st)
             continue; /* a sender's message could not be delivered: nothing to answer */
         }
         retry_parked(s);
+        pull_log(s);
     }
 }

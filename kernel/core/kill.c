@@ -23,6 +23,7 @@
  * All of this runs under the big kernel lock.
  */
 #include <mica/aspace.h>
+#include <mica/console_handover.h>
 #include <mica/errno.h>
 #include <mica/ipc.h>
 #include <mica/thread.h>
@@ -96,6 +97,7 @@ int aspace_thread_started(struct aspace *as, struct thread *t)
 static void aspace_end(struct aspace *as)
 {
     as->ended = true;
+    handover_release(as); /* it held the kernel's console: the kernel writes again */
     handle_table_destroy(&as->handles);
     handle_table_init(&as->handles, ASPACE_HANDLES); /* empty; nobody may use it */
     struct notification *n = as->watch;

@@ -11,6 +11,7 @@
 #include <mica/bkl.h>
 #include <mica/device.h>
 #include <mica/entropy.h>
+#include <mica/console_handover.h>
 #include <mica/errno.h>
 #include <mica/handle.h>
 #include <mica/ipc.h>
@@ -830,6 +831,44 @@ static int64_t sys_ioport_create(struct syscall_regs *r)
     return install(&child->obj, RIGHT_ALL);
 }
 
+/* The console driver takes the kernel log: its port range must hold the console's UART. */
+static int64_t sys_console_take(struct syscall_regs *r)
+{
+    struct object *ports, *n;
+    int err = lookup(r->arg[0], OBJ_IOPORT, RIGHT_MAP, &ports);
+    if (err < 0)
+        return err;
+    uint32_t base, count;
+    console_ports(&base, &count);
+    const struct ioport_range *range = (const struct ioport_range *)ports;
+    bool holds = count > 0 && range->base <= base && base - range->base + count <= range->count;
+    object_put(ports);
+    if (!holds)
+        return -EACCES;
+    if (r->arg[1] == 0) { /* give it back: the kernel writes again */
+        handover_release(caller_aspace());
+        return 0;
+    }
+    err = lookup(r->arg[1], OBJ_NOTIFICATION, RIGHT_SIGNAL, &n);
+    if (err < 0)
+        return err;
+    err = handover_take(caller_aspace(), (struct notification *)n, r->arg[2]);
+    object_put(n);
+    return err;
+}
+
+static int64_t sys_console_read(struct syscall_regs *r)
+{
+    char buf[DEBUG_WRITE_MAX];
+    uint64_t max = r->arg[1];
+    if (max > DEBUG_WRITE_MAX)
+        return -EINVAL;
+    int64_t n = handover_read(caller_aspace(), buf, max);
+    if (n > 0 && copy_to_user(r->arg[0], buf, (uint64_t)n) < 0)
+        return -EFAULT; /* those bytes of the log are gone: the caller gave a bad buffer */
+    return n;
+}
+
 static int64_t sys_ioport_allow(struct syscall_regs *r)
 {
     struct object *as, *range;
@@ -1100,6 +1139,7 @@ static int64_t sys_system_halt(struct syscall_regs *r)
 {
     if (caller_aspace() != roottask_aspace())
         return -EPERM;
+    handover_reclaim(); /* the console driver will not run again: the kernel writes */
     kprintf("mica: halted by the root task (verdict %s)\n", r->arg[0] == 0 ? "pass" : "fail");
     test_exit_if_requested(r->arg[0] == 0 ? TEST_EXIT_PASS : TEST_EXIT_FAIL);
     arch_stop_other_cpus();
@@ -1140,6 +1180,8 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_TIMER_SET] = sys_timer_set,
     [SYS_SYSTEM_HALT] = sys_system_halt,
     [SYS_DEBUG_WRITE] = sys_debug_write,
+    [SYS_CONSOLE_TAKE] = sys_console_take,
+    [SYS_CONSOLE_READ] = sys_console_read,
     [SYS_HANDLE_CLOSE] = sys_handle_close,
     [SYS_HANDLE_DUP] = sys_handle_dup,
     [SYS_HANDLE_INFO] = sys_handle_info,

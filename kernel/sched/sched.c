@@ -13,6 +13,7 @@
  * elsewhere (on_cpu), so no two CPUs ever run on one kernel stack.
  */
 #include <stdatomic.h>
+#include <mica/console_handover.h>
 #include <mica/kmalloc.h>
 #include <mica/panic.h>
 #include <mica/sched.h>
@@ -136,8 +137,10 @@ void sched_tick(void)
     if (!rq)
         return;
     timeout_tick(p->id);
-    if (p->id == 0)
+    if (p->id == 0) {
         timer_tick();
+        handover_tick();
+    }
     spin_lock(&rq->lock);
     struct thread *curr = p->current;
     if (curr == p->idle) {

@@ -48,6 +48,18 @@ static inline int64_t mica_handle_info(mica_handle_t h, uint32_t *type, uint32_t
     return mica_syscall3(SYS_HANDLE_INFO, h, (uint64_t)type, (uint64_t)rights);
 }
 
+/* The console driver takes the kernel log (it owns the UART: ports proves it); bits on n say
+ * that there is log text to read with mica_console_read(). */
+static inline int64_t mica_console_take(mica_handle_t ports, mica_handle_t n, uint64_t bits)
+{
+    return mica_syscall3(SYS_CONSOLE_TAKE, ports, n, bits);
+}
+
+static inline int64_t mica_console_read(char *buf, uint64_t max)
+{
+    return mica_syscall2(SYS_CONSOLE_READ, (uint64_t)buf, max);
+}
+
 static inline int64_t mica_handle_dup(mica_handle_t h, uint32_t rights)
 {
     return mica_syscall2(SYS_HANDLE_DUP, h, rights);

@@ -265,7 +265,7 @@ static int give_handles(struct server *s, struct mica_server_start *st)
     for (unsigned k = 0; k < m->nuses && err == 0; k++)
         err = add_handle(s, st, m->uses[k], endpoint_named(m->uses[k]), use);
     if (err == 0 && s->irq_note)
-        err = add_handle(s, st, "irq_note", s->irq_note, MICA_RIGHT_WAIT);
+        err = add_handle(s, st, "irq_note", s->irq_note, MICA_RIGHT_WAIT | MICA_RIGHT_SIGNAL);
     for (unsigned k = 0; k < m->nirqs && err == 0; k++)
         err = add_handle(s, st, k == 0 ? "irq" : "irq1", s->irq[k], MICA_RIGHT_WRITE);
     if (err == 0 && s->phys)
@@ -281,6 +281,8 @@ static int give_handles(struct server *s, struct mica_server_start *st)
                          MICA_RIGHT_MANAGE | MICA_RIGHT_MAP | MICA_RIGHT_READ | MICA_RIGHT_WRITE);
     for (unsigned k = 0; k < m->nports && err == 0; k++)
         err = (int)mica_ioport_allow(s->proc.as, s->ports[k]);
+    if (err == 0 && m->nports) /* the first range, as proof of owning a device (SYS_CONSOLE_TAKE) */
+        err = add_handle(s, st, "ioports", s->ports[0], MICA_RIGHT_MAP);
     if (err == 0 && s->ndev)
         err = give_device(s, st);
     if (err == 0 && m->devices)

@@ -44,6 +44,8 @@ extern const struct rt_test rt_runtime_tests[];
 extern const unsigned rt_runtime_test_count;
 extern const struct rt_test rt_forward_tests[];
 extern const unsigned rt_forward_test_count;
+extern const struct rt_test rt_console_tests[];
+extern const unsigned rt_console_test_count;
 extern const struct rt_test rt_fast_tests[];
 extern const unsigned rt_fast_test_count;
 
@@ -89,6 +91,7 @@ unsigned rt_run_all(mica_handle_t self)
     run_table(rt_runtime_tests, rt_runtime_test_count, 0); /* lib/mica: keeps heap memory */
     run_table(rt_fast_tests, rt_fast_test_count, 0);
     run_table(rt_forward_tests, rt_forward_test_count, 1);
+    run_table(rt_console_tests, rt_console_test_count, 1);
     run_table(rt_late_tests, rt_late_test_count, 1); /* last: may crash the machine */
     mica_printf("roottask: %u passed, %u failed\n", passed, failed);
     return failed;

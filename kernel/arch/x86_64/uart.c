@@ -55,6 +55,12 @@ static void uart_putc(char c)
     outb(COM1 + UART_DATA, (uint8_t)c);
 }
 
+void console_ports(uint32_t *base, uint32_t *count)
+{
+    *base = COM1;
+    *count = uart_present ? 8 : 0;
+}
+
 void console_write(const char *s, unsigned long n)
 {
     if (!uart_present)

@@ -7,6 +7,7 @@
 #define MICA_LOG_H
 
 #include <stdarg.h>
+#include <stdint.h>
 
 enum log_level {
     LOG_ERR = 1,   /* something failed */
@@ -36,5 +37,8 @@ void log_enter_panic_mode(void);
 
 /* Provided by the architecture: write characters to the kernel console. */
 void console_write(const char *s, unsigned long n);
+
+/* Provided by the architecture: the I/O ports of the kernel console's device (0 ports: none). */
+void console_ports(uint32_t *base, uint32_t *count);
 
 #endif

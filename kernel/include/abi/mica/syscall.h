@@ -155,9 +155,14 @@ typedef uint32_t mica_handle_t;
 #define SYS_RANDOM_GET 63 /* (buf, len <= 256): random bytes from the kernel's pool -> len */
 #define SYS_THREAD_SET_SYSCALL_HANDLER                                                             \
     64 /* (thread, endpoint or 0): forward all its `syscall`s there (MICA_MSG_SYSCALL) */
+#define SYS_CONSOLE_TAKE                                                                           \
+    65 /* (ioport range holding the console's UART, notification or 0 to give it back, bits) */
+#define SYS_CONSOLE_READ                                                                           \
+    66 /* (buf, max <= 1024) -> bytes of kernel log, whole lines if they fit                       \
+        */
 #define SYS_VM_SHARE                                                                               \
-    65 /* (src aspace, vaddr, size, dst aspace, dst vaddr or 0, prot) -> where dst maps it */
-#define SYS_COUNT 66
+    67 /* (src aspace, vaddr, size, dst aspace, dst vaddr or 0, prot) -> where dst maps it */
+#define SYS_COUNT 68
 
 #ifndef __ASSEMBLER__
 /*
