@@ -9,9 +9,13 @@
  * the old program still exists, so that an error returns to it: the path
  * (resolved from the working directory: ENOENT, ENOTDIR, ...), the file
  * (a directory or anything but a regular file: EACCES), the image (not a
- * static ELF program Mica can load: ENOEXEC; `#!` scripts are not run
- * yet), the arguments and environment (copied into the server before the
- * old memory goes: EFAULT, E2BIG).  Then the old memory is unmapped, the
+ * static ELF program Mica can load: ENOEXEC), the arguments and
+ * environment (copied into the server before the old memory goes: EFAULT,
+ * E2BIG).  A `#!` script runs its interpreter (which must be an ELF
+ * program: a script for a script is ENOEXEC) with the argument vector
+ * Linux gives it: the interpreter, its one optional argument from the
+ * `#!` line, the script's path, then the caller's arguments after
+ * argv[0].  Then the old memory is unmapped, the
  * new program loaded into the same address space and the same thread gets
  * the registers of a new program; the answer is MICA_SYSCALL_REGS.  A
  * failure after that point (no memory) kills the process with SIGSEGV, as
@@ -26,10 +30,13 @@
 
 #define EXEC_VECTOR_MAX  1024        /* argv or envp entries */
 #define EXEC_STRINGS_MAX (64 * 1024) /* their bytes, NULs included (the stack has 128 KiB) */
+#define EXEC_LINE_MAX    256         /* a `#!` line (Linux's BINPRM_BUF_SIZE) */
 
 static char path[VFS_PATH_MAX];
 static char strings[EXEC_STRINGS_MAX];
-static const char *argv[EXEC_VECTOR_MAX], *envp[EXEC_VECTOR_MAX];
+static char line[EXEC_LINE_MAX];
+/* argv has room for the two words a `#!` line adds */
+static const char *argv[EXEC_VECTOR_MAX + 2], *envp[EXEC_VECTOR_MAX];
 
 /* Copy the NULL-terminated vector of strings at addr (NULL: empty) into out: 0 or an error. */
 static int copy_vector(struct process *p, uint64_t addr, const char **out, unsigned *n,
@@ -56,6 +63,72 @@ static int copy_vector(struct process *p, uint64_t addr, const char **out, unsig
     }
 }
 
+/* The regular file at name, resolved from p's working directory: its bytes, or an error. */
+static int find_file(struct process *p, const char *name, const uint8_t **image, uint64_t *size)
+{
+    struct vnode *n;
+    int err = vfs_lookup(&posix.vfs, p->cwd, name, &n);
+    if (err < 0)
+        return err;
+    if ((n->mode & VFS_S_IFMT) != VFS_S_IFREG)
+        return -LINUX_EACCES;
+    *image = n->data ? n->data : n->initial;
+    *size = n->size;
+    return 0;
+}
+
+/* 0 if the loader can take the image: a static ELF program. */
+static int check_elf(const uint8_t *image, uint64_t size)
+{
+    struct elf_image elf;
+    const char *why;
+    if (size < 4 || !image || elf_parse(image, size, &elf, &why) < 0 || elf.has_interp)
+        return -LINUX_ENOEXEC;
+    return 0;
+}
+
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* A `#!` script: put its interpreter (and argument) and its path before argv[1..]; the
+ * interpreter's image in *image.  0 or an error. */
+static int script(struct process *p, const uint8_t **image, uint64_t *size, unsigned *argc)
+{
+    uint64_t n = 2;
+    while (n < *size && n < EXEC_LINE_MAX && (*image)[n] != '\n')
+        n++;
+    if (n == EXEC_LINE_MAX)
+        return -LINUX_ENOEXEC; /* Linux would cut the line */
+    memcpy(line, *image + 2, n - 2);
+    line[n - 2] = 0;
+    char *s = line;
+    while (blank(*s))
+        s++;
+    const char *interp = s;
+    while (*s && !blank(*s))
+        s++;
+    if (*s)
+        *s++ = 0;
+    while (blank(*s))
+        s++;
+    char *arg = s, *end = s + strlen(s);
+    while (end > arg && blank(end[-1]))
+        *--end = 0;
+    if (!*interp)
+        return -LINUX_ENOEXEC;
+    unsigned words = *arg ? 2 : 1, rest = *argc ? *argc - 1 : 0;
+    memmove(&argv[words + 1], &argv[1], rest * sizeof argv[0]);
+    argv[0] = interp;
+    if (*arg)
+        argv[1] = arg;
+    argv[words] = path;
+    *argc = words + 1 + rest;
+    int err = find_file(p, interp, image, size);
+    return err < 0 ? err : check_elf(*image, *size);
+}
+
 /* The checks that may still fail back to the old program: 0 and the image, or an error. */
 static int64_t exec_check(struct process *p, const uint64_t *a, const uint8_t **image,
                           uint64_t *size, unsigned *argc, unsigned *envc)
@@ -63,23 +136,16 @@ static int64_t exec_check(struct process *p, const uint64_t *a, const uint8_t **
     int64_t len = user_read_string(&p->mem, path, sizeof path, a[0]);
     if (len < 0)
         return len;
-    struct vnode *n;
-    int err = vfs_lookup(&posix.vfs, p->cwd, path, &n);
+    int err = find_file(p, path, image, size);
     if (err < 0)
         return err;
-    if ((n->mode & VFS_S_IFMT) != VFS_S_IFREG)
-        return -LINUX_EACCES;
     uint64_t used = 0;
     if ((err = copy_vector(p, a[1], argv, argc, &used)) < 0 ||
         (err = copy_vector(p, a[2], envp, envc, &used)) < 0)
         return err;
-    *image = n->data ? n->data : n->initial;
-    *size = n->size;
-    struct elf_image elf;
-    const char *why;
-    if (*size < 4 || !*image || elf_parse(*image, *size, &elf, &why) < 0 || elf.has_interp)
-        return -LINUX_ENOEXEC; /* also `#!` scripts, for now */
-    return 0;
+    if (*size >= 2 && *image && (*image)[0] == '#' && (*image)[1] == '!')
+        return script(p, image, size, argc);
+    return check_elf(*image, *size);
 }
 
 int64_t sys_execve(struct process *p, const uint64_t *a)

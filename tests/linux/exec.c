@@ -1,7 +1,9 @@
 /*
  * exec.c - execve: another program with arguments and environment in a
  * child, the errors that return to the caller (ENOENT, ENOTDIR, EACCES for
- * a directory, ENOEXEC for a bad image, EFAULT), and the calling process
+ * a directory, ENOEXEC for a bad image, EFAULT), `#!` scripts (the
+ * interpreter with its argument, the script's path, the arguments after
+ * argv[0]; a missing interpreter, an empty `#!` line), and the calling process
  * itself replaced: the same pid, close-on-exec descriptors closed, the
  * others kept.  The programs are found at bin/ relative to the working
  * directory (on Mica /bin; on the host the test's copy).
@@ -13,6 +15,44 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static void make_script(const char *name, const char *text)
+{
+    int fd = open(name, O_CREAT | O_TRUNC | O_WRONLY, 0755);
+    write(fd, text, strlen(text));
+    close(fd); /* open for writing, it could not be executed (ETXTBSY) */
+}
+
+static void run_script(const char *name)
+{
+    pid_t c = fork();
+    if (c == 0) {
+        char *args[] = {"ignored", "x", "y", NULL};
+        char *env[] = {NULL};
+        execve(name, args, env);
+        printf("script %s: %s\n", name, strerror(errno));
+        _exit(98);
+    }
+    int status = 0;
+    waitpid(c, &status, 0);
+    printf("script %s ended %d\n", name, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+static void scripts(void)
+{
+    make_script("s1", "#!bin/args  one argument  \nnot read\n");
+    make_script("s2", "#! bin/args\n");
+    make_script("s3", "#!bin/no-such-interpreter\n");
+    make_script("s4", "#!\n");
+    run_script("s1");
+    run_script("s2");
+    run_script("s3");
+    run_script("s4");
+    unlink("s1");
+    unlink("s2");
+    unlink("s3");
+    unlink("s4");
+}
 
 static void try(const char *what, const char *path, char *const argv[])
 {
@@ -51,6 +91,7 @@ int main(int argc, char **argv)
     waitpid(c, &status, 0);
     printf("args exited %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 
+    scripts();
     char *none[] = {"x", NULL};
     try("missing", "bin/no-such-program", none);
     try("not a directory", "data/greeting.txt/x", none);
