@@ -44,6 +44,7 @@
 #define LINUX_NR_execve          59
 #define LINUX_NR_exit            60
 #define LINUX_NR_wait4           61
+#define LINUX_NR_kill            62
 #define LINUX_NR_uname           63
 #define LINUX_NR_fcntl           72
 #define LINUX_NR_ftruncate       77
@@ -192,6 +193,7 @@
 #define LINUX_SIGILL  4
 #define LINUX_SIGTRAP 5
 #define LINUX_SIGFPE  8
+#define LINUX_SIGKILL 9
 #define LINUX_SIGSEGV 11
 #define LINUX_SIGCHLD 17
 

@@ -109,6 +109,9 @@ int posix_thread_start(struct process *p, const struct mica_regs *r)
 
 void posix_release(struct process *p)
 {
+    if (p->waiting) /* a wait4 that will not be answered: its thread is going */
+        mica_handle_close(p->waiting);
+    p->waiting = 0;
     fdtable_clear(&p->files);
     if (p->cwd)
         vnode_put(p->cwd);
@@ -235,13 +238,13 @@ static void report_unknown(const struct process *p)
 }
 
 /*
- * p has ended (exit, exit_group, a fatal fault; its thread has been told to
- * end): it becomes a zombie.  Its memory, thread and descriptors go now;
- * its children go to the reaper; its parent learns of it (a waiting wait4
+ * p has ended (exit, exit_group, a fatal fault, kill; its thread has been
+ * told to end, or is killed here with its address space): it becomes a zombie.  Its memory, thread
+ * and descriptors go now; its children go to the reaper; its parent learns of it (a waiting wait4
  * is answered).  The reaper reaps its own children at once - the run
  * list's programs are reported by run() - and an orphan's end is noted.
  */
-static void end_process(struct process *p)
+void posix_end_process(struct process *p)
 {
     report_unknown(p);
     p->state = PROC_ZOMBIE;
@@ -250,7 +253,7 @@ static void end_process(struct process *p)
     proc_reparent_children(p);
     for (unsigned i = 0; i < PROC_MAX; i++) { /* zombies it never reaped: the reaper's now */
         struct process *c = proc_at(i);
-        if (c && c->ppid == 0 && !c->toplevel && c->state == PROC_ZOMBIE)
+        if (c && c != p && c->ppid == 0 && !c->toplevel && c->state == PROC_ZOMBIE)
             proc_free(c);
     }
     if (p->ppid != 0) {
@@ -288,7 +291,7 @@ static bool handle(const struct mica_msg *m, struct mica_msg *answer)
     if (p->signal && posix.console.ep) /* the report is out before the kernel's own */
         console_drain_r(&posix.console);
     mica_reply(answer); /* the thread ends */
-    end_process(p);
+    posix_end_process(p);
     return false;
 }
 

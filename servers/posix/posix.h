@@ -49,6 +49,10 @@ int posix_load(struct process *p, const uint8_t *image, uint64_t size, struct in
 /* Free what a process has: descriptors, working directory, address space, shadows, thread. */
 void posix_release(struct process *p);
 
+/* p has ended (p->ended, p->status or p->signal set): it becomes a zombie, its resources go,
+ * its parent learns of it (main.c). */
+void posix_end_process(struct process *p);
+
 /* A child of parent became a zombie: answer parent's waiting wait4 if it is one it waits for
  * (sys_wait.c). */
 void wait_notify(struct process *parent);

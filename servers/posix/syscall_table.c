@@ -25,6 +25,7 @@ static const struct linux_syscall table[LINUX_NR_MAX] = {
     [LINUX_NR_vfork] = {"vfork", 0, sys_fork},
     [LINUX_NR_execve] = {"execve", 3, sys_execve},
     [LINUX_NR_wait4] = {"wait4", 4, sys_wait4},
+    [LINUX_NR_kill] = {"kill", 2, sys_kill},
     [LINUX_NR_uname] = {"uname", 1, sys_uname},
     [LINUX_NR_getuid] = {"getuid", 0, sys_getuid},
     [LINUX_NR_getgid] = {"getgid", 0, sys_getuid},

@@ -84,6 +84,9 @@ int64_t sys_clone(struct process *p, const uint64_t *a);
 int64_t sys_execve(struct process *p, const uint64_t *a);
 int64_t sys_wait4(struct process *p, const uint64_t *a);
 
+/* sys_kill.c */
+int64_t sys_kill(struct process *p, const uint64_t *a);
+
 /* sys_signal.c */
 int64_t sys_rt_sigaction(struct process *p, const uint64_t *a);
 int64_t sys_rt_sigprocmask(struct process *p, const uint64_t *a);
