@@ -1,6 +1,7 @@
 /*
  * fdtable.c - descriptor tables and open files (concepts: file
- * descriptors, open file descriptions, dup, close-on-exec).  See
+ * descriptors, open file descriptions, dup, close-on-exec, the ends of a
+ * pipe counted by open files).  See
  * fdtable.h.  Pure code.
  */
 #include "fdtable.h"
@@ -21,13 +22,31 @@ struct ofile *ofile_new(uint32_t kind, uint32_t flags, struct vnode *node)
     return f;
 }
 
+struct ofile *ofile_new_pipe(struct pipe *p, bool write, uint32_t extra)
+{
+    struct ofile *f = ofile_new(OFILE_PIPE, (write ? LINUX_O_WRONLY : LINUX_O_RDONLY) | extra, 0);
+    if (!f)
+        return 0;
+    f->pipe = p;
+    pipe_open_end(p, write);
+    return f;
+}
+
 static void ofile_put(struct ofile *f)
 {
     if (--f->refs)
         return;
     if (f->node)
         vnode_put(f->node);
+    if (f->pipe) /* may wake the other end's waiting calls (pipe_on_change) */
+        pipe_close_end(f->pipe, (f->flags & LINUX_O_ACCMODE) == LINUX_O_WRONLY);
     free(f);
+}
+
+void ofile_discard(struct ofile *f)
+{
+    f->refs = 1;
+    ofile_put(f);
 }
 
 int fdtable_init(struct fdtable *t, bool with_console)
@@ -86,10 +105,8 @@ int fdtable_install(struct fdtable *t, struct ofile *f, int64_t min, bool cloexe
             return (int)fd;
         }
     }
-    if (f->refs == 0) { /* nobody else has it: it was new */
-        f->refs = 1;
-        ofile_put(f);
-    }
+    if (f->refs == 0) /* nobody else has it: it was new */
+        ofile_discard(f);
     return -LINUX_EMFILE;
 }
 

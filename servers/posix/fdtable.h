@@ -17,12 +17,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "vfs.h"
+#include "pipe.h"
 
 #define FD_MAX 1024 /* RLIMIT_NOFILE's usual soft limit: descriptors 0..1023 */
 
 enum ofile_kind {
     OFILE_CONSOLE, /* the console service: the terminal of descriptors 0, 1, 2 */
     OFILE_NODE,    /* a file or directory of the VFS */
+    OFILE_PIPE,    /* one end of a pipe (pipe.h): O_RDONLY the read end, O_WRONLY the write end */
 };
 
 struct ofile {
@@ -31,6 +33,7 @@ struct ofile {
     uint32_t flags;  /* open()'s access mode and status flags (O_APPEND, ...) */
     uint64_t offset; /* for a directory: the index of the next entry getdents64 gives */
     struct vnode *node;
+    struct pipe *pipe; /* OFILE_PIPE: the pipe (this open file counts as one of its ends) */
 };
 
 struct fdtable {
@@ -41,6 +44,14 @@ struct fdtable {
 /* A new open file (refs 0 until installed): NULL if there is no memory. It takes a reference
  * to node (which may be NULL for the console). */
 struct ofile *ofile_new(uint32_t kind, uint32_t flags, struct vnode *node);
+
+/* A new open file for one end of pipe p (write: the write end, else the read end), with the
+ * status flags extra (O_NONBLOCK): NULL if there is no memory.  It counts as a reader or writer
+ * of p until it goes. */
+struct ofile *ofile_new_pipe(struct pipe *p, bool write, uint32_t extra);
+
+/* Free a new open file that was never installed. */
+void ofile_discard(struct ofile *f);
 
 /* An empty table; with_console: descriptors 0 (read), 1 and 2 (write) are the console. */
 int fdtable_init(struct fdtable *t, bool with_console);

@@ -14,6 +14,8 @@
 #ifndef POSIX_LINUX_ABI_H
 #define POSIX_LINUX_ABI_H
 
+#include <stdint.h>
+
 /* System-call numbers (asm/unistd_64.h). */
 #define LINUX_NR_read            0
 #define LINUX_NR_write           1
@@ -35,6 +37,7 @@
 #define LINUX_NR_readv           19
 #define LINUX_NR_writev          20
 #define LINUX_NR_access          21
+#define LINUX_NR_pipe            22
 #define LINUX_NR_dup             32
 #define LINUX_NR_dup2            33
 #define LINUX_NR_getpid          39
@@ -73,6 +76,7 @@
 #define LINUX_NR_faccessat       269
 #define LINUX_NR_set_robust_list 273
 #define LINUX_NR_dup3            292
+#define LINUX_NR_pipe2           293
 #define LINUX_NR_getrandom       318
 #define LINUX_NR_faccessat2      439
 #define LINUX_NR_MAX             1024 /* numbers at or above are unknown (counted together) */
@@ -102,6 +106,7 @@
 #define LINUX_EFBIG        27
 #define LINUX_ENOSPC       28
 #define LINUX_ESPIPE       29
+#define LINUX_EPIPE        32
 #define LINUX_ERANGE       34
 #define LINUX_ENAMETOOLONG 36
 #define LINUX_ENOSYS       38
@@ -143,6 +148,11 @@
 #define LINUX_DT_CHR              2
 #define LINUX_DT_DIR              4
 #define LINUX_DT_REG              8
+
+/* struct iovec (linux/uio.h): readv and writev's vectors. */
+struct linux_iovec {
+    uint64_t base, len;
+};
 
 /* Auxiliary-vector tags (linux/auxvec.h). */
 #define LINUX_AT_NULL   0
@@ -195,6 +205,7 @@
 #define LINUX_SIGFPE  8
 #define LINUX_SIGKILL 9
 #define LINUX_SIGSEGV 11
+#define LINUX_SIGPIPE 13
 #define LINUX_SIGCHLD 17
 
 /* wait4 options (linux/wait.h). */

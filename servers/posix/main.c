@@ -12,7 +12,7 @@
  * MICA_MSG_SYSCALL call, w0 = rax, w1..w3 = rdi, rsi, rdx) and its fault handler (MICA_MSG_FAULT).
  * The server answers a system call with MICA_SYSCALL_RETURN and the value for rax, or ends the
  * thread with MICA_FAULT_KILL (exit, exit_group, a fault); a call that
- * must wait (wait4) is answered later through a taken reply handle, and
+ * must wait (wait4, a pipe's read or write) is answered later through a taken reply handle, and
  * execve's answer is MICA_SYSCALL_REGS.  docs/posix.md
  * describes the personality; docs/linux-abi.md the calls.
  */
@@ -112,6 +112,7 @@ void posix_release(struct process *p)
     if (p->waiting) /* a wait4 that will not be answered: its thread is going */
         mica_handle_close(p->waiting);
     p->waiting = 0;
+    pipe_cancel(p); /* before its descriptors close: that may wake other processes' calls */
     fdtable_clear(&p->files);
     if (p->cwd)
         vnode_put(p->cwd);
@@ -220,6 +221,9 @@ static int64_t on_syscall(struct process *p, const struct mica_msg *m)
         a[4] = r.r8;
         a[5] = r.r9;
     }
+    p->call = s->fn; /* kept for a call that waits for a pipe and runs again (sys_pipe.c) */
+    memcpy(p->call_args, a, sizeof a);
+    p->pipe_done = 0;
     return s->fn(p, a);
 }
 
@@ -326,6 +330,7 @@ static void serve(const struct process *until)
             return;
         }
         answering = handle(&m, &answer);
+        pipe_retry(); /* calls waiting for pipes that this message changed */
     }
 }
 
@@ -382,6 +387,7 @@ static int setup(const struct mica_server_start *st)
     if (ep < 0)
         return -1;
     endpoint = (mica_handle_t)ep;
+    pipe_setup();
     return 0;
 }
 

@@ -31,6 +31,11 @@ enum proc_state {
     PROC_ZOMBIE,      /* ended, its wait status kept until its parent reaps it */
 };
 
+struct process;
+
+/* A system call's handler (syscalls.h). */
+typedef int64_t (*syscall_fn)(struct process *p, const uint64_t *a);
+
 struct process {
     int pid, ppid; /* ppid 0: the server's reaper (the run list, and orphans) */
     enum proc_state state;
@@ -39,14 +44,20 @@ struct process {
     mica_handle_t waiting; /* a wait4 that blocks: the taken reply handle, else 0 */
     int64_t wait_pid;      /* ... and its arguments */
     uint64_t wait_status_addr, wait_rusage_addr;
-    mica_handle_t as;     /* its address space */
-    mica_handle_t thread; /* its one thread */
-    struct regions mem;   /* every page it has (regions.h) */
-    uint64_t brk_start;   /* the heap starts after the highest segment */
-    uint64_t brk;         /* the program break the program asked for */
-    uint64_t brk_mapped;  /* the heap's pages end here (page-aligned, >= brk) */
-    uint64_t fs_base;     /* arch_prctl(ARCH_SET_FS) */
-    uint64_t clear_tid;   /* set_tid_address: recorded, used once threads exist */
+    syscall_fn call; /* the call being served, and its arguments (run again by pipe_retry) */
+    uint64_t call_args[6];
+    mica_handle_t pipe_reply; /* a pipe read or write that waits: the taken reply handle, else 0 */
+    struct pipe *pipe_wait;   /* ... the pipe it waits for */
+    bool pipe_ready;          /* ... which has changed: run the call again (sys_pipe.c) */
+    uint64_t pipe_done;       /* bytes the waiting write has moved already */
+    mica_handle_t as;         /* its address space */
+    mica_handle_t thread;     /* its one thread */
+    struct regions mem;       /* every page it has (regions.h) */
+    uint64_t brk_start;       /* the heap starts after the highest segment */
+    uint64_t brk;             /* the program break the program asked for */
+    uint64_t brk_mapped;      /* the heap's pages end here (page-aligned, >= brk) */
+    uint64_t fs_base;         /* arch_prctl(ARCH_SET_FS) */
+    uint64_t clear_tid;       /* set_tid_address: recorded, used once threads exist */
     struct linux_sigaction sigaction[LINUX_NSIG + 1]; /* recorded, not delivered yet */
     uint64_t sigmask;
     struct fdtable files; /* its descriptors (fdtable.h) */

@@ -38,6 +38,7 @@ struct linux_dirent64 {
 #define TMPFS_DEV      0x16  /* st_dev of every file: an anonymous device, as tmpfs has */
 #define CONSOLE_RDEV   0x440 /* makedev(4, 64): /dev/ttyS0 */
 #define CONSOLE_INO    3     /* the console's inode number (none of the VFS's: those start high) */
+#define PIPEFS_DEV     0xd   /* st_dev of pipes: another anonymous device (Linux's pipefs) */
 
 static char path_buf[VFS_PATH_MAX];
 
@@ -156,11 +157,26 @@ static int64_t stat_out(struct process *p, const struct vnode *n, uint64_t buf)
     return user_write(&p->mem, buf, &st, sizeof st);
 }
 
+/* A pipe end: a FIFO (0600, as Linux's pipefs makes them) with the pipe's inode number. */
+static int64_t stat_pipe(struct process *p, const struct pipe *pp, uint64_t buf)
+{
+    struct linux_stat st;
+    memset(&st, 0, sizeof st);
+    st.dev = PIPEFS_DEV;
+    st.ino = pp->ino;
+    st.nlink = 1;
+    st.mode = VFS_S_IFIFO | 0600;
+    st.blksize = 4096;
+    return user_write(&p->mem, buf, &st, sizeof st);
+}
+
 static int64_t stat_fd(struct process *p, int64_t fd, uint64_t buf)
 {
     struct ofile *f = fdtable_get(&p->files, fd);
     if (!f)
         return -LINUX_EBADF;
+    if (f->kind == OFILE_PIPE)
+        return stat_pipe(p, f->pipe, buf);
     return stat_out(p, f->kind == OFILE_NODE ? f->node : 0, buf);
 }
 

@@ -43,10 +43,6 @@ struct linux_winsize {
     uint16_t rows, cols, xpixel, ypixel;
 };
 
-struct linux_iovec {
-    uint64_t base, len;
-};
-
 static bool readable(const struct ofile *f)
 {
     return (f->flags & LINUX_O_ACCMODE) != LINUX_O_WRONLY;
@@ -148,6 +144,8 @@ static int64_t do_read(struct process *p, int64_t fd, uint64_t buf, uint64_t len
         len = INT64_MAX;
     if (f->kind == OFILE_CONSOLE)
         return off ? -LINUX_ESPIPE : console_read_into(p, buf, len);
+    if (f->kind == OFILE_PIPE)
+        return off ? -LINUX_ESPIPE : pipe_read_iov(p, f, &(struct linux_iovec){buf, len}, 1, len);
     return file_read_into(p, f->node, buf, len, off ? off : &f->offset);
 }
 
@@ -160,6 +158,8 @@ static int64_t do_write(struct process *p, int64_t fd, uint64_t buf, uint64_t le
         len = INT64_MAX;
     if (f->kind == OFILE_CONSOLE)
         return off ? -LINUX_ESPIPE : console_write_from(p, buf, len);
+    if (f->kind == OFILE_PIPE)
+        return off ? -LINUX_ESPIPE : pipe_write_iov(p, f, &(struct linux_iovec){buf, len}, 1, len);
     /* Linux appends with O_APPEND even for pwrite (a known difference from POSIX). */
     uint64_t at = f->offset;
     int64_t r = file_write_from(p, f->node, buf, len, off ? off : &at, f->flags & LINUX_O_APPEND);
@@ -212,6 +212,8 @@ static int64_t vectored(struct process *p, const uint64_t *a, bool write)
             return -LINUX_EINVAL;
         total += iov[i].len;
     }
+    if (f->kind == OFILE_PIPE) /* all vectors at once: a pipe's write may be atomic, or wait */
+        return write ? pipe_write_iov(p, f, iov, cnt, total) : pipe_read_iov(p, f, iov, cnt, total);
     int64_t done = 0;
     for (int64_t i = 0; i < cnt; i++) {
         int64_t r = write ? do_write(p, (int64_t)a[0], iov[i].base, iov[i].len, 0)
@@ -242,7 +244,7 @@ int64_t sys_lseek(struct process *p, const uint64_t *a)
     int64_t off = (int64_t)a[1], base;
     if (!f)
         return -LINUX_EBADF;
-    if (f->kind == OFILE_CONSOLE)
+    if (f->kind == OFILE_CONSOLE || f->kind == OFILE_PIPE)
         return -LINUX_ESPIPE;
     switch (a[2]) {
     case LINUX_SEEK_SET:

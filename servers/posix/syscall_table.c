@@ -67,6 +67,8 @@ static const struct linux_syscall table[LINUX_NR_MAX] = {
     [LINUX_NR_unlinkat] = {"unlinkat", 3, sys_unlinkat},
     [LINUX_NR_faccessat] = {"faccessat", 3, sys_faccessat},
     [LINUX_NR_dup3] = {"dup3", 3, sys_dup3},
+    [LINUX_NR_pipe] = {"pipe", 1, sys_pipe},
+    [LINUX_NR_pipe2] = {"pipe2", 2, sys_pipe2},
 };
 
 const struct linux_syscall *syscall_lookup(uint64_t nr)

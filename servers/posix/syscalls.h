@@ -14,8 +14,6 @@
 #include <stdint.h>
 #include "process.h"
 
-typedef int64_t (*syscall_fn)(struct process *p, const uint64_t *a);
-
 struct linux_syscall {
     const char *name;
     unsigned nargs; /* arguments it reads: more than 3 means reading the thread's registers */
@@ -34,6 +32,22 @@ int64_t sys_pread64(struct process *p, const uint64_t *a);
 int64_t sys_pwrite64(struct process *p, const uint64_t *a);
 int64_t sys_lseek(struct process *p, const uint64_t *a);
 int64_t sys_ioctl(struct process *p, const uint64_t *a);
+
+/* sys_pipe.c: pipes, and reading and writing their ends (which may wait). */
+int64_t sys_pipe(struct process *p, const uint64_t *a);
+int64_t sys_pipe2(struct process *p, const uint64_t *a);
+/* read/readv (write/writev) on a pipe end f: the request's vectors iov[0..cnt), total bytes
+ * in all. The bytes moved, an error, or POSIX_DEFERRED (the call waits). */
+int64_t pipe_read_iov(struct process *p, struct ofile *f, const struct linux_iovec *iov,
+                      int64_t cnt, uint64_t total);
+int64_t pipe_write_iov(struct process *p, struct ofile *f, const struct linux_iovec *iov,
+                       int64_t cnt, uint64_t total);
+/* Wake the calls waiting for pipes when pipes change (at start-up). */
+void pipe_setup(void);
+/* Run again the waiting calls whose pipes have changed (after each message). */
+void pipe_retry(void);
+/* p is going: drop its waiting pipe call (its reply handle is closed unanswered). */
+void pipe_cancel(struct process *p);
 
 /* sys_fd.c: the descriptor table. */
 int64_t sys_close(struct process *p, const uint64_t *a);

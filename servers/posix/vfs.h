@@ -30,6 +30,7 @@
 #define VFS_S_IFDIR 0040000u
 #define VFS_S_IFREG 0100000u
 #define VFS_S_IFCHR 0020000u
+#define VFS_S_IFIFO 0010000u
 
 struct vnode;
 

@@ -71,6 +71,8 @@ static void test_numbers(void)
     CHECK_EQ(LINUX_NR_unlinkat, __NR_unlinkat);
     CHECK_EQ(LINUX_NR_faccessat, __NR_faccessat);
     CHECK_EQ(LINUX_NR_dup3, __NR_dup3);
+    CHECK_EQ(LINUX_NR_pipe, __NR_pipe);
+    CHECK_EQ(LINUX_NR_pipe2, __NR_pipe2);
 }
 
 static void test_errors(void)
@@ -98,6 +100,7 @@ static void test_errors(void)
     CHECK_EQ(LINUX_EFBIG, EFBIG);
     CHECK_EQ(LINUX_ENOSPC, ENOSPC);
     CHECK_EQ(LINUX_ESPIPE, ESPIPE);
+    CHECK_EQ(LINUX_EPIPE, EPIPE);
     CHECK_EQ(LINUX_ERANGE, ERANGE);
     CHECK_EQ(LINUX_ENOTEMPTY, ENOTEMPTY);
     CHECK_EQ(LINUX_EBUSY, EBUSY);

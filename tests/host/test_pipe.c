@@ -1,0 +1,107 @@
+/*
+ * test_pipe.c - the posix server's pipe object (servers/posix/pipe.c) and
+ * its ends as open files (fdtable.c): the ring buffer wrapping around,
+ * PIPE_BUF atomicity, the reader and writer counts through dup, fork
+ * (fdtable_copy), close-on-exec and close, the change notice, and the pipe
+ * freed with its last end (ASan checks).
+ */
+#include <errno.h>
+#include <string.h>
+#include "../../servers/posix/fdtable.h"
+#include "../../servers/posix/linux_abi.h"
+#include "../../servers/posix/pipe.h"
+#include "unit.h"
+
+static int changes;
+static void count_change(struct pipe *p)
+{
+    (void)p;
+    changes++;
+}
+
+static void test_ring(void)
+{
+    struct pipe *p = pipe_new();
+    CHECK(p != NULL);
+    static unsigned char in[PIPE_SIZE], out[PIPE_SIZE];
+    for (unsigned i = 0; i < PIPE_SIZE; i++)
+        in[i] = (unsigned char)(i * 13 + 1);
+    CHECK_EQ(pipe_space(p), PIPE_SIZE);
+    pipe_put(p, in, 1000);
+    pipe_peek(p, out, 1000);
+    CHECK(memcmp(in, out, 1000) == 0);
+    pipe_drop(p, 1000);
+    CHECK_EQ(p->count, 0u);
+    /* now the ring wraps: a full buffer starting at 1000 */
+    pipe_put(p, in, PIPE_SIZE);
+    CHECK_EQ(pipe_space(p), 0u);
+    pipe_peek(p, out, PIPE_SIZE);
+    CHECK(memcmp(in, out, PIPE_SIZE) == 0);
+    pipe_drop(p, PIPE_SIZE - 10);
+    pipe_peek(p, out, 10);
+    CHECK(memcmp(in + PIPE_SIZE - 10, out, 10) == 0);
+    pipe_free(p);
+}
+
+static void test_atomic(void)
+{
+    struct pipe *p = pipe_new();
+    static unsigned char junk[PIPE_SIZE];
+    pipe_put(p, junk, PIPE_SIZE - 100);
+    CHECK_EQ(pipe_write_amount(p, 100, 100), 100u);
+    CHECK_EQ(pipe_write_amount(p, 101, 101), 0u);           /* small: whole or nothing */
+    CHECK_EQ(pipe_write_amount(p, PIPE_BUF, PIPE_BUF), 0u); /* PIPE_BUF is still atomic */
+    CHECK_EQ(pipe_write_amount(p, 5000, 5000), 100u);       /* larger: what fits */
+    CHECK_EQ(pipe_write_amount(p, 50, 5000), 50u);          /* the rest of a large one */
+    pipe_put(p, junk, 100);
+    CHECK_EQ(pipe_write_amount(p, 5000, 5000), 0u);
+    pipe_free(p);
+}
+
+static void test_ends(void)
+{
+    static struct fdtable t, child;
+    pipe_on_change = count_change;
+    changes = 0;
+    struct pipe *p = pipe_new();
+    CHECK_EQ(fdtable_init(&t, false), 0);
+    struct ofile *r = ofile_new_pipe(p, false, LINUX_O_NONBLOCK);
+    struct ofile *w = ofile_new_pipe(p, true, 0);
+    CHECK(r && w && r->kind == OFILE_PIPE && r->pipe == p);
+    CHECK_EQ(r->flags, (uint32_t)(LINUX_O_RDONLY | LINUX_O_NONBLOCK));
+    CHECK_EQ(w->flags & LINUX_O_ACCMODE, (uint32_t)LINUX_O_WRONLY);
+    CHECK_EQ(fdtable_install(&t, r, 0, false), 0);
+    CHECK_EQ(fdtable_install(&t, w, 0, true), 1);
+    CHECK(p->readers == 1 && p->writers == 1);
+    CHECK_EQ(fdtable_dup(&t, 1, 0, false), 2); /* a dup shares the open file: same counts */
+    CHECK_EQ(p->writers, 1u);
+    fdtable_copy(&child, &t); /* fork: the same */
+    CHECK(p->readers == 1 && p->writers == 1);
+    fdtable_exec(&child); /* exec closes fd 1 (close-on-exec), fd 2 still writes */
+    CHECK_EQ(p->writers, 1u);
+    CHECK_EQ(changes, 0);
+    fdtable_clear(&child);
+    CHECK_EQ(fdtable_close(&t, 1), 0);
+    CHECK_EQ(p->writers, 1u);
+    CHECK_EQ(fdtable_close(&t, 2), 0); /* the last writer: readers see end of file */
+    CHECK_EQ(p->writers, 0u);
+    CHECK_EQ(changes, 1);
+    CHECK_EQ(fdtable_close(&t, 0), 0); /* the last end: the pipe goes (ASan checks) */
+    CHECK_EQ(changes, 1);
+    /* a new end that was never installed */
+    p = pipe_new();
+    r = ofile_new_pipe(p, false, 0);
+    w = ofile_new_pipe(p, true, 0);
+    ofile_discard(r);
+    CHECK_EQ(changes, 2); /* the writer's readers are gone */
+    ofile_discard(w);
+    pipe_on_change = 0;
+}
+
+int main(void)
+{
+    unit_run("pipe", "the ring buffer wraps around", test_ring);
+    unit_run("pipe", "writes of at most PIPE_BUF bytes are atomic", test_atomic);
+    unit_run("pipe", "readers and writers counted by open files", test_ends);
+    return unit_exit_code();
+}
