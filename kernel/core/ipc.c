@@ -141,6 +141,7 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
     struct thread *rx = claim_receiver(ep);
     self->msg = *m;
     self->in_call = call;
+    self->call_wait = call;
     trace(MICA_EV_IPC_SEND, self->id, rx ? rx->id : 0);
     if (rx) {
         ipc_queue_pop(&ep->receivers, &ep->receivers_tail);
@@ -160,10 +161,12 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *m, bool call)
             return 0;
         }
         hand_over(self, rx); /* and wait for the reply */
+        self->call_wait = false;
         return self->wait_result;
     }
     ipc_queue_push(&ep->senders, &ep->senders_tail, self);
     block_on(ep, self);
+    self->call_wait = false;
     return self->wait_result;
 }
 

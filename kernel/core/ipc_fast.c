@@ -136,7 +136,9 @@ bool ipc_fast_call(struct thread *self, struct ipc_regs *r)
     give_message(rx, r, badge);
     rx->reply_to = self;
     self->in_call = true;
+    self->call_wait = true;
     switch_to_partner(self, rx); /* until the reply, or -EPIPE */
+    self->call_wait = false;
     return fast_result(r, self, 0);
 }
 

@@ -52,10 +52,12 @@ void thread_kill(struct thread *t)
         t->suspended = false;
         thread_wake(t, -EINTR);
     } else if (t->state == THREAD_BLOCKED) {
-        if (t->in_call && !t->waiting_on) {
-            /* A server holds its call (as reply_to or a taken reply object): the answer,
-             * or the reply's end, wakes it, once; waking it here as well would queue it
-             * twice.  It ends on its way back to user mode. */
+        if (t->call_wait) {
+            /* In a call: still queued, it leaves the queue; held by a server (as reply_to
+             * or a taken reply object), the answer or the reply's end wakes it - maybe
+             * already has, before it ran - and a wake here too would queue it twice.  It
+             * ends on its way back to user mode. */
+            end_send_wait(t);
         } else if (thread_claim(t)) {
             t->wait_result = -EINTR;
             thread_wake(t, -EINTR);

@@ -65,6 +65,8 @@ struct thread {
     uint64_t syscall_badge;      /* badge of the handle that named syscall_ep */
     struct thread *reply_to;     /* the caller this thread must answer (one-shot reply) */
     bool in_call;                /* blocked in a call, waiting for the reply */
+    bool call_wait;              /* in a call's wait until the caller itself runs on: its waker
+                                    is the server's answer or end, never a claim (kill.c) */
     int wait_result;             /* what the wait ended with */
     _Atomic uint64_t claim;      /* (number of the current wait << 1) | 1 once a waker took it */
     uint64_t deadline_ns;        /* when a timed wait ends */
