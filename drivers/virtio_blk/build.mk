@@ -25,7 +25,8 @@ BLK_TESTS := blktest blkrecover blkbench
 $(patsubst %,$(BUILD)/user-obj/tests/servers/%.c.o,$(BLK_TESTS) blkpattern): | $(IDL_HEADERS)
 $(patsubst %,$(BUILD)/test-servers/%.elf,$(BLK_TESTS)): $(BUILD)/test-servers/%.elf: \
 		$(ULIB_OBJS) $(BUILD)/user-obj/tests/servers/%.c.o \
-		$(BUILD)/user-obj/tests/servers/blkpattern.c.o $(BLK_CLIENT_OBJS) lib/mica/user.ld
+		$(BUILD)/user-obj/tests/servers/blkpattern.c.o $(BUILD)/user-obj/tests/servers/tcheck.c.o \
+		$(BLK_CLIENT_OBJS) lib/mica/user.ld
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)

@@ -20,7 +20,8 @@ RNG_CLIENT_OBJS := $(BUILD)/user-obj/$(BUILD)/gen/rng_client.c.o \
 RNG_TESTS := rngtest rngrecover
 $(patsubst %,$(BUILD)/user-obj/tests/servers/%.c.o,$(RNG_TESTS)): | $(IDL_HEADERS)
 $(patsubst %,$(BUILD)/test-servers/%.elf,$(RNG_TESTS)): $(BUILD)/test-servers/%.elf: \
-		$(ULIB_OBJS) $(BUILD)/user-obj/tests/servers/%.c.o $(RNG_CLIENT_OBJS) lib/mica/user.ld
+		$(ULIB_OBJS) $(BUILD)/user-obj/tests/servers/%.c.o \
+		$(BUILD)/user-obj/tests/servers/tcheck.c.o $(RNG_CLIENT_OBJS) lib/mica/user.ld
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(KLD) $(ULDFLAGS) -o $@ $(filter %.o,$^)

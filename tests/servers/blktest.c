@@ -18,33 +18,12 @@
 #include <thread.h>
 #include "blk_client.h"
 #include "blkpattern.h"
+#include "tcheck.h"
 
-static unsigned checks, failures;
 static mica_handle_t ep, self;
 static struct mica_ipc_buffer *ipc;
 static uint64_t disk_sectors;
 static uint32_t max_sectors;
-
-#define CHECK(cond)    check((cond), #cond, __LINE__)
-#define CHECK_EQ(a, b) check_eq((int64_t)(a), (int64_t)(b), #a, __LINE__)
-
-static void check(bool ok, const char *what, int line)
-{
-    checks++;
-    if (!ok) {
-        failures++;
-        mica_printf("blktest: FAILED line %d: %s\n", line, what);
-    }
-}
-
-static void check_eq(int64_t a, int64_t b, const char *what, int line)
-{
-    checks++;
-    if (a != b) {
-        failures++;
-        mica_printf("blktest: FAILED line %d: %s is %ld, expected %ld\n", line, what, a, b);
-    }
-}
 
 static int rd(uint64_t sector, uint32_t count, const struct blkbuf *b, uint64_t offset)
 {
@@ -249,6 +228,7 @@ static void test_malformed(const struct blkbuf *b, bool read_only)
 
 int main(const struct mica_server_start *st)
 {
+    tc_init("blktest");
     bool read_only = st->args[0] == 'r' && st->args[1] == 'o';
     self = mica_start_handle(st, "self");
     ep = mica_start_handle(st, "blk");
@@ -266,7 +246,7 @@ int main(const struct mica_server_start *st)
         test_writes(&b);
     test_concurrent(!read_only);
     test_malformed(&b, read_only);
-    mica_printf("blktest: %u checks, %u failed\n", checks, failures);
+    mica_printf("blktest: %u checks, %u failed\n", tc_checks, tc_failures);
     mica_printf("blktest: done\n");
-    return failures ? 1 : 0;
+    return tc_failures ? 1 : 0;
 }

@@ -20,35 +20,14 @@
 #include <server.h>
 #include <thread.h>
 #include "rng_client.h"
+#include "tcheck.h"
 
 #define DRAW_BYTES (64 * 1024)
 #define THREADS    4
 #define LONGEST    7 /* a run of 8 equal bytes in 64 KiB has odds of about 2^-40 */
 
-static unsigned checks, failures;
 static mica_handle_t ep, self;
 static struct mica_ipc_buffer *ipc;
-
-#define CHECK(cond)    check((cond), #cond, __LINE__)
-#define CHECK_EQ(a, b) check_eq((int64_t)(a), (int64_t)(b), #a, __LINE__)
-
-static void check(bool ok, const char *what, int line)
-{
-    checks++;
-    if (!ok) {
-        failures++;
-        mica_printf("rngtest: FAILED line %d: %s\n", line, what);
-    }
-}
-
-static void check_eq(int64_t a, int64_t b, const char *what, int line)
-{
-    checks++;
-    if (a != b) {
-        failures++;
-        mica_printf("rngtest: FAILED line %d: %s is %ld, expected %ld\n", line, what, a, b);
-    }
-}
 
 static uint64_t next_rand(uint64_t *s)
 {
@@ -234,6 +213,7 @@ static void test_stats_and_kernel(void)
 
 int main(const struct mica_server_start *st)
 {
+    tc_init("rngtest");
     self = mica_start_handle(st, "self");
     ep = mica_start_handle(st, "rng");
     if (mica_runtime_init(self) < 0 || !(ipc = mica_thread_ipc_buffer()) || !ep) {
@@ -245,7 +225,7 @@ int main(const struct mica_server_start *st)
     test_concurrent();
     test_malformed();
     test_stats_and_kernel();
-    mica_printf("rngtest: %u checks, %u failed\n", checks, failures);
+    mica_printf("rngtest: %u checks, %u failed\n", tc_checks, tc_failures);
     mica_printf("rngtest: done\n");
-    return failures ? 1 : 0;
+    return tc_failures ? 1 : 0;
 }
