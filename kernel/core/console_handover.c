@@ -16,7 +16,7 @@
  * When the driver's process ends, the kernel writes to the UART itself
  * again, first what the driver had not taken, so nothing of the log is
  * lost while a restarted driver comes up; a halt or a panic does the same
- * (handover_reclaim()).  A full ring loses its oldest bytes, counted.
+ * (handover_reclaim()).  A full ring loses its oldest bytes.
  *
  * Locking: one spinlock.  Log writers take it holding no scheduler or
  * notification lock (the scheduler and notifications never log), and the
@@ -37,17 +37,14 @@ static struct {
     uint64_t bits;
     bool pending;        /* text the driver has not been told of */
     uint64_t head, tail; /* bytes ever appended, bytes ever taken */
-    uint64_t lost;       /* bytes overwritten before the driver took them */
     char ring[HANDOVER_RING];
 } ho = {.lock = SPINLOCK_INIT("handover")};
 
 static void append_locked(const char *buf, unsigned long len)
 {
     for (unsigned long i = 0; i < len; i++) {
-        if (ho.head - ho.tail == HANDOVER_RING) {
+        if (ho.head - ho.tail == HANDOVER_RING)
             ho.tail++; /* full: the oldest byte goes */
-            ho.lost++;
-        }
         ho.ring[ho.head++ % HANDOVER_RING] = buf[i];
     }
     ho.pending = true;
