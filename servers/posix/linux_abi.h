@@ -192,7 +192,87 @@ struct linux_iovec {
 
 /* Terminal ioctls (asm-generic/ioctls.h). */
 #define LINUX_TCGETS     0x5401
+#define LINUX_TCSETS     0x5402
+#define LINUX_TCSETSW    0x5403
+#define LINUX_TCSETSF    0x5404
+#define LINUX_TCFLSH     0x540B
+#define LINUX_TIOCSCTTY  0x540E
+#define LINUX_TIOCGPGRP  0x540F
+#define LINUX_TIOCSPGRP  0x5410
+#define LINUX_TIOCOUTQ   0x5411
 #define LINUX_TIOCGWINSZ 0x5413
+#define LINUX_TIOCSWINSZ 0x5414
+#define LINUX_FIONREAD   0x541B
+#define LINUX_TIOCNOTTY  0x5422
+#define LINUX_TIOCGSID   0x5429
+
+/* tcflush queues (asm-generic/termbits-common.h). */
+#define LINUX_TCIFLUSH  0
+#define LINUX_TCOFLUSH  1
+#define LINUX_TCIOFLUSH 2
+
+/* struct termios's flags (asm-generic/termbits.h, termbits-common.h). c_iflag: */
+#define LINUX_IGNBRK  0x001
+#define LINUX_BRKINT  0x002
+#define LINUX_ISTRIP  0x020
+#define LINUX_INLCR   0x040
+#define LINUX_IGNCR   0x080
+#define LINUX_ICRNL   0x100
+#define LINUX_IXON    0x400
+#define LINUX_IMAXBEL 0x2000
+#define LINUX_IUTF8   0x4000
+/* c_oflag: */
+#define LINUX_OPOST  0x01
+#define LINUX_ONLCR  0x04
+#define LINUX_OCRNL  0x08
+#define LINUX_ONOCR  0x10
+#define LINUX_ONLRET 0x20
+/* c_cflag: */
+#define LINUX_B38400  0x000f
+#define LINUX_CS8     0x0030
+#define LINUX_CREAD   0x0080
+#define LINUX_HUPCL   0x0400
+#define LINUX_CLOCAL  0x0800
+#define LINUX_B115200 0x1002
+/* c_lflag: */
+#define LINUX_ISIG    0x0001
+#define LINUX_ICANON  0x0002
+#define LINUX_ECHO    0x0008
+#define LINUX_ECHOE   0x0010
+#define LINUX_ECHOK   0x0020
+#define LINUX_ECHONL  0x0040
+#define LINUX_NOFLSH  0x0080
+#define LINUX_TOSTOP  0x0100
+#define LINUX_ECHOCTL 0x0200
+#define LINUX_ECHOKE  0x0800
+#define LINUX_IEXTEN  0x8000
+/* c_cc indices; NCCS entries. */
+#define LINUX_VINTR    0
+#define LINUX_VQUIT    1
+#define LINUX_VERASE   2
+#define LINUX_VKILL    3
+#define LINUX_VEOF     4
+#define LINUX_VTIME    5
+#define LINUX_VMIN     6
+#define LINUX_VSTART   8
+#define LINUX_VSTOP    9
+#define LINUX_VSUSP    10
+#define LINUX_VEOL     11
+#define LINUX_VREPRINT 12
+#define LINUX_VWERASE  14
+#define LINUX_VLNEXT   15
+#define LINUX_VEOL2    16
+#define LINUX_NCCS     19
+
+/* The signals a terminal sends (asm/signal.h). */
+#define LINUX_SIGHUP   1
+#define LINUX_SIGINT   2
+#define LINUX_SIGQUIT  3
+#define LINUX_SIGCONT  18
+#define LINUX_SIGTSTP  20
+#define LINUX_SIGTTIN  21
+#define LINUX_SIGTTOU  22
+#define LINUX_SIGWINCH 28
 
 /* Clocks (linux/time.h). */
 #define LINUX_CLOCK_REALTIME  0
