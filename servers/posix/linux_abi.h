@@ -81,10 +81,21 @@
 #define LINUX_NR_faccessat2      439
 #define LINUX_NR_MAX             1024 /* numbers at or above are unknown (counted together) */
 
+/* Process groups, sessions and sleeping (the terminal's calls, sys_pgrp.c and sys_time.c). */
+#define LINUX_NR_nanosleep       35
+#define LINUX_NR_setpgid         109
+#define LINUX_NR_getpgrp         111
+#define LINUX_NR_setsid          112
+#define LINUX_NR_getpgid         121
+#define LINUX_NR_getsid          124
+#define LINUX_NR_clock_nanosleep 230
+
 /* Error numbers (asm-generic/errno-base.h, errno.h); a call returns -E. */
 #define LINUX_EPERM        1
 #define LINUX_ENOENT       2
 #define LINUX_ESRCH        3
+#define LINUX_EINTR        4
+#define LINUX_EOPNOTSUPP   95
 #define LINUX_EIO          5
 #define LINUX_E2BIG        7
 #define LINUX_ENOEXEC      8
@@ -278,6 +289,7 @@ struct linux_iovec {
 #define LINUX_CLOCK_REALTIME  0
 #define LINUX_CLOCK_MONOTONIC 1
 #define LINUX_CLOCK_BOOTTIME  7
+#define LINUX_TIMER_ABSTIME   1 /* clock_nanosleep's flag */
 
 /* Signals (asm/signal.h): the numbers faults are reported as. */
 #define LINUX_SIGILL  4

@@ -35,9 +35,11 @@
 #include "syscalls.h"
 #include "console_client.h"
 #include "rtc_client.h"
+#include "tty.h"
 
 #define BADGE_SYSCALL 1u /* badge = pid << 8 | kind */
 #define BADGE_FAULT   2u
+#define BADGE_INPUT   3u /* pid 0: the terminal's input thread (tty.h) */
 
 struct posix posix;
 static mica_handle_t endpoint; /* system calls and faults of every program arrive here */
@@ -141,7 +143,8 @@ static struct process *start(const struct command *c)
         return 0;
     }
     p->toplevel = true;
-    p->umask = 022; /* Linux's default for the first process */
+    tty_new_session(p); /* a session leader, with the terminal if it is free */
+    p->umask = 022;     /* Linux's default for the first process */
     p->cwd = posix.vfs.root;
     vnode_get(p->cwd);
     const char *path = c->argv[0], *why = "";
@@ -264,6 +267,7 @@ static void report_unknown(const struct process *p)
 void posix_end_process(struct process *p)
 {
     report_unknown(p);
+    tty_process_ended(p);
     p->state = PROC_ZOMBIE;
     p->wait_status = p->signal ? proc_status_signaled(p->signal) : proc_status_exited(p->status);
     posix_release(p);
@@ -287,6 +291,11 @@ void posix_end_process(struct process *p)
 static bool handle(const struct mica_msg *m, struct mica_msg *answer)
 {
     uint32_t label = mica_tag_label(m->tag);
+    if (m->badge == BADGE_INPUT && label == TTY_INPUT_LABEL) { /* keys typed on the terminal */
+        tty_input(m);
+        *answer = (struct mica_msg){0, 0, {0, 0, 0, 0}};
+        return true;
+    }
     struct task *t = task_find((int)(m->badge >> 8));
     struct process *p = t ? t->proc : 0;
     *answer = (struct mica_msg){0, 0, {MICA_FAULT_KILL, 0, 0, 0}};
@@ -422,6 +431,9 @@ static int setup(const struct mica_server_start *st)
         return -1;
     endpoint = (mica_handle_t)ep;
     pipe_setup();
+    int64_t input = mica_endpoint_mint(endpoint, BADGE_INPUT, MICA_RIGHT_SEND);
+    if (input < 0 || tty_setup((mica_handle_t)input) < 0)
+        return -1;
     return 0;
 }
 

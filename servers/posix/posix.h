@@ -55,4 +55,8 @@ void posix_release(struct process *p);
  * its parent learns of it (main.c). */
 void posix_end_process(struct process *p);
 
+/* Send sig to every process of process group pgid (-1: every process but pid 1 and p), from
+ * p (NULL: from the terminal): 0 if it reached one, else an error (-ESRCH: none) (sys_kill.c). */
+int64_t posix_signal_group(struct process *p, int pgid, int sig);
+
 #endif

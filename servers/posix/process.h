@@ -51,6 +51,9 @@ struct process {
     int status;     /* the exit status (ended by exit) */
     int signal;     /* the signal that killed it, 0 if it exited */
     uint32_t unknown[LINUX_NR_MAX + 1]; /* ENOSYS answers per number; [MAX]: larger numbers */
+    int pgid, sid; /* its process group and session (sys_pgrp.c): fork inherits them */
+    bool ctty;     /* the console is its controlling terminal (while its session owns it, tty.h) */
+    bool execed;   /* it has called execve since fork: setpgid by its parent is EACCES */
 };
 
 #endif

@@ -33,10 +33,10 @@ struct process *proc_at(unsigned n);
 void proc_reparent_children(const struct process *p);
 
 /*
- * The children of parent that wait4(pid) means (pid > 0: that one; -1,
- * 0 or below -1: any, as there are no process groups yet): a zombie among
- * them in *zombie (or NULL); 0 if there is at least one such child,
- * -ECHILD if there is none.
+ * The children of parent that wait4(pid) means (pid > 0: that one; -1: any;
+ * 0: any in the parent's process group; below -1: any in process group
+ * -pid): a zombie among them in *zombie (or NULL); 0 if there is at least
+ * one such child, -ECHILD if there is none.
  */
 int proc_wait_match(int parent, int64_t pid, struct process **zombie);
 

@@ -180,5 +180,6 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
         p->signal = LINUX_SIGSEGV;
         return 0;
     }
+    p->execed = true; /* its parent may no longer change its process group */
     return POSIX_EXEC;
 }

@@ -57,6 +57,9 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, u
     memcpy(c->sigaction, p->sigaction, sizeof c->sigaction);
     ct->sigmask = self->sigmask;
     c->umask = p->umask;
+    c->pgid = p->pgid; /* the same process group, session and controlling terminal */
+    c->sid = p->sid;
+    c->ctty = p->ctty;
     c->cwd = p->cwd;
     vnode_get(c->cwd);
     fdtable_copy(&c->files, &p->files);

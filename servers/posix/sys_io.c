@@ -3,10 +3,9 @@
  * ioctl on file descriptors (concepts: file descriptors, the file offset,
  * the terminal as a file, copying through user pointers).
  *
- * A descriptor's open file (fdtable.h) is the console or a node of the VFS
- * (vfs.h).  The console service (idl/console.idl) is read by descriptor 0
- * and written by 1 and 2 (and their dups), as if a terminal were open on
- * them; it has no offset (lseek, pread, pwrite: ESPIPE).  A regular file
+ * A descriptor's open file (fdtable.h) is the terminal (OFILE_CONSOLE,
+ * tty.h: reads, writes and ioctls go there), a pipe or a node of the VFS
+ * (vfs.h).  The terminal has no offset (lseek, pread, pwrite: ESPIPE).  A regular file
  * is read and written at the open file's offset (shared by dups), or at
  * the end with O_APPEND.  Data moves in chunks through a buffer of the
  * server: if a chunk of the program's buffer cannot be read (written), the
@@ -16,32 +15,11 @@
 #include "posix.h"
 #include "syscalls.h"
 #include "usercopy.h"
-#include "console_client.h"
+#include "tty.h"
 #include <mica/string.h>
 
 #define IOV_MAX 1024 /* UIO_MAXIOV (linux/uio.h) */
 #define CHUNK   4096 /* bytes a file read or write moves at a time */
-
-/* termios bits (asm-generic/termbits.h and termbits-common.h) for a sensible terminal. */
-#define T_ICRNL   0x100
-#define T_IXON    0x400
-#define T_OPOST   0x01
-#define T_ONLCR   0x04
-#define T_B115200 0x1002
-#define T_CS8     0x30
-#define T_CREAD   0x80
-#define T_LFLAGS  (0x1 | 0x2 | 0x8 | 0x10 | 0x20 | 0x200 | 0x800 | 0x8000) /* ISIG ICANON ECHO.. */
-
-/* The kernel's struct termios (asm-generic/termbits.h): what TCGETS writes, 36 bytes. */
-struct linux_termios {
-    uint32_t iflag, oflag, cflag, lflag;
-    uint8_t line;
-    uint8_t cc[19];
-};
-
-struct linux_winsize {
-    uint16_t rows, cols, xpixel, ypixel;
-};
 
 static bool readable(const struct ofile *f)
 {
@@ -51,43 +29,6 @@ static bool readable(const struct ofile *f)
 static bool writable(const struct ofile *f)
 {
     return (f->flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY;
-}
-
-/* Write len bytes from the program's buf to the console: bytes written or -EFAULT. */
-static int64_t console_write_from(struct process *p, uint64_t buf, uint64_t len)
-{
-    uint8_t chunk[CONSOLE_CHUNK];
-    uint64_t done = 0;
-    while (done < len) {
-        uint64_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
-        if (user_read(&p->mem, chunk, buf + done, n) < 0)
-            return done ? (int64_t)done : -LINUX_EFAULT;
-        int64_t w = posix_console_write(chunk, n);
-        if (w < 0)
-            return done ? (int64_t)done : w;
-        done += (uint64_t)w;
-    }
-    return (int64_t)done;
-}
-
-/* Waits for at least one byte of console input, returns what has come (at most 512 bytes). */
-static int64_t console_read_into(struct process *p, uint64_t buf, uint64_t len)
-{
-    if (len == 0)
-        return 0;
-    if (!regions_cover(&p->mem, buf, buf + (len < CONSOLE_CHUNK ? len : CONSOLE_CHUNK),
-                       LINUX_PROT_WRITE))
-        return -LINUX_EFAULT;
-    if (!posix.console.ep)
-        return 0; /* no console: end of file */
-    uint8_t data[CONSOLE_CHUNK];
-    uint32_t n = 0;
-    uint32_t max = len < CONSOLE_CHUNK ? (uint32_t)len : CONSOLE_CHUNK;
-    if (console_read_r(&posix.console, max, true, data, &n) < 0)
-        return -LINUX_EIO;
-    if (user_write(&p->mem, buf, data, n) < 0)
-        return -LINUX_EFAULT;
-    return n;
 }
 
 /* Read from a file's node at *off into the program's buf; *off advances. */
@@ -143,7 +84,7 @@ static int64_t do_read(struct process *p, int64_t fd, uint64_t buf, uint64_t len
     if ((int64_t)len < 0)
         len = INT64_MAX;
     if (f->kind == OFILE_CONSOLE)
-        return off ? -LINUX_ESPIPE : console_read_into(p, buf, len);
+        return off ? -LINUX_ESPIPE : tty_read(p, f, buf, len);
     if (f->kind == OFILE_PIPE)
         return off ? -LINUX_ESPIPE : pipe_read_iov(p, f, &(struct linux_iovec){buf, len}, 1, len);
     return file_read_into(p, f->node, buf, len, off ? off : &f->offset);
@@ -157,7 +98,7 @@ static int64_t do_write(struct process *p, int64_t fd, uint64_t buf, uint64_t le
     if ((int64_t)len < 0)
         len = INT64_MAX;
     if (f->kind == OFILE_CONSOLE)
-        return off ? -LINUX_ESPIPE : console_write_from(p, buf, len);
+        return off ? -LINUX_ESPIPE : tty_write(p, buf, len);
     if (f->kind == OFILE_PIPE)
         return off ? -LINUX_ESPIPE : pipe_write_iov(p, f, &(struct linux_iovec){buf, len}, 1, len);
     /* Linux appends with O_APPEND even for pwrite (a known difference from POSIX). */
@@ -221,8 +162,8 @@ static int64_t vectored(struct process *p, const uint64_t *a, bool write)
         if (r < 0)
             return done ? done : r;
         done += r;
-        if ((uint64_t)r < iov[i].len)
-            break;
+        if ((uint64_t)r < iov[i].len || (f->kind == OFILE_CONSOLE && !write))
+            break; /* a terminal read takes what one read gives (it may not wait again) */
     }
     return done;
 }
@@ -265,21 +206,6 @@ int64_t sys_lseek(struct process *p, const uint64_t *a)
     return (int64_t)f->offset;
 }
 
-static int64_t tcgets(struct process *p, uint64_t arg)
-{
-    struct linux_termios t;
-    memset(&t, 0, sizeof t);
-    t.iflag = T_ICRNL | T_IXON;
-    t.oflag = T_OPOST | T_ONLCR;
-    t.cflag = T_B115200 | T_CS8 | T_CREAD;
-    t.lflag = T_LFLAGS;
-    /* VINTR ^C, VQUIT ^\, VERASE DEL, VKILL ^U, VEOF ^D, VTIME 0, VMIN 1, VSTART ^Q, VSTOP ^S,
-     * VSUSP ^Z */
-    const uint8_t cc[11] = {3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a};
-    memcpy(t.cc, cc, sizeof cc);
-    return user_write(&p->mem, arg, &t, sizeof t);
-}
-
 int64_t sys_ioctl(struct process *p, const uint64_t *a)
 {
     struct ofile *f = fdtable_get(&p->files, (int64_t)a[0]);
@@ -287,11 +213,5 @@ int64_t sys_ioctl(struct process *p, const uint64_t *a)
         return -LINUX_EBADF;
     if (f->kind != OFILE_CONSOLE)
         return -LINUX_ENOTTY;
-    if ((uint32_t)a[1] == LINUX_TCGETS)
-        return tcgets(p, a[2]);
-    if ((uint32_t)a[1] == LINUX_TIOCGWINSZ) {
-        struct linux_winsize w = {24, 80, 0, 0};
-        return user_write(&p->mem, a[2], &w, sizeof w);
-    }
-    return -LINUX_ENOTTY;
+    return tty_ioctl(p, (uint32_t)a[1], a[2]);
 }

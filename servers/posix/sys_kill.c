@@ -10,8 +10,9 @@
  * default is to ignore (SIGCHLD, SIGURG, SIGWINCH, and SIGCONT, as no
  * process is ever stopped); an ignored signal (SIG_IGN) does nothing.  A
  * signal that would run a handler, stop the process, or wait blocked in
- * its mask is ENOSYS.  Only pid > 0 is implemented (process groups and
- * "every process", pid <= 0, are ENOSYS).  Every process is root, so
+ * its mask is ENOSYS.  A signal to a process group (kill(0, sig),
+ * kill(-pgid, sig), the terminal's ^C) goes to each member in turn through
+ * the same one-process path, kill_process().  Every process is root, so
  * there is no EPERM.
  */
 #include "posix.h"
@@ -42,18 +43,13 @@ static enum default_action default_action(unsigned sig)
     }
 }
 
-/* kill(pid, sig) */
-int64_t sys_kill(struct process *p, const uint64_t *a)
+/*
+ * Send sig (1..64, or 0: only check) to the process t, from p (NULL: from the
+ * terminal).  The one path every signal takes - kill, a process group, the
+ * terminal's keys.
+ */
+static int64_t kill_process(struct process *p, struct process *t, uint64_t sig)
 {
-    int64_t pid = (int32_t)a[0];
-    uint64_t sig = a[1] & 0xffffffffu;
-    if (sig > LINUX_NSIG)
-        return -LINUX_EINVAL;
-    if (pid <= 0)
-        return -LINUX_ENOSYS; /* process groups and "all": not yet */
-    struct process *t = proc_find((int)pid);
-    if (!t)
-        return -LINUX_ESRCH;
     if (sig == 0 || t->state != PROC_RUNNING)
         return 0; /* it exists (a zombie takes signals and ignores them) */
     if (sig != LINUX_SIGKILL) {
@@ -71,4 +67,44 @@ int64_t sys_kill(struct process *p, const uint64_t *a)
     if (t != p) /* the caller itself ends when this call is answered (main.c) */
         posix_end_process(t);
     return 0;
+}
+
+/*
+ * sig to every process of process group pgid (pgid -1: every process but
+ * pid 1 and p itself, kill(-1)'s meaning), each through kill_process: 0 if
+ * it reached at least one, else the last error; -ESRCH if there is none.
+ */
+int64_t posix_signal_group(struct process *p, int pgid, int sig)
+{
+    int64_t err = -LINUX_ESRCH;
+    bool sent = false;
+    for (unsigned i = 0; i < PROC_MAX; i++) {
+        struct process *t = proc_at(i); /* again each time: an ended process may free others */
+        if (!t || (pgid == -1 ? t->pid == 1 || t == p : t->pgid != pgid))
+            continue;
+        int64_t r = kill_process(p, t, (uint64_t)sig);
+        if (r == 0)
+            sent = true;
+        else
+            err = r;
+    }
+    return sent ? 0 : err;
+}
+
+/* kill(pid, sig): pid > 0 that process, 0 the caller's process group, -1 every process but
+ * pid 1 and the caller, below -1 the process group -pid. */
+int64_t sys_kill(struct process *p, const uint64_t *a)
+{
+    int64_t pid = (int32_t)a[0];
+    uint64_t sig = a[1] & 0xffffffffu;
+    if (sig > LINUX_NSIG)
+        return -LINUX_EINVAL;
+    if (pid == INT32_MIN)
+        return -LINUX_ESRCH; /* -INT_MIN is no process group */
+    if (pid <= 0)
+        return posix_signal_group(p, pid == 0 ? p->pgid : pid == -1 ? -1 : (int)-pid, (int)sig);
+    struct process *t = proc_find((int)pid);
+    if (!t)
+        return -LINUX_ESRCH;
+    return kill_process(p, t, sig);
 }

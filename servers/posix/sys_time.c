@@ -1,5 +1,6 @@
 /*
- * sys_time.c - clock_gettime (concepts: clocks, wall time and monotonic time).
+ * sys_time.c - clock_gettime, nanosleep, clock_nanosleep (concepts: clocks,
+ * wall time and monotonic time, sleeping with a deadline).
  *
  * CLOCK_MONOTONIC and CLOCK_BOOTTIME are Mica's clock (nanoseconds since
  * boot; Mica does not suspend, so the two are the same).  CLOCK_REALTIME is
@@ -11,6 +12,7 @@
 #include "posix.h"
 #include "syscalls.h"
 #include "usercopy.h"
+#include "block.h"
 
 #define CLOCK_PROCESS_CPUTIME  2
 #define CLOCK_THREAD_CPUTIME   3
@@ -62,4 +64,102 @@ int64_t sys_clock_gettime(struct process *p, const uint64_t *a)
         return err;
     struct linux_timespec ts = {(int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull)};
     return user_write(&p->mem, a[1], &ts, sizeof ts);
+}
+
+/*
+ * Sleeping: nanosleep and clock_nanosleep.  The call waits (posix_block,
+ * block.h) on its own task until the deadline; as every woken call runs
+ * again from the start, the deadline is worked out on the first run and
+ * kept in the task (`done`) for the later ones.  A run before the deadline
+ * that is not the first means the sleep was woken early (posix_wakeup on
+ * the task, which signal delivery does): the remaining time goes to rem
+ * and the answer is EINTR.
+ */
+#define NS_PER_S 1000000000ull
+#define FOREVER  (UINT64_MAX / 2) /* a deadline no sleep reaches */
+
+/* A timespec from the program: its nanoseconds, or -EFAULT / -EINVAL (not a valid time). */
+static int64_t read_timespec(struct process *p, uint64_t addr, uint64_t *ns)
+{
+    struct linux_timespec ts;
+    if (user_read(&p->mem, &ts, addr, sizeof ts) < 0)
+        return -LINUX_EFAULT;
+    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NS_PER_S)
+        return -LINUX_EINVAL;
+    *ns = (uint64_t)ts.sec >= FOREVER / NS_PER_S ? FOREVER
+                                                 : (uint64_t)ts.sec * NS_PER_S + (uint64_t)ts.nsec;
+    return 0;
+}
+
+/* Wait until deadline (mica_clock_ns() time, kept in the task from the first run on). */
+static int64_t sleep_until(struct process *p, uint64_t deadline, uint64_t rem)
+{
+    struct task *t = task_current();
+    bool first = t->done == 0;
+    if (first)
+        t->done = deadline ? deadline : 1;
+    uint64_t now = mica_clock_ns();
+    if (posix_timed_out(p) || now >= t->done)
+        return 0;
+    if (!first) { /* woken before its time: interrupted */
+        uint64_t left = t->done - now;
+        struct linux_timespec ts = {(int64_t)(left / NS_PER_S), (int64_t)(left % NS_PER_S)};
+        if (rem && user_write(&p->mem, rem, &ts, sizeof ts) < 0)
+            return -LINUX_EFAULT;
+        return -LINUX_EINTR;
+    }
+    return posix_block(p, t, t->done);
+}
+
+/* now + ns, without overflowing. */
+static uint64_t after(uint64_t now, uint64_t ns)
+{
+    return ns >= FOREVER - now ? FOREVER : now + ns;
+}
+
+/* nanosleep(req, rem): CLOCK_MONOTONIC, relative. */
+int64_t sys_nanosleep(struct process *p, const uint64_t *a)
+{
+    struct task *t = task_current();
+    uint64_t ns = 0;
+    if (t->done == 0) {
+        int64_t err = read_timespec(p, a[0], &ns);
+        if (err < 0)
+            return err;
+    }
+    return sleep_until(p, t->done ? t->done : after(mica_clock_ns(), ns), a[1]);
+}
+
+/* clock_nanosleep(clock, flags, req, rem): relative, or until an absolute time (TIMER_ABSTIME,
+ * rem unused) of CLOCK_REALTIME, CLOCK_MONOTONIC or CLOCK_BOOTTIME. */
+int64_t sys_clock_nanosleep(struct process *p, const uint64_t *a)
+{
+    struct task *t = task_current();
+    if (t->done)
+        return sleep_until(p, t->done, a[1] & LINUX_TIMER_ABSTIME ? 0 : a[3]);
+    switch (a[0]) {
+    case LINUX_CLOCK_REALTIME:
+    case LINUX_CLOCK_MONOTONIC:
+    case LINUX_CLOCK_BOOTTIME:
+        break;
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_REALTIME_COARSE:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_PROCESS_CPUTIME:
+        return -LINUX_EOPNOTSUPP; /* clocks one cannot sleep on (CPU time: not on Mica) */
+    default:
+        return -LINUX_EINVAL;
+    }
+    uint64_t ns;
+    int64_t err = read_timespec(p, a[2], &ns);
+    if (err < 0)
+        return err;
+    uint64_t now = mica_clock_ns();
+    if (!(a[1] & LINUX_TIMER_ABSTIME))
+        return sleep_until(p, after(now, ns), a[3]);
+    if (a[0] == LINUX_CLOCK_REALTIME) /* the wall clock's time as the monotonic clock's */
+        ns = ns > posix.realtime_at_boot_ns ? ns - posix.realtime_at_boot_ns : 0;
+    if (ns <= now)
+        return 0; /* already past */
+    return sleep_until(p, ns, 0);
 }

@@ -97,6 +97,17 @@ int64_t sys_wait4(struct process *p, const uint64_t *a);
 /* sys_kill.c */
 int64_t sys_kill(struct process *p, const uint64_t *a);
 
+/* sys_pgrp.c: process groups and sessions */
+int64_t sys_setpgid(struct process *p, const uint64_t *a);
+int64_t sys_getpgid(struct process *p, const uint64_t *a);
+int64_t sys_getpgrp(struct process *p, const uint64_t *a);
+int64_t sys_setsid(struct process *p, const uint64_t *a);
+int64_t sys_getsid(struct process *p, const uint64_t *a);
+
+/* sys_time.c: sleeping */
+int64_t sys_nanosleep(struct process *p, const uint64_t *a);
+int64_t sys_clock_nanosleep(struct process *p, const uint64_t *a);
+
 /* sys_signal.c */
 int64_t sys_rt_sigaction(struct process *p, const uint64_t *a);
 int64_t sys_rt_sigprocmask(struct process *p, const uint64_t *a);

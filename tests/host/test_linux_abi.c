@@ -29,6 +29,15 @@ static void test_numbers(void)
     CHECK_EQ(LINUX_NR_rt_sigaction, __NR_rt_sigaction);
     CHECK_EQ(LINUX_NR_rt_sigprocmask, __NR_rt_sigprocmask);
     CHECK_EQ(LINUX_NR_ioctl, __NR_ioctl);
+    CHECK_EQ(LINUX_NR_nanosleep, __NR_nanosleep);
+    CHECK_EQ(LINUX_EINTR, EINTR);
+    CHECK_EQ(LINUX_EOPNOTSUPP, EOPNOTSUPP);
+    CHECK_EQ(LINUX_NR_setpgid, __NR_setpgid);
+    CHECK_EQ(LINUX_NR_getpgrp, __NR_getpgrp);
+    CHECK_EQ(LINUX_NR_setsid, __NR_setsid);
+    CHECK_EQ(LINUX_NR_getpgid, __NR_getpgid);
+    CHECK_EQ(LINUX_NR_getsid, __NR_getsid);
+    CHECK_EQ(LINUX_NR_clock_nanosleep, __NR_clock_nanosleep);
     CHECK_EQ(LINUX_NR_readv, __NR_readv);
     CHECK_EQ(LINUX_NR_writev, __NR_writev);
     CHECK_EQ(LINUX_NR_getpid, __NR_getpid);
@@ -176,6 +185,7 @@ static void test_flags(void)
     CHECK_EQ(LINUX_CLOCK_REALTIME, CLOCK_REALTIME);
     CHECK_EQ(LINUX_CLOCK_MONOTONIC, CLOCK_MONOTONIC);
     CHECK_EQ(LINUX_CLOCK_BOOTTIME, CLOCK_BOOTTIME);
+    CHECK_EQ(LINUX_TIMER_ABSTIME, TIMER_ABSTIME);
     CHECK_EQ(LINUX_GRND_NONBLOCK, GRND_NONBLOCK);
     CHECK_EQ(LINUX_GRND_RANDOM, GRND_RANDOM);
     CHECK_EQ(LINUX_GRND_INSECURE, GRND_INSECURE);

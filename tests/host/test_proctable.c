@@ -1,7 +1,7 @@
 /*
  * test_proctable.c - the posix server's process table
  * (servers/posix/proctable.c): pids in order and never reused, the table's
- * limit, which children wait4(pid) means (one, any, none: ECHILD), the
+ * limit, which children wait4(pid) means (one, any, a process group, none: ECHILD), the
  * zombie found, orphans reparented to the reaper; and, for fork and exec,
  * the descriptor table copied with shared open files and close-on-exec
  * closing only the marked descriptors (servers/posix/fdtable.c); the
@@ -48,7 +48,17 @@ static void test_wait_match(void)
     c2->state = PROC_ZOMBIE;
     CHECK_EQ(proc_wait_match(parent->pid, -1, &z), 0);
     CHECK(z == c2);
-    CHECK_EQ(proc_wait_match(parent->pid, 0, &z), 0); /* no process groups yet: any */
+    /* process groups: pid 0 the parent's own group, below -1 the group -pid */
+    parent->pgid = c1->pgid = 40;
+    c2->pgid = 41;
+    CHECK_EQ(proc_wait_match(parent->pid, 0, &z), 0); /* c1: in the group, running */
+    CHECK(z == NULL);
+    CHECK_EQ(proc_wait_match(parent->pid, -41, &z), 0);
+    CHECK(z == c2);
+    CHECK_EQ(proc_wait_match(parent->pid, -42, &z), -LINUX_ECHILD); /* no child in group 42 */
+    c1->pgid = 41;
+    CHECK_EQ(proc_wait_match(parent->pid, 0, &z), -LINUX_ECHILD); /* none left in its group */
+    CHECK_EQ(proc_wait_match(parent->pid, -1, &z), 0);
     CHECK(z == c2);
     CHECK_EQ(proc_wait_match(parent->pid, c1->pid, &z), 0);
     CHECK(z == NULL); /* that one runs */
