@@ -23,7 +23,7 @@ $(POSIX_ELF): $(ULIB_OBJS) $(POSIX_OBJS) lib/mica/user.ld
 MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
-LINUX_TESTS := hello args memory clock fault files fork exec kill pipe
+LINUX_TESTS := hello args memory clock fault files fork exec kill pipe pgrp sleep
 LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie
 $(BUILD)/linux/%: tests/linux/%.c
 	@mkdir -p $(dir $@)
