@@ -1,11 +1,35 @@
 # servers/system.mk - the system `make run` boots: servers/system.manifest with the device
-# manager, the drivers and the shell, in one initial ramdisk.  Included by the top-level
-# Makefile after drivers/*/build.mk, whose images it packs.
+# manager, the drivers, the posix server with Debian's busybox-static and its run list
+# (servers/system.rc as etc/rc), and the native shell, in one initial ramdisk.  Included by the
+# top-level Makefile after drivers/*/build.mk and servers/posix/build.mk, whose images it packs.
 SYSTEM_CPIO := $(BUILD)/system.cpio
 SYSTEM_BINS := $(DEVMGR_ELF) $(SERIAL_ELF) $(RTC_ELF) $(PS2KBD_ELF) $(FBCON_ELF) $(VBLK_ELF) \
-               $(VRNG_ELF) $(SHELL_ELF)
-$(SYSTEM_CPIO): $(INIT_ELF) servers/system.manifest $(SYSTEM_BINS)
-	$(call mkinitrd,$@,servers/system.manifest,$(SYSTEM_BINS))
+               $(VRNG_ELF) $(SHELL_ELF) $(POSIX_ELF)
+
+# mksystemrd OUT MANIFEST: mkinitrd's ramdisk of SYSTEM_BINS, with busybox and the run list.
+define mksystemrd
+	@echo "  CPIO    $(1)"
+	@rm -rf $(1).d && mkdir -p $(1).d/etc $(1).d/bin
+	@cp $(INIT_ELF) $(1).d/init
+	@cp $(2) $(1).d/etc/manifest
+	@for f in $(SYSTEM_BINS); do cp $$f $(1).d/bin/$$(basename $$f .elf); done
+	@cp $(BUSYBOX) $(1).d/bin/busybox
+	@cp servers/system.rc $(1).d/etc/rc
+	@cd $(1).d && find . | LC_ALL=C sort | cpio -o -H newc --quiet > ../$(notdir $(1))
+	@rm -rf $(1).d
+endef
+$(SYSTEM_CPIO): $(INIT_ELF) servers/system.manifest servers/system.rc $(SYSTEM_BINS) $(BUSYBOX)
+	$(call mksystemrd,$@,servers/system.manifest)
+
+# The same system with the native shell msh on the serial console in the posix server's place
+# (the system test system-shell types msh's commands there).
+SYSTEM_MSH_LINE := server msh     bin/msh     uses=console uses=devmgr uses=rtc uses=blk uses=rng admin
+$(BUILD)/system-msh.manifest: servers/system.manifest servers/system.mk
+	@mkdir -p $(dir $@)
+	@sed 's|^server posix .*|$(SYSTEM_MSH_LINE)|' $< > $@
+$(BUILD)/system-msh.cpio: $(INIT_ELF) $(BUILD)/system-msh.manifest servers/system.rc $(SYSTEM_BINS) $(BUSYBOX)
+	$(call mksystemrd,$@,$(BUILD)/system-msh.manifest)
+initrds: $(BUILD)/system-msh.cpio
 
 # The devices `make run` adds to QEMU's (SYSTEM_DEVICES_DEPS: files they need): a virtio
 # random-number generator and the system's disk, a 64 MiB image made once with known contents (tools/mkdisk.py) and then

@@ -81,7 +81,9 @@
 #define LINUX_NR_faccessat2      439
 #define LINUX_NR_MAX             1024 /* numbers at or above are unknown (counted together) */
 
-/* Process groups, sessions and sleeping (the terminal's calls, sys_pgrp.c and sys_time.c). */
+/* Process groups, sessions, sleeping, poll (the terminal's calls: sys_pgrp.c, sys_time.c,
+ * sys_poll.c). */
+#define LINUX_NR_poll            7
 #define LINUX_NR_nanosleep       35
 #define LINUX_NR_setpgid         109
 #define LINUX_NR_getpgrp         111
@@ -89,6 +91,7 @@
 #define LINUX_NR_getpgid         121
 #define LINUX_NR_getsid          124
 #define LINUX_NR_clock_nanosleep 230
+#define LINUX_NR_ppoll           271
 
 /* Error numbers (asm-generic/errno-base.h, errno.h); a call returns -E. */
 #define LINUX_EPERM        1

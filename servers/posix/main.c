@@ -431,6 +431,7 @@ static int setup(const struct mica_server_start *st)
         return -1;
     endpoint = (mica_handle_t)ep;
     pipe_setup();
+    poll_setup(); /* after pipe_setup: it adds to the pipes' change notice */
     int64_t input = mica_endpoint_mint(endpoint, BADGE_INPUT, MICA_RIGHT_SEND);
     if (input < 0 || tty_setup((mica_handle_t)input) < 0)
         return -1;

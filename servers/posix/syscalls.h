@@ -104,6 +104,12 @@ int64_t sys_getpgrp(struct process *p, const uint64_t *a);
 int64_t sys_setsid(struct process *p, const uint64_t *a);
 int64_t sys_getsid(struct process *p, const uint64_t *a);
 
+/* sys_poll.c: poll_setup() once at start-up; poll_notify(): what polls wait for has changed */
+void poll_setup(void);
+void poll_notify(void);
+int64_t sys_poll(struct process *p, const uint64_t *a);
+int64_t sys_ppoll(struct process *p, const uint64_t *a);
+
 /* sys_time.c: sleeping */
 int64_t sys_nanosleep(struct process *p, const uint64_t *a);
 int64_t sys_clock_nanosleep(struct process *p, const uint64_t *a);

@@ -10,6 +10,7 @@
 #include "posix.h"
 #include "proctable.h"
 #include "usercopy.h"
+#include "syscalls.h"
 #include "console_client.h"
 #include <thread.h>
 #include <mica/string.h>
@@ -149,6 +150,12 @@ void tty_input(const struct mica_msg *m)
             signal_foreground(e.signal);
     }
     posix_wakeup(&tty);
+    poll_notify();
+}
+
+bool tty_readable(void)
+{
+    return tty.ld.ready > 0; /* a line, an end of file, or in raw mode a byte */
 }
 
 int64_t tty_read(struct process *p, struct ofile *f, uint64_t buf, uint64_t len)

@@ -30,6 +30,8 @@ static void test_numbers(void)
     CHECK_EQ(LINUX_NR_rt_sigprocmask, __NR_rt_sigprocmask);
     CHECK_EQ(LINUX_NR_ioctl, __NR_ioctl);
     CHECK_EQ(LINUX_NR_nanosleep, __NR_nanosleep);
+    CHECK_EQ(LINUX_NR_poll, __NR_poll);
+    CHECK_EQ(LINUX_NR_ppoll, __NR_ppoll);
     CHECK_EQ(LINUX_EINTR, EINTR);
     CHECK_EQ(LINUX_EOPNOTSUPP, EOPNOTSUPP);
     CHECK_EQ(LINUX_NR_setpgid, __NR_setpgid);

@@ -40,7 +40,7 @@ class Case:
     def __init__(self, name, cmdline="", smp=2, mem=256, boot="pvh", exit_code=EXIT_PASS,
                  cpus=None, expect=(), forbid=(), timeout=60, selftest=False, roottask=False,
                  initrd=None, until=None, test_exit=True, qemu_extra=(), monitor=(), inputs=(),
-                 check=None):
+                 dialog=(), check=None):
         self.name = name
         self.cmdline = cmdline
         self.smp = smp
@@ -64,6 +64,10 @@ class Case:
         # Typing on the serial line (with until=): (pattern, bytes) pairs; each bytes is
         # written to QEMU's stdin (-serial stdio) once its pattern has appeared, in order.
         self.inputs = list(inputs)
+        # An expect-style dialog on the serial line (with until=): (pattern, bytes) pairs; each
+        # bytes is typed once its pattern has appeared in what came AFTER the previous step's
+        # bytes were typed (so a prompt seen earlier does not count again).
+        self.dialog = list(dialog)
         self.check = check  # check(case, output): None, or why the case failed
 
 
@@ -181,6 +185,7 @@ def cases():
                     check=fbcon_screen))
     out += serial_cases()
     out += system_cases()
+    out += interactive_cases()
     out += linux_cases()
     # Halting without mica.exit (as `make run` does): the other CPUs stop quietly.
     out.append(Case("halt-without-test-exit", exit_code=0, timeout=90, test_exit=False,
@@ -590,7 +595,7 @@ def system_cases():
     # Each next command once one more prompt has appeared.
     inputs += [(rf"(?s)(msh\$ .*){{{i + 2}}}", step) for i, step in enumerate(steps[1:])]
     return [Case("system-shell", exit_code=0, timeout=120,
-                 initrd=os.path.join(BUILD, "system.cpio"),
+                 initrd=os.path.join(BUILD, "system-msh.cpio"),
                  qemu_extra=vblk_disk() + ["-device", "virtio-rng-pci,disable-legacy=on"],
                  until=r"nosuch: unknown command",
                  inputs=inputs,
@@ -611,6 +616,31 @@ def system_cases():
                      r"^still here$"]),
                  forbid=[r"PANIC", r"init: \S+ ended: (?!restart requested)", r"init: \S+ exited",
                          r"init: \S+: cannot"])]
+
+
+def interactive_cases():
+    """The system `make run` boots (servers/system.manifest): Debian's busybox shell on the
+    serial console, driven like a user at a terminal (the posix server's terminal,
+    servers/posix/tty.c): commands, line editing with Delete and ^U, ^C interrupting a
+    sleep, and editing a file with vi."""
+    prompt = r"# (?:\x1b\[6n)?$"  # busybox asks the terminal where the cursor is (ESC [6n)
+    dialog = [(prompt, b"echo one two\r"),
+              (r"^one two\n", b"echo abX\x7fc\r"),  # Delete erases the X
+              (r"^abc\n", b"echo wrong\x15echo right\r"),  # ^U kills the line typed so far
+              (r"^right\n", b"echo started; busybox sleep 100\r"),
+              (r"^started\n", b"\x03", 2),  # ^C: SIGINT for the sleep's process group
+              (prompt, b"echo status $?\r"),
+              (r"^status \d+\n", b"busybox vi /tmp/f\r"),
+              (r"~", b"ihello from vi\x1b", 2),
+              (r"hello from vi", b":wq\r", 1),
+              (prompt, b"busybox cat /tmp/f; echo done\r")]
+    return [Case("interactive", exit_code=0, timeout=240,
+                 initrd=os.path.join(BUILD, "system.cpio"),
+                 qemu_extra=vblk_disk() + ["-device", "virtio-rng-pci,disable-legacy=on"],
+                 until=r"^done$", dialog=dialog,
+                 check=shell_output([r"^one two$", r"^abc$", r"^right$", r"^status 130$",
+                                     r"^hello from vi$"]),
+                 forbid=[r"PANIC", r"^wrong$", r"posix: pid 1 (exited|killed)"])]
 
 
 def vblk_disk(readonly=False):
@@ -731,10 +761,11 @@ def run_until(case, accel):
         if os.path.exists(stale):
             os.unlink(stale)
     p = subprocess.Popen(qemu_command(case, accel),
-                         stdin=subprocess.PIPE if case.inputs else subprocess.DEVNULL,
+                         stdin=subprocess.PIPE if case.inputs or case.dialog else subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out, deadline, pattern = b"", time.monotonic() + case.timeout, re.compile(case.until, re.M)
     inputs = list(case.inputs)
+    dialog, since = list(case.dialog), 0  # since: where the dialog's next pattern is looked for
     os.set_blocking(p.stdout.fileno(), False)
     steps = list(case.monitor)
     while time.monotonic() < deadline and p.poll() is None:
@@ -747,6 +778,13 @@ def run_until(case, accel):
             break
         while inputs and re.search(inputs[0][0], text, re.M):  # type what the system waits for
             p.stdin.write(inputs.pop(0)[1])
+            p.stdin.flush()
+        while dialog and re.search(dialog[0][0], text[since:], re.M):
+            since = len(text)
+            step = dialog.pop(0)
+            if len(step) > 2:  # a pause before typing (a program must get going first)
+                time.sleep(step[2])
+            p.stdin.write(step[1])
             p.stdin.flush()
         time.sleep(0.1)
     done = pattern.search(out.decode(errors="replace").replace("\r\n", "\n")) is not None
