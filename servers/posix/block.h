@@ -34,6 +34,10 @@ int64_t posix_block(struct process *p, const void *chan, uint64_t deadline_ns);
 /* Every call waiting for chan runs again (after the current message). */
 void posix_wakeup(const void *chan);
 
+/* The call that has waited longest for chan (and is not woken yet) among those match accepts
+ * (match NULL: all), or NULL - to wake waiters one by one (futexes). */
+struct task *block_first_waiter(const void *chan, bool (*match)(const struct task *t));
+
 /* In a call's run: it runs because its deadline passed. */
 bool posix_timed_out(struct process *p);
 

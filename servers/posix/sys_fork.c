@@ -30,7 +30,8 @@
 #include "usercopy.h"
 #include <mica/string.h>
 
-static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, uint64_t child_tid)
+static int64_t do_fork(struct process *p, uint64_t flags, uint64_t stack, uint64_t parent_tid,
+                       uint64_t child_tid)
 {
     struct task *self = task_current();
     struct mica_regs r;
@@ -63,6 +64,8 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, u
     r.rax = 0;     /* the child's result */
     r.rcx = r.rip; /* as after a real Linux system call */
     r.r11 = r.rflags;
+    if (stack)
+        r.rsp = stack;
     int err = procmem_clone(c, p);
     int32_t tid = c->pid;
     if (err == 0 && (flags & LINUX_CLONE_CHILD_SETTID))
@@ -84,22 +87,31 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, u
 int64_t sys_fork(struct process *p, const uint64_t *a)
 {
     (void)a;
-    return do_fork(p, 0, 0, 0);
+    return do_fork(p, 0, 0, 0, 0);
 }
 
-/* clone(flags, stack, parent_tid, child_tid, tls): fork's form only. */
+/*
+ * clone(flags, stack, parent_tid, child_tid, tls): a thread (CLONE_THREAD, sys_thread.c) or a
+ * process - fork's form, also with a stack of its own, and CLONE_VM|CLONE_VFORK (musl's
+ * posix_spawn) as a copy that starts on the stack given.
+ */
 int64_t sys_clone(struct process *p, const uint64_t *a)
 {
     uint64_t flags = a[0];
-    if (flags & LINUX_CLONE_VM)
-        return -LINUX_ENOSYS; /* threads come later */
+    if ((flags & LINUX_CLONE_THREAD) && !(flags & LINUX_CLONE_SIGHAND))
+        return -LINUX_EINVAL; /* Linux's rules: a thread shares signal actions, */
+    if ((flags & LINUX_CLONE_SIGHAND) && !(flags & LINUX_CLONE_VM))
+        return -LINUX_EINVAL; /* ... which needs shared memory */
+    if (flags & LINUX_CLONE_THREAD)
+        return clone_thread(p, flags, a[1], a[2], a[3], a[4]);
+    uint64_t vfork = LINUX_CLONE_VM | LINUX_CLONE_VFORK;
+    if ((flags & LINUX_CLONE_VM) && (flags & vfork) != vfork)
+        return -LINUX_ENOSYS; /* a process sharing its parent's memory: not on Mica */
     if (flags & ~(uint64_t)(LINUX_CSIGNAL | LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_CHILD_SETTID |
-                            LINUX_CLONE_CHILD_CLEARTID))
+                            LINUX_CLONE_CHILD_CLEARTID | vfork))
         return -LINUX_EINVAL;
     uint64_t sig = flags & LINUX_CSIGNAL;
     if (sig != 0 && sig != LINUX_SIGCHLD)
         return -LINUX_EINVAL;
-    if (a[1] != 0)
-        return -LINUX_EINVAL; /* a new stack for a forked child: not yet */
-    return do_fork(p, flags, a[2], a[3]);
+    return do_fork(p, flags, a[1], a[2], a[3]);
 }
