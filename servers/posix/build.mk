@@ -24,7 +24,14 @@ MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
 LINUX_TESTS := hello args memory clock fault files fork exec kill pipe threads
-LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie
+# A few also with glibc (gcc -static): its start-up, TLS and pthreads differ from musl's.
+LINUX_GLIBC_TESTS := threads
+LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie \
+               $(patsubst %,$(BUILD)/linux/%-glibc,$(LINUX_GLIBC_TESTS))
+$(BUILD)/linux/%-glibc: tests/linux/%.c
+	@mkdir -p $(dir $@)
+	@echo "  GLIBCC  $@"
+	@gcc -static -pthread $(LINUX_CFLAGS) -o $@ $<
 $(BUILD)/linux/%: tests/linux/%.c
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@"

@@ -220,7 +220,7 @@ static void test_futex_calls(void)
     /* WAKE_OP: opword += 2 (ADD), wake at word, and at opword if the old value was 1 (EQ) */
     uint32_t op = (1u << 28) | (0u << 24) | (2u << 12) | 1u;
     long r = futex(&word, FUTEX_WAKE_OP, 1, (void *)1, &opword, op);
-    printf("wake_op: %ld, word now %u\n", r, opword);
+    printf("wake_op: %ld, word now %u\n", r, __atomic_load_n(&opword, __ATOMIC_SEQ_CST));
 
     /* Two sleepers on f1: requeued to f2 (none woken), then woken at f2. */
     pthread_t s[2];
