@@ -73,4 +73,10 @@ $(BUILD)/linux-busybox.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/
                              $(LINUX_NATIVE) $(BUSYBOX)
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/busybox.programs,$(LINUX_NATIVE),$(BUSYBOX))
 
-initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio
+# The robustness test: random system calls (Mica only).
+$(BUILD)/linux/fuzz: tests/linux/fuzz.c
+$(BUILD)/linux-fuzz.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/fuzz.programs \
+                          $(LINUX_NATIVE) $(BUILD)/linux/fuzz $(BUILD)/linux/hello
+	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/fuzz.programs,$(LINUX_NATIVE),$(BUILD)/linux/fuzz $(BUILD)/linux/hello)
+
+initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio $(BUILD)/linux-fuzz.cpio
