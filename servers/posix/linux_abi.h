@@ -37,6 +37,9 @@
 #define LINUX_NR_readv           19
 #define LINUX_NR_writev          20
 #define LINUX_NR_access          21
+#define LINUX_NR_mremap          25
+#define LINUX_NR_msync           26
+#define LINUX_NR_madvise         28
 #define LINUX_NR_pipe            22
 #define LINUX_NR_dup             32
 #define LINUX_NR_dup2            33
@@ -190,6 +193,18 @@ struct linux_iovec {
 #define LINUX_MAP_NORESERVE       0x4000
 #define LINUX_MAP_STACK           0x20000
 #define LINUX_MAP_FIXED_NOREPLACE 0x100000
+#define LINUX_MREMAP_MAYMOVE      1
+#define LINUX_MREMAP_FIXED        2
+#define LINUX_MREMAP_DONTUNMAP    4
+#define LINUX_MS_ASYNC            1
+#define LINUX_MS_INVALIDATE       2
+#define LINUX_MS_SYNC             4
+#define LINUX_MADV_NORMAL         0
+#define LINUX_MADV_RANDOM         1
+#define LINUX_MADV_SEQUENTIAL     2
+#define LINUX_MADV_WILLNEED       3
+#define LINUX_MADV_DONTNEED       4
+#define LINUX_MADV_FREE           8
 
 /* arch_prctl codes (asm/prctl.h). */
 #define LINUX_ARCH_SET_FS 0x1002

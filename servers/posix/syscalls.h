@@ -77,6 +77,9 @@ int64_t sys_brk(struct process *p, const uint64_t *a);
 int64_t sys_mmap(struct process *p, const uint64_t *a);
 int64_t sys_munmap(struct process *p, const uint64_t *a);
 int64_t sys_mprotect(struct process *p, const uint64_t *a);
+int64_t sys_mremap(struct process *p, const uint64_t *a);
+int64_t sys_madvise(struct process *p, const uint64_t *a);
+int64_t sys_msync(struct process *p, const uint64_t *a);
 
 /* sys_process.c */
 int64_t sys_getpid(struct process *p, const uint64_t *a);
