@@ -61,19 +61,28 @@
 #define LINUX_NR_creat           85
 #define LINUX_NR_unlink          87
 #define LINUX_NR_umask           95
+#define LINUX_NR_gettimeofday    96
+#define LINUX_NR_getrlimit       97
+#define LINUX_NR_getrusage       98
+#define LINUX_NR_sysinfo         99
+#define LINUX_NR_times           100
 #define LINUX_NR_getuid          102
 #define LINUX_NR_getgid          104
 #define LINUX_NR_geteuid         107
 #define LINUX_NR_getegid         108
 #define LINUX_NR_getppid         110
 #define LINUX_NR_sched_yield     24
+#define LINUX_NR_prctl           157
 #define LINUX_NR_arch_prctl      158
+#define LINUX_NR_setrlimit       160
 #define LINUX_NR_tkill           200
+#define LINUX_NR_time            201
 #define LINUX_NR_futex           202
 #define LINUX_NR_gettid          186
 #define LINUX_NR_getdents64      217
 #define LINUX_NR_set_tid_address 218
 #define LINUX_NR_clock_gettime   228
+#define LINUX_NR_clock_getres    229
 #define LINUX_NR_exit_group      231
 #define LINUX_NR_tgkill          234
 #define LINUX_NR_openat          257
@@ -84,6 +93,7 @@
 #define LINUX_NR_set_robust_list 273
 #define LINUX_NR_dup3            292
 #define LINUX_NR_pipe2           293
+#define LINUX_NR_prlimit64       302
 #define LINUX_NR_getrandom       318
 #define LINUX_NR_faccessat2      439
 #define LINUX_NR_MAX             1024 /* numbers at or above are unknown (counted together) */
@@ -262,6 +272,24 @@ struct linux_iovec {
 #define LINUX_FUTEX_PRIVATE_FLAG   128
 #define LINUX_FUTEX_CLOCK_REALTIME 256
 #define LINUX_FUTEX_BITSET_ANY     0xffffffffu
+
+/* Resource limits (asm-generic/resource.h), getrusage's whom (linux/resource.h). */
+#define LINUX_RLIMIT_NOFILE   7
+#define LINUX_RLIM_NLIMITS    16
+#define LINUX_RLIM_INFINITY   (~0ull)
+#define LINUX_RUSAGE_SELF     0
+#define LINUX_RUSAGE_CHILDREN (-1)
+#define LINUX_RUSAGE_THREAD   1
+
+/* prctl options (linux/prctl.h). */
+#define LINUX_PR_SET_PDEATHSIG    1
+#define LINUX_PR_GET_PDEATHSIG    2
+#define LINUX_PR_GET_DUMPABLE     3
+#define LINUX_PR_SET_DUMPABLE     4
+#define LINUX_PR_SET_NAME         15
+#define LINUX_PR_GET_NAME         16
+#define LINUX_PR_SET_NO_NEW_PRIVS 38
+#define LINUX_PR_GET_NO_NEW_PRIVS 39
 
 /* getrandom flags (linux/random.h). */
 #define LINUX_GRND_NONBLOCK 0x1

@@ -120,6 +120,7 @@ int posix_task_start(struct task *t, const struct mica_regs *r)
 
 void posix_task_end(struct task *t)
 {
+    resource_thread_ends(t);
     block_cancel(t);
     if (t->thread) {
         mica_thread_kill(t->thread);
@@ -160,6 +161,7 @@ static struct process *start(const struct command *c)
     }
     p->toplevel = true;
     p->umask = 022; /* Linux's default for the first process */
+    resource_defaults(p);
     p->cwd = posix.vfs.root;
     vnode_get(p->cwd);
     const char *path = c->argv[0], *why = "";
@@ -182,6 +184,8 @@ static struct process *start(const struct command *c)
     struct initstack_args args = {
         .argc = c->argc, .envc = c->envc, .argv = c->argv, .envp = c->env, .execfn = c->argv[0]};
     struct loaded l;
+    if (t)
+        task_set_comm_from_path(t, c->argv[0]);
     if (!t)
         err = -LINUX_EAGAIN, why = "the thread table is full";
     else if ((err = posix_load(p, image.data, image.size, &args, &l, &why)) == 0)
@@ -282,6 +286,7 @@ static void report_unknown(const struct process *p)
 void posix_end_process(struct process *p)
 {
     report_unknown(p);
+    resource_process_ends(p);
     p->state = PROC_ZOMBIE;
     p->wait_status = p->signal ? proc_status_signaled(p->signal) : proc_status_exited(p->status);
     posix_release(p);

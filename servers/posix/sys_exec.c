@@ -186,6 +186,7 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
             memset(&p->sigaction[s], 0, sizeof p->sigaction[s]);
     t->fs_base = 0;
     t->clear_tid = 0;
+    task_set_comm_from_path(t, path);
     struct initstack_args args = {
         .argc = argc, .envc = envc, .argv = argv, .envp = envp, .execfn = path};
     struct loaded l;

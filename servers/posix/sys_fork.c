@@ -55,6 +55,8 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t stack, uint64
     c->brk = p->brk;
     c->brk_mapped = p->brk_mapped;
     ct->fs_base = self->fs_base;
+    memcpy(ct->comm, self->comm, sizeof ct->comm);
+    memcpy(c->rlimit, p->rlimit, sizeof c->rlimit);
     memcpy(c->sigaction, p->sigaction, sizeof c->sigaction);
     ct->sigmask = self->sigmask;
     c->umask = p->umask;

@@ -23,6 +23,7 @@
 #include "proctable.h"
 #include "syscalls.h"
 #include "usercopy.h"
+#include <mica/string.h>
 
 /* What a thread-form clone must have with it: Mica's threads share all of these. */
 #define THREAD_FLAGS                                                                               \
@@ -49,6 +50,7 @@ int64_t clone_thread(struct process *p, uint64_t flags, uint64_t stack, uint64_t
         return -LINUX_EAGAIN;
     t->fs_base = (flags & LINUX_CLONE_SETTLS) ? tls : self->fs_base;
     t->sigmask = self->sigmask;
+    memcpy(t->comm, self->comm, sizeof t->comm);
     if (flags & LINUX_CLONE_CHILD_CLEARTID)
         t->clear_tid = child_tid;
     int32_t tid = t->tid;

@@ -110,6 +110,25 @@ int64_t sys_futex(struct process *p, const uint64_t *a);
 /* Wake one waiter of the futex word at uaddr (a thread's end): how many woke, or an error. */
 int64_t futex_wake_word(struct process *p, uint64_t uaddr);
 
+/* sys_resource.c: limits, CPU time, system information, prctl. */
+int64_t sys_prlimit64(struct process *p, const uint64_t *a);
+int64_t sys_getrlimit(struct process *p, const uint64_t *a);
+int64_t sys_setrlimit(struct process *p, const uint64_t *a);
+int64_t sys_getrusage(struct process *p, const uint64_t *a);
+int64_t sys_times(struct process *p, const uint64_t *a);
+int64_t sys_sysinfo(struct process *p, const uint64_t *a);
+int64_t sys_prctl(struct process *p, const uint64_t *a);
+/* A new process's limits, as Linux gives its first process. */
+void resource_defaults(struct process *p);
+/* Thread t ends alone: its CPU time goes to its process's. */
+void resource_thread_ends(struct task *t);
+/* Process p ends: the CPU time of its threads is summed (before they go). */
+void resource_process_ends(struct process *p);
+/* child was reaped by parent: its CPU time, and its children's, count as parent's children's. */
+void resource_reaped(struct process *parent, const struct process *child);
+/* t's name from a program's path (its last component, at most 15 bytes). */
+void task_set_comm_from_path(struct task *t, const char *path);
+
 /* sys_kill.c */
 int64_t sys_kill(struct process *p, const uint64_t *a);
 
@@ -119,6 +138,9 @@ int64_t sys_rt_sigprocmask(struct process *p, const uint64_t *a);
 
 /* sys_time.c and sys_random.c */
 int64_t sys_clock_gettime(struct process *p, const uint64_t *a);
+int64_t sys_clock_getres(struct process *p, const uint64_t *a);
+int64_t sys_gettimeofday(struct process *p, const uint64_t *a);
+int64_t sys_time(struct process *p, const uint64_t *a);
 int64_t sys_getrandom(struct process *p, const uint64_t *a);
 
 #endif

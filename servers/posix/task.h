@@ -36,6 +36,7 @@ struct task {
     uint64_t clear_tid;   /* set_tid_address, CLONE_CHILD_CLEARTID: cleared and woken at its end */
     uint64_t sigmask;     /* blocked signals (bit sig-1) */
     bool exited;          /* it called exit: it ends when the call is answered (main.c) */
+    char comm[16];        /* its name (prctl PR_SET_NAME; the program's at execve) */
     /* The call being served, kept so that a call that waits can run again (block.h). */
     syscall_fn call;
     uint64_t args[6];

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <linux/futex.h>
 #include <linux/mman.h>
+#include <linux/prctl.h>
+#include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/random.h>
 #include <linux/time.h>
@@ -47,6 +49,30 @@ static void test_numbers(void)
     CHECK_EQ(LINUX_NR_mremap, __NR_mremap);
     CHECK_EQ(LINUX_NR_madvise, __NR_madvise);
     CHECK_EQ(LINUX_NR_msync, __NR_msync);
+    CHECK_EQ(LINUX_NR_gettimeofday, __NR_gettimeofday);
+    CHECK_EQ(LINUX_NR_getrlimit, __NR_getrlimit);
+    CHECK_EQ(LINUX_NR_getrusage, __NR_getrusage);
+    CHECK_EQ(LINUX_NR_sysinfo, __NR_sysinfo);
+    CHECK_EQ(LINUX_NR_times, __NR_times);
+    CHECK_EQ(LINUX_NR_prctl, __NR_prctl);
+    CHECK_EQ(LINUX_NR_setrlimit, __NR_setrlimit);
+    CHECK_EQ(LINUX_NR_time, __NR_time);
+    CHECK_EQ(LINUX_NR_clock_getres, __NR_clock_getres);
+    CHECK_EQ(LINUX_NR_prlimit64, __NR_prlimit64);
+    CHECK_EQ(LINUX_RLIMIT_NOFILE, RLIMIT_NOFILE);
+    CHECK_EQ(LINUX_RLIM_NLIMITS, RLIM_NLIMITS);
+    CHECK_EQ(LINUX_RLIM_INFINITY, (unsigned long long)RLIM_INFINITY);
+    CHECK_EQ(LINUX_RUSAGE_SELF, RUSAGE_SELF);
+    CHECK_EQ(LINUX_RUSAGE_CHILDREN, RUSAGE_CHILDREN);
+    CHECK_EQ(LINUX_RUSAGE_THREAD, RUSAGE_THREAD);
+    CHECK_EQ(LINUX_PR_SET_PDEATHSIG, PR_SET_PDEATHSIG);
+    CHECK_EQ(LINUX_PR_GET_PDEATHSIG, PR_GET_PDEATHSIG);
+    CHECK_EQ(LINUX_PR_GET_DUMPABLE, PR_GET_DUMPABLE);
+    CHECK_EQ(LINUX_PR_SET_DUMPABLE, PR_SET_DUMPABLE);
+    CHECK_EQ(LINUX_PR_SET_NAME, PR_SET_NAME);
+    CHECK_EQ(LINUX_PR_GET_NAME, PR_GET_NAME);
+    CHECK_EQ(LINUX_PR_SET_NO_NEW_PRIVS, PR_SET_NO_NEW_PRIVS);
+    CHECK_EQ(LINUX_PR_GET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS);
     CHECK_EQ(LINUX_MS_ASYNC, MS_ASYNC);
     CHECK_EQ(LINUX_MS_INVALIDATE, MS_INVALIDATE);
     CHECK_EQ(LINUX_MS_SYNC, MS_SYNC);
