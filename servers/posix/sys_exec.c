@@ -22,6 +22,7 @@
  * Linux does.
  */
 #include "posix.h"
+#include "block.h"
 #include "procmem.h"
 #include "syscalls.h"
 #include "usercopy.h"
@@ -187,6 +188,8 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
     t->fs_base = 0;
     t->clear_tid = 0;
     task_set_comm_from_path(t, path);
+    p->vfork_done = true;
+    posix_wakeup(p); /* a parent waiting in vfork goes on */
     struct initstack_args args = {
         .argc = argc, .envc = envc, .argv = argv, .envp = envp, .execfn = path};
     struct loaded l;

@@ -92,6 +92,7 @@ int64_t sys_uname(struct process *p, const uint64_t *a);
 
 /* sys_fork.c, sys_exec.c, sys_wait.c: the process life cycle. */
 int64_t sys_fork(struct process *p, const uint64_t *a);
+int64_t sys_vfork(struct process *p, const uint64_t *a);
 int64_t sys_clone(struct process *p, const uint64_t *a);
 int64_t sys_execve(struct process *p, const uint64_t *a);
 int64_t sys_wait4(struct process *p, const uint64_t *a);
