@@ -10,7 +10,7 @@
 #include "posix.h"
 #include "proctable.h"
 #include "usercopy.h"
-#include "syscalls.h"
+#include "poll.h"
 #include "console_client.h"
 #include <thread.h>
 #include <mica/string.h>
@@ -42,9 +42,12 @@ static void *input_thread(void *arg)
     return 0;
 }
 
+static uint32_t tty_poll(const struct ofile *f);
+
 int tty_setup(mica_handle_t input)
 {
     ldisc_init(&tty.ld);
+    console_poll = tty_poll;
     if (!posix.console.ep)
         return 0; /* no console: reads see end of file */
     struct mica_thread *t;
@@ -149,13 +152,16 @@ void tty_input(const struct mica_msg *m)
         if (e.signal)
             signal_foreground(e.signal);
     }
-    posix_wakeup(&tty);
-    poll_notify();
+    posix_wakeup(&tty); /* and every waiting poll (BLOCK_ANY) */
 }
 
-bool tty_readable(void)
+/* poll's answer for the terminal (poll.h): readable when a read would not wait - a line or an
+ * end of file in canonical mode, a byte in raw mode; always writable. */
+static uint32_t tty_poll(const struct ofile *f)
 {
-    return tty.ld.ready > 0; /* a line, an end of file, or in raw mode a byte */
+    (void)f;
+    uint32_t out = LINUX_POLLOUT | LINUX_POLLWRNORM;
+    return tty.ld.ready ? out | LINUX_POLLIN | LINUX_POLLRDNORM : out;
 }
 
 int64_t tty_read(struct process *p, struct ofile *f, uint64_t buf, uint64_t len)

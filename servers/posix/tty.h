@@ -57,9 +57,6 @@ void tty_process_ended(const struct process *p);
  * a controlling terminal gets it, if it is free. */
 void tty_opened(struct process *p, uint32_t flags);
 
-/* A read would not wait (poll's POLLIN). */
-bool tty_readable(void);
-
 /* read, write and ioctl on the terminal, for the open file f. */
 int64_t tty_read(struct process *p, struct ofile *f, uint64_t buf, uint64_t len);
 int64_t tty_write(struct process *p, uint64_t buf, uint64_t len);
