@@ -24,7 +24,7 @@ $(POSIX_ELF): $(ULIB_OBJS) $(POSIX_OBJS) lib/mica/user.ld
 MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
-LINUX_TESTS := hello args memory clock fault files fork exec kill pipe threads resource poll pgrp sleep
+LINUX_TESTS := hello args memory clock fault files fork exec kill pipe threads resource poll pgrp sleep tty
 # A few also with glibc (gcc -static): its start-up, TLS and pthreads differ from musl's.
 LINUX_GLIBC_TESTS := threads
 LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie \
@@ -80,4 +80,9 @@ $(BUILD)/linux-fuzz.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/fuz
                           $(LINUX_NATIVE) $(BUILD)/linux/fuzz $(BUILD)/linux/hello
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/fuzz.programs,$(LINUX_NATIVE),$(BUILD)/linux/fuzz $(BUILD)/linux/hello)
 
-initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio $(BUILD)/linux-fuzz.cpio
+# The terminal (tests/linux/tty.c), typed at by the system test linux-tty.
+$(BUILD)/linux-tty.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/tty.programs $(LINUX_DATA) \
+                         $(LINUX_NATIVE) $(BUILD)/linux/tty
+	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/tty.programs,$(LINUX_NATIVE),$(BUILD)/linux/tty)
+
+initrds: $(BUILD)/linux-tty.cpio $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio $(BUILD)/linux-fuzz.cpio

@@ -186,6 +186,7 @@ def cases():
     out += serial_cases()
     out += system_cases()
     out += interactive_cases()
+    out += linux_tty_cases()
     out += linux_cases()
     # Halting without mica.exit (as `make run` does): the other CPUs stop quietly.
     out.append(Case("halt-without-test-exit", exit_code=0, timeout=90, test_exit=False,
@@ -657,6 +658,55 @@ def interactive_cases():
                  check=shell_output([r"^one two$", r"^abc$", r"^right$", r"^status 130$",
                                      r"^hello from vi$"]),
                  forbid=[r"PANIC", r"^wrong$", r"posix: pid 1 (exited|killed)"])]
+
+
+def linux_tty_cases():
+    """The terminal as a program sees it (tests/linux/tty.c): the harness types what each
+    "tty: ..." line asks for; the program prints what its reads and ioctls gave."""
+    dialog = [(r"^tty: type a line$", b"abc\x7fd\r"),
+              (r"^tty: type a long line$", b"abcdefgh\r"),
+              (r"^tty: type end of file$", b"\x04"),
+              (r"^tty: type a secret$", b"pw\r"),
+              (r"^tty: type five keys$", b"12345"),
+              (r"^tty: type three keys$", b"xyz"),
+              (r"^tty: press \^C$", b"\x03")]
+    lines = ["isatty(0): yes", "tcgetattr: 0", "ICANON, ECHO, ISIG, ICRNL: yes",
+             "^C ^\\ ^Z ^D DEL ^U: yes",
+             "tty: type a line", "abc\b \bd", "line: 4 [abd\\n]",
+             "tty: type a long line", "abcdefgh", "first part: 4 [abcd]", "the rest: 5 [efgh\\n]",
+             "tty: type end of file", "eof: 0 []",
+             "tty: type a secret", "secret: 3 [pw\\n]",  # no echo between the two
+             "tcsetattr raw, VMIN 5: 0", "tty: type five keys", "raw read: 5 [12345]",
+             "VMIN 0, VTIME 3, nothing typed: 0 []", "VMIN 0, VTIME 0: 0 []",
+             "tty: type three keys", "FIONREAD: 3", "raw read: 3 [xyz]",
+             "O_NONBLOCK, nothing typed: Resource temporarily unavailable",
+             "tcsetattr back to canonical: 0",
+             "TIOCGWINSZ: 0", "window: 24 x 80", "TIOCSWINSZ: 0", "window: 40 x 100",
+             "a session leader: yes", "the foreground group is mine: yes", "TIOCGSID: 0",
+             "... my session: yes", "tcsetpgrp(-1): Invalid argument",
+             "tcsetpgrp(child's group): 0", "the foreground group is the child's: yes",
+             "a read from the background (SIGTTIN ignored): I/O error",
+             "tty: press ^C", "^Cthe foreground job: killed by signal 2",  # ^C's echo
+             "tcsetpgrp(mine) from the background: 0", "the foreground group is mine again: yes",
+             "child: TIOCSCTTY: Operation not permitted", "child: TIOCNOTTY: 0",
+             "child: tcgetpgrp after TIOCNOTTY: Not a tty",  # musl's words for ENOTTY
+             "new session: tcgetpgrp: Not a tty", "new session: tcsetpgrp: Not a tty",
+             "new session: TIOCSCTTY of a terminal another session has: Operation not permitted",
+             "tcsetpgrp(no such group): No such process",
+             "ioctl(TCGETS) on a pipe: Not a tty", "tty: done"]
+
+    def check(case, out):
+        blocks = mica_blocks(out)
+        if not blocks or blocks[0] is None:
+            return "the program did not run to its end"
+        got, end = blocks[0]
+        want = "".join(l + "\n" for l in lines)
+        if got != want:
+            return f"the terminal session differs: got {got!r}, wanted {want!r}"
+        return None if end == "exited with status 0" else f"the program {end}"
+    return [Case("linux-tty", smp=2, exit_code=0, timeout=120,
+                 initrd=os.path.join(BUILD, "linux-tty.cpio"), until=r"^posix: \d+ programs run",
+                 dialog=dialog, forbid=[r"init: posix ended"], check=check)]
 
 
 def vblk_disk(readonly=False):
