@@ -521,5 +521,8 @@ int main(const struct mica_server_start *st)
     posix_say("posix: %d programs run, %d could not start\n", programs, failed);
     if (posix.console.ep) /* all of it out before init says that posix exited */
         console_drain_r(&posix.console);
+    /* The terminal's input thread waits in the console service: end both threads (it goes
+     * once that call returns, with the next key) so that init sees the server exit. */
+    mica_aspace_kill(posix.self);
     return 0;
 }

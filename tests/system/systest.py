@@ -649,15 +649,18 @@ def interactive_cases():
               (prompt, b"echo status $?\r"),
               (r"^status \d+\n", b"busybox vi /tmp/f\r"),
               (r"~", b"ihello from vi\x1b", 2),
-              (r"hello from vi", b":wq\r", 1),
-              (prompt, b"busybox cat /tmp/f; echo done\r")]
+              (r"- /tmp/f \[Modified\]", b":wq\r"),  # back in command mode, the text typed
+              (prompt, b"busybox cat /tmp/f; echo done\r"),
+              (prompt, b"exit\r"),  # the shell, pid 1, ends: the run list is over
+              (r"^posix: 1 programs run", b"\r")]  # a key lets the input thread go too
     return [Case("interactive", exit_code=0, timeout=240,
                  initrd=os.path.join(BUILD, "system.cpio"),
                  qemu_extra=vblk_disk() + ["-device", "virtio-rng-pci,disable-legacy=on"],
-                 until=r"^done$", dialog=dialog,
+                 until=r"^init: posix exited$", dialog=dialog,
                  check=shell_output([r"^one two$", r"^abc$", r"^right$", r"^status 130$",
-                                     r"^hello from vi$"]),
-                 forbid=[r"PANIC", r"^wrong$", r"posix: pid 1 (exited|killed)"])]
+                                     r"^hello from vi$", r"^done$"]),
+                 expect=[r"^posix: pid 1 exited with status 0$"],
+                 forbid=[r"PANIC", r"^wrong$", r"posix: pid 1 killed", r"init: posix ended"])]
 
 
 def linux_tty_cases():
