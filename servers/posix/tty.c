@@ -117,9 +117,10 @@ static bool ignored(const struct process *p, int sig)
  * Job control's check before a read (SIGTTIN) or a write or settings
  * change (SIGTTOU) of the controlling terminal: 0 if p may go on (it is
  * in the foreground, or the terminal is not its controlling terminal);
- * else the signal goes to p's process group and the call ends.  Linux
- * restarts it once the stopped group is continued; until stopping exists
- * (signal delivery) the call ends with EINTR.
+ * else the signal goes to p's process group, which it stops, and the call
+ * waits on the terminal: it runs again (and checks again) when the
+ * foreground group changes or input comes - as Linux restarts it once the
+ * stopped group is continued.
  */
 static int64_t job_control(struct process *p, int sig)
 {
@@ -130,7 +131,7 @@ static int64_t job_control(struct process *p, int sig)
     if (orphaned(p->pgid))
         return -LINUX_EIO;
     posix_signal_group(p, p->pgid, sig);
-    return -LINUX_EINTR;
+    return posix_block(p, &tty, 0);
 }
 
 /* ---- Input ---- */
@@ -257,6 +258,7 @@ static int64_t set_foreground(struct process *p, uint64_t arg)
             exists = true;
         if (q && q->pgid == pgrp && q->sid == p->sid) {
             tty.pgrp = pgrp;
+            posix_wakeup(&tty); /* background calls waiting to be in the foreground look again */
             return 0;
         }
     }

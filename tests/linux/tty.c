@@ -151,6 +151,28 @@ static void job_control(void)
     close(hold[1]);
     result("tcsetpgrp(mine) from the background", tcsetpgrp(0, me));
     yes("the foreground group is mine again", tcgetpgrp(0) == me);
+    /* a background job reads: it gets SIGTTIN and waits until a shell's `fg` (the terminal
+     * handed to its group, SIGCONT) lets it read */
+    int sync[2];
+    pipe(sync);
+    c = fork();
+    if (c == 0) {
+        setpgid(0, 0);
+        signal(SIGTTIN, SIG_DFL);
+        write(sync[1], "r", 1);
+        show_read("the background job's read, once in the foreground", 256);
+        _exit(0);
+    }
+    setpgid(c, c);
+    char b;
+    read(sync[0], &b, 1);
+    nanosleep(&(struct timespec){0, 200000000}, 0); /* its read is (most likely) waiting now */
+    tcsetpgrp(0, c);
+    kill(-c, SIGCONT);
+    printf("tty: type for the job\n");
+    waitpid(c, &status, 0);
+    printf("the job: exited %d\n", WEXITSTATUS(status));
+    result("tcsetpgrp(mine) again", tcsetpgrp(0, me));
     /* a child: not a session leader; one in a new session has no controlling terminal */
     c = fork();
     if (c == 0) {

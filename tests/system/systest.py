@@ -672,7 +672,8 @@ def linux_tty_cases():
               (r"^tty: type a secret$", b"pw\r"),
               (r"^tty: type five keys$", b"12345"),
               (r"^tty: type three keys$", b"xyz"),
-              (r"^tty: press \^C$", b"\x03")]
+              (r"^tty: press \^C$", b"\x03"),
+              (r"^tty: type for the job$", b"kid\r")]
     lines = ["isatty(0): yes", "tcgetattr: 0", "ICANON, ECHO, ISIG, ICRNL: yes",
              "^C ^\\ ^Z ^D DEL ^U: yes",
              "tty: type a line", "abc\b \bd", "line: 4 [abd\\n]",
@@ -691,6 +692,8 @@ def linux_tty_cases():
              "a read from the background (SIGTTIN ignored): I/O error",
              "tty: press ^C", "^Cthe foreground job: killed by signal 2",  # ^C's echo
              "tcsetpgrp(mine) from the background: 0", "the foreground group is mine again: yes",
+             "tty: type for the job", "kid", "the background job's read, once in the foreground: 4 [kid\\n]",
+             "the job: exited 0", "tcsetpgrp(mine) again: 0",
              "child: TIOCSCTTY: Operation not permitted", "child: TIOCNOTTY: 0",
              "child: tcgetpgrp after TIOCNOTTY: Not a tty",  # musl's words for ENOTTY
              "new session: tcgetpgrp: Not a tty", "new session: tcsetpgrp: Not a tty",
