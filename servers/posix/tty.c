@@ -245,6 +245,8 @@ static int64_t set_foreground(struct process *p, uint64_t arg)
     if (!is_ctty(p))
         return -LINUX_ENOTTY;
     int64_t err = job_control(p, LINUX_SIGTTOU);
+    if (err == -LINUX_EIO)
+        return -LINUX_ENOTTY; /* an orphaned group: Linux says ENOTTY here */
     if (err < 0)
         return err;
     if (user_read(&p->mem, &pgrp, arg, sizeof pgrp) < 0)

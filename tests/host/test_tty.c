@@ -1,7 +1,7 @@
 /*
  * test_tty.c - the terminal's line discipline (servers/posix/tty_ldisc.c):
  * canonical lines and their editing keys (erase, word erase, kill) with
- * every echo setting, end of file, the CR/NL input maps, the signal keys,
+ * every echo setting, end of file, VEOL and VEOL2, the CR/NL input maps, the signal keys,
  * raw mode's VMIN/VTIME, changing modes, a full queue, flushing.
  */
 #include <string.h>
@@ -173,6 +173,26 @@ static void test_eof(void)
     TYPE("\x04\x04");
     CHECK_EQ(rd(buf, sizeof buf), 0);
     CHECK_EQ(rd(buf, sizeof buf), 0);
+}
+
+static void test_other_line_ends(void)
+{
+    char buf[64];
+    fresh();
+    tty.tio.cc[LINUX_VEOL] = ';';
+    tty.tio.cc[LINUX_VEOL2] = '|';
+    TYPE("a;b|c"); /* VEOL ends a line and is read; VEOL2 too, with IEXTEN */
+    CHECK(strcmp(echoed, "a;b|c") == 0);
+    CHECK_EQ(rd(buf, sizeof buf), 2);
+    CHECK(strcmp(buf, "a;") == 0);
+    CHECK_EQ(rd(buf, sizeof buf), 2);
+    CHECK(strcmp(buf, "b|") == 0);
+    CHECK_EQ(rd(buf, sizeof buf), LDISC_WAIT);
+    fresh();
+    tty.tio.cc[LINUX_VEOL2] = '|';
+    tty.tio.lflag &= ~LINUX_IEXTEN; /* VEOL2 needs IEXTEN */
+    TYPE("b|");
+    CHECK_EQ(rd(buf, sizeof buf), LDISC_WAIT);
 }
 
 static void test_input_maps(void)
@@ -366,6 +386,7 @@ int main(void)
     unit_run("tty", "word_erase", test_word_erase);
     unit_run("tty", "kill", test_kill);
     unit_run("tty", "eof", test_eof);
+    unit_run("tty", "other_line_ends", test_other_line_ends);
     unit_run("tty", "input_maps", test_input_maps);
     unit_run("tty", "signals", test_signals);
     unit_run("tty", "echo_settings", test_echo_settings);
