@@ -73,10 +73,11 @@ $(BUILD)/linux-busybox.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/
                              $(LINUX_NATIVE) $(BUSYBOX)
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/busybox.programs,$(LINUX_NATIVE),$(BUSYBOX))
 
-# The robustness test: random system calls (Mica only).
-$(BUILD)/linux/fuzz: tests/linux/fuzz.c
-$(BUILD)/linux-fuzz.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/fuzz.programs \
-                          $(LINUX_NATIVE) $(BUILD)/linux/fuzz $(BUILD)/linux/hello
-	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/fuzz.programs,$(LINUX_NATIVE),$(BUILD)/linux/fuzz $(BUILD)/linux/hello)
+# Programs whose output only Mica can give: pid 1 as init; the robustness test (random system
+# calls).
+LINUX_MICA := $(BUILD)/linux/init $(BUILD)/linux/fuzz $(BUILD)/linux/hello
+$(BUILD)/linux-mica.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/mica.programs \
+                          $(LINUX_NATIVE) $(LINUX_MICA)
+	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/mica.programs,$(LINUX_NATIVE),$(LINUX_MICA))
 
-initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio $(BUILD)/linux-fuzz.cpio
+initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio $(BUILD)/linux-mica.cpio

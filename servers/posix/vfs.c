@@ -24,12 +24,16 @@ static struct vnode *node_new(struct vfs *v, uint32_t mode)
     return n;
 }
 
+/* Bytes the files' data takes in the heap, of every file system (reserve() checks the limit). */
+static uint64_t data_bytes;
+
 static void node_free(struct vnode *n)
 {
     for (uint32_t i = 0; i < n->nents; i++)
         free(n->ents[i].name);
     free(n->ents);
     free(n->data);
+    data_bytes -= n->cap;
     free(n);
 }
 
@@ -257,8 +261,12 @@ int vfs_rmdir(struct vfs *v, struct vnode *dir, const char *name)
     return 0;
 }
 
-/* Make the file's bytes its own (copied from the ramdisk) with room for at least cap bytes. */
-static int reserve(struct vnode *n, uint64_t cap)
+/*
+ * Make the file's bytes its own (copied from the ramdisk) with room for at least cap bytes.
+ * The data of all files together stays within v->size_max (a tmpfs's size, as Linux's tmpfs
+ * has one): beyond it ENOSPC, before the heap would take more memory than there is.
+ */
+static int reserve(struct vfs *v, struct vnode *n, uint64_t cap)
 {
     if (cap <= n->cap && !n->initial)
         return 0;
@@ -269,11 +277,14 @@ static int reserve(struct vnode *n, uint64_t cap)
         want *= 2;
     if (want < cap)
         return -LINUX_EFBIG;
+    if (v->size_max && data_bytes - n->cap + want > v->size_max)
+        return -LINUX_ENOSPC;
     uint8_t *d = n->initial ? malloc(want) : realloc(n->data, want);
     if (!d)
         return -LINUX_ENOSPC;
     if (n->initial)
         memcpy(d, n->initial, n->size);
+    data_bytes += want - n->cap;
     n->initial = 0;
     n->data = d;
     n->cap = want;
@@ -283,6 +294,7 @@ static int reserve(struct vnode *n, uint64_t cap)
 void vfs_set_initial(struct vnode *n, const uint8_t *data, uint64_t size)
 {
     free(n->data);
+    data_bytes -= n->cap;
     n->data = 0;
     n->cap = 0;
     n->initial = data;
@@ -305,7 +317,7 @@ int64_t vfs_write(struct vfs *v, struct vnode *n, const void *buf, uint64_t off,
         return 0;
     if (off + len < off || off + len > (uint64_t)INT64_MAX)
         return -LINUX_EFBIG;
-    int err = reserve(n, off + len);
+    int err = reserve(v, n, off + len);
     if (err < 0)
         return err;
     if (off > n->size)
@@ -319,7 +331,7 @@ int64_t vfs_write(struct vfs *v, struct vnode *n, const void *buf, uint64_t off,
 
 int vfs_truncate(struct vfs *v, struct vnode *n, uint64_t size)
 {
-    int err = reserve(n, size);
+    int err = reserve(v, n, size);
     if (err < 0)
         return err;
     if (size > n->size)

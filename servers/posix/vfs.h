@@ -59,6 +59,7 @@ struct vfs {
     struct vnode *root;
     uint64_t next_ino;
     uint64_t (*now_ns)(void); /* the wall clock, for the times (may be NULL: 0) */
+    uint64_t size_max;        /* the files' data may take this many bytes (0: no limit) */
 };
 
 /* A new file system with an empty root directory (mode 0755): 0 or -ENOMEM. */

@@ -98,6 +98,25 @@ static void test_create_remove(void)
     vfs_destroy(&v);
 }
 
+/* The file system's size: the files' data together stays within size_max (ENOSPC), and the
+ * room comes back when a file goes. */
+static void test_size_limit(void)
+{
+    CHECK_EQ(vfs_init(&v, 0), 0);
+    v.size_max = 8192;
+    struct vnode *f = mk(v.root, "f", VFS_S_IFREG | 0644), *g = mk(v.root, "g", VFS_S_IFREG | 0644);
+    static char block[4096];
+    CHECK_EQ(vfs_write(&v, f, block, 0, sizeof block), 4096);
+    CHECK_EQ(vfs_write(&v, g, block, 0, sizeof block), 4096);
+    CHECK_EQ(vfs_write(&v, f, block, 4096, 1), -ENOSPC); /* f would need 8 KiB */
+    CHECK_EQ(vfs_truncate(&v, g, 5000), -ENOSPC);
+    CHECK_EQ(f->size, 4096u);
+    CHECK_EQ(vfs_unlink(&v, v.root, "g"), 0); /* g's 4 KiB come back */
+    CHECK_EQ(vfs_write(&v, f, block, 4096, 1), 1);
+    CHECK_EQ(vfs_unlink(&v, v.root, "f"), 0);
+    vfs_destroy(&v);
+}
+
 static void test_data(void)
 {
     CHECK_EQ(vfs_init(&v, 0), 0);
@@ -198,6 +217,7 @@ int main(void)
     unit_run("vfs", "lookup", test_lookup);
     unit_run("vfs", "create and remove", test_create_remove);
     unit_run("vfs", "file data", test_data);
+    unit_run("vfs", "the file system's size", test_size_limit);
     unit_run("vfs", "path of a directory", test_path_of);
     unit_run("vfs", "rootfs from a cpio archive", test_rootfs);
     return unit_exit_code();
