@@ -35,20 +35,19 @@ struct linux_dirent64 {
 } __attribute__((packed));
 
 #define DIRENT_NAME_AT 19    /* offsetof(struct linux_dirent64, d_name) */
-#define TMPFS_DEV      0x16  /* st_dev of every file: an anonymous device, as tmpfs has */
 #define CONSOLE_RDEV   0x440 /* makedev(4, 64): /dev/ttyS0 */
 #define CONSOLE_INO    3     /* the console's inode number (none of the VFS's: those start high) */
 #define PIPEFS_DEV     0xd   /* st_dev of pipes: another anonymous device (Linux's pipefs) */
 
 static char path_buf[VFS_PATH_MAX];
 
-/* Copy the path at addr and find where resolution starts: 0 or an error. */
-static int path_start(struct process *p, int64_t dirfd, uint64_t addr, struct vnode **start)
+int path_copy_start(struct process *p, int64_t dirfd, uint64_t addr, char *buf,
+                    struct vnode **start)
 {
-    int64_t len = user_read_string(&p->mem, path_buf, sizeof path_buf, addr);
+    int64_t len = user_read_string(&p->mem, buf, VFS_PATH_MAX, addr);
     if (len < 0)
         return (int)len;
-    if (path_buf[0] == '/' || dirfd == LINUX_AT_FDCWD) {
+    if (buf[0] == '/' || dirfd == LINUX_AT_FDCWD) {
         *start = p->cwd;
         return 0;
     }
@@ -61,28 +60,49 @@ static int path_start(struct process *p, int64_t dirfd, uint64_t addr, struct vn
     return 0;
 }
 
-/* Open the node named by path_buf from start (creating it with O_CREAT): 0 and *out. */
+/* Copy the path at addr into path_buf and find where resolution starts: 0 or an error. */
+static int path_start(struct process *p, int64_t dirfd, uint64_t addr, struct vnode **start)
+{
+    return path_copy_start(p, dirfd, addr, path_buf, start);
+}
+
+/* Open the node named by path_buf from start (creating it with O_CREAT): 0 and *out.  A
+ * symbolic link as the last component is followed, unless O_NOFOLLOW (ELOOP); with O_CREAT a
+ * dangling link's target is created (O_EXCL: the link itself counts as existing). */
 static int open_node(struct process *p, struct vnode *start, uint32_t flags, uint32_t mode,
                      struct vnode **out)
 {
-    if (!(flags & LINUX_O_CREAT))
-        return vfs_lookup(&posix.vfs, start, path_buf, out);
-    char name[VFS_NAME_MAX + 1];
-    struct vnode *dir;
-    bool slash;
-    int err = vfs_lookup_parent(&posix.vfs, start, path_buf, &dir, name, &slash);
-    if (err < 0)
-        return err;
-    if (slash || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-        return -LINUX_EISDIR;
-    struct vnode *n = vfs_child(dir, name);
-    if (n && (flags & LINUX_O_EXCL))
-        return -LINUX_EEXIST;
-    if (n) {
-        *out = n;
-        return vnode_is_dir(n) ? -LINUX_EISDIR : 0;
+    bool follow = !(flags & LINUX_O_NOFOLLOW);
+    if (!(flags & LINUX_O_CREAT)) {
+        int err = vfs_resolve(&posix.vfs, start, path_buf, follow, out);
+        return err == 0 && vnode_is_link(*out) ? -LINUX_ELOOP : err;
     }
-    return vfs_create(&posix.vfs, dir, name, VFS_S_IFREG | (mode & ~p->umask & 07777), out);
+    char name[VFS_NAME_MAX + 1];
+    const char *path = path_buf;
+    for (uint32_t links = 0;; links++) {
+        struct vnode *dir;
+        bool slash;
+        int err = vfs_lookup_parent(&posix.vfs, start, path, &dir, name, &slash);
+        if (err < 0)
+            return err;
+        if (slash || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+            return -LINUX_EISDIR;
+        struct vnode *n = vfs_child(dir, name);
+        if (n && (flags & LINUX_O_EXCL))
+            return -LINUX_EEXIST;
+        if (n && vnode_is_link(n)) { /* go on with its target, from the link's directory */
+            if (!follow || links == VFS_LINKS_MAX)
+                return -LINUX_ELOOP;
+            path = (const char *)n->data;
+            start = dir;
+            continue;
+        }
+        if (n) {
+            *out = n->mounted ? n->mounted : n;
+            return vnode_is_dir(n) ? -LINUX_EISDIR : 0;
+        }
+        return vfs_create(&posix.vfs, dir, name, VFS_S_IFREG | (mode & ~p->umask & 07777), out);
+    }
 }
 
 static int64_t do_open(struct process *p, int64_t dirfd, uint64_t path, uint32_t flags,
@@ -128,7 +148,7 @@ int64_t sys_creat(struct process *p, const uint64_t *a)
 static void fill_stat(struct linux_stat *st, const struct vnode *n)
 {
     memset(st, 0, sizeof *st);
-    st->dev = TMPFS_DEV;
+    st->dev = VFS_ROOT_DEV;
     st->blksize = 4096;
     if (!n) { /* the console */
         st->ino = CONSOLE_INO;
@@ -137,11 +157,14 @@ static void fill_stat(struct linux_stat *st, const struct vnode *n)
         st->rdev = CONSOLE_RDEV;
         return;
     }
+    bool has_blocks = (n->mode & VFS_S_IFMT) == VFS_S_IFREG;
+    st->dev = n->fs->dev;
     st->ino = n->ino;
     st->nlink = n->nlink;
     st->mode = n->mode;
+    st->rdev = n->rdev;
     st->size = vnode_is_dir(n) ? (int64_t)(n->nents + 2) * 20 : (int64_t)n->size;
-    st->blocks = vnode_is_dir(n) ? 0 : (int64_t)((n->size + 4095) / 4096 * 8);
+    st->blocks = has_blocks ? (int64_t)((n->size + 4095) / 4096 * 8) : 0;
     st->atime = n->atime_ns / 1000000000u;
     st->atime_nsec = n->atime_ns % 1000000000u;
     st->mtime = n->mtime_ns / 1000000000u;
@@ -194,7 +217,8 @@ int64_t sys_newfstatat(struct process *p, const uint64_t *a)
         return err;
     if (path_buf[0] == 0 && (flags & LINUX_AT_EMPTY_PATH))
         return dirfd == LINUX_AT_FDCWD ? stat_out(p, p->cwd, a[2]) : stat_fd(p, dirfd, a[2]);
-    if ((err = vfs_lookup(&posix.vfs, start, path_buf, &n)) < 0)
+    bool follow = !(flags & LINUX_AT_SYMLINK_NOFOLLOW);
+    if ((err = vfs_resolve(&posix.vfs, start, path_buf, follow, &n)) < 0)
         return err;
     return stat_out(p, n, a[2]);
 }
@@ -205,12 +229,24 @@ int64_t sys_stat(struct process *p, const uint64_t *a)
     return sys_newfstatat(p, b);
 }
 
+int64_t sys_lstat(struct process *p, const uint64_t *a)
+{
+    const uint64_t b[4] = {(uint64_t)LINUX_AT_FDCWD, a[0], a[1], LINUX_AT_SYMLINK_NOFOLLOW};
+    return sys_newfstatat(p, b);
+}
+
 int64_t sys_fstat(struct process *p, const uint64_t *a)
 {
     return stat_fd(p, (int32_t)a[0], a[1]);
 }
 
 /* ---- Directories ---- */
+
+/* d_type: the file type bits of st_mode, shifted (DT_REG, DT_DIR, DT_LNK, DT_CHR). */
+static uint8_t dirent_type(const struct vnode *n)
+{
+    return (uint8_t)((n->mode & VFS_S_IFMT) >> 12);
+}
 
 /* The entry at index i of directory d ("." and ".." first): its name and node, or false. */
 static bool dir_entry(struct vnode *d, uint64_t i, const char **name, struct vnode **n)
@@ -220,10 +256,10 @@ static bool dir_entry(struct vnode *d, uint64_t i, const char **name, struct vno
         *n = d;
     } else if (i == 1) {
         *name = "..";
-        *n = d->parent ? d->parent : d;
+        *n = vfs_parent(&posix.vfs, d);
     } else if (i - 2 < d->nents) {
         *name = d->ents[i - 2].name;
-        *n = d->ents[i - 2].node;
+        *n = d->ents[i - 2].node; /* a mount point: the covered directory's inode, as Linux */
     } else {
         return false;
     }
@@ -248,7 +284,7 @@ int64_t sys_getdents64(struct process *p, const uint64_t *a)
             break;
         memset(rec, 0, reclen);
         struct linux_dirent64 h = {n->ino, (int64_t)f->offset + 1, (uint16_t)reclen,
-                                   vnode_is_dir(n) ? LINUX_DT_DIR : LINUX_DT_REG};
+                                   dirent_type(n)};
         memcpy(rec, &h, sizeof h);
         memcpy(rec + DIRENT_NAME_AT, name, len);
         if (user_write(&p->mem, buf + done, rec, reclen) < 0)

@@ -43,7 +43,7 @@ static const struct linux_syscall table[LINUX_NR_MAX] = {
     [LINUX_NR_close] = {"close", 1, sys_close},
     [LINUX_NR_stat] = {"stat", 2, sys_stat},
     [LINUX_NR_fstat] = {"fstat", 2, sys_fstat},
-    [LINUX_NR_lstat] = {"lstat", 2, sys_stat}, /* no symbolic links yet: as stat */
+    [LINUX_NR_lstat] = {"lstat", 2, sys_lstat},
     [LINUX_NR_lseek] = {"lseek", 3, sys_lseek},
     [LINUX_NR_pread64] = {"pread64", 4, sys_pread64},
     [LINUX_NR_pwrite64] = {"pwrite64", 4, sys_pwrite64},
@@ -69,6 +69,17 @@ static const struct linux_syscall table[LINUX_NR_MAX] = {
     [LINUX_NR_dup3] = {"dup3", 3, sys_dup3},
     [LINUX_NR_pipe] = {"pipe", 1, sys_pipe},
     [LINUX_NR_pipe2] = {"pipe2", 2, sys_pipe2},
+    [LINUX_NR_symlink] = {"symlink", 2, sys_symlink},
+    [LINUX_NR_symlinkat] = {"symlinkat", 3, sys_symlinkat},
+    [LINUX_NR_readlink] = {"readlink", 3, sys_readlink},
+    [LINUX_NR_readlinkat] = {"readlinkat", 4, sys_readlinkat},
+    [LINUX_NR_link] = {"link", 2, sys_link},
+    [LINUX_NR_linkat] = {"linkat", 5, sys_linkat},
+    [LINUX_NR_rename] = {"rename", 2, sys_rename},
+    [LINUX_NR_renameat] = {"renameat", 4, sys_renameat},
+    [LINUX_NR_renameat2] = {"renameat2", 5, sys_renameat2},
+    [LINUX_NR_statfs] = {"statfs", 2, sys_statfs},
+    [LINUX_NR_fstatfs] = {"fstatfs", 2, sys_fstatfs},
 };
 
 const struct linux_syscall *syscall_lookup(uint64_t nr)
