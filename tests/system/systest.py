@@ -565,7 +565,7 @@ def linux_cases():
     return [Case("linux-busybox", smp=2, exit_code=0, timeout=180,
                  initrd=os.path.join(BUILD, "linux-busybox.cpio"),
                  until=r"^posix: \d+ programs run",
-                 expect=[r"^posix: 18 programs run, 0 could not start$"],
+                 expect=[r"^posix: 33 programs run, 0 could not start$"],
                  forbid=[r"init: posix ended"],
                  check=check_differential(os.path.join(ROOT, "tests", "linux",
                                                        "busybox.programs"))),
