@@ -67,14 +67,18 @@
 #define LINUX_NR_geteuid         107
 #define LINUX_NR_getegid         108
 #define LINUX_NR_getppid         110
+#define LINUX_NR_sched_yield     24
 #define LINUX_NR_statfs          137
 #define LINUX_NR_fstatfs         138
 #define LINUX_NR_arch_prctl      158
+#define LINUX_NR_tkill           200
+#define LINUX_NR_futex           202
 #define LINUX_NR_gettid          186
 #define LINUX_NR_getdents64      217
 #define LINUX_NR_set_tid_address 218
 #define LINUX_NR_clock_gettime   228
 #define LINUX_NR_exit_group      231
+#define LINUX_NR_tgkill          234
 #define LINUX_NR_openat          257
 #define LINUX_NR_mkdirat         258
 #define LINUX_NR_newfstatat      262
@@ -124,6 +128,7 @@
 #define LINUX_ENOSYS       38
 #define LINUX_ENOTEMPTY    39
 #define LINUX_ELOOP        40
+#define LINUX_ETIMEDOUT    110
 
 /* open flags (asm-generic/fcntl.h), fcntl commands, *at flags (linux/fcntl.h), lseek
  * (linux/fs.h), access modes (unistd.h), directory entry types (dirent.h). */
@@ -243,9 +248,29 @@ struct linux_iovec {
 /* clone flags (linux/sched.h): the low byte is the signal sent to the parent at the end. */
 #define LINUX_CSIGNAL              0x000000ff
 #define LINUX_CLONE_VM             0x00000100
+#define LINUX_CLONE_FS             0x00000200
+#define LINUX_CLONE_FILES          0x00000400
+#define LINUX_CLONE_SIGHAND        0x00000800
+#define LINUX_CLONE_VFORK          0x00004000
+#define LINUX_CLONE_THREAD         0x00010000
+#define LINUX_CLONE_SYSVSEM        0x00040000
+#define LINUX_CLONE_SETTLS         0x00080000
 #define LINUX_CLONE_PARENT_SETTID  0x00100000
 #define LINUX_CLONE_CHILD_CLEARTID 0x00200000
+#define LINUX_CLONE_DETACHED       0x00400000
 #define LINUX_CLONE_CHILD_SETTID   0x01000000
+
+/* futex operations and flags (linux/futex.h). */
+#define LINUX_FUTEX_WAIT           0
+#define LINUX_FUTEX_WAKE           1
+#define LINUX_FUTEX_REQUEUE        3
+#define LINUX_FUTEX_CMP_REQUEUE    4
+#define LINUX_FUTEX_WAKE_OP        5
+#define LINUX_FUTEX_WAIT_BITSET    9
+#define LINUX_FUTEX_WAKE_BITSET    10
+#define LINUX_FUTEX_PRIVATE_FLAG   128
+#define LINUX_FUTEX_CLOCK_REALTIME 256
+#define LINUX_FUTEX_BITSET_ANY     0xffffffffu
 
 /* getrandom flags (linux/random.h). */
 #define LINUX_GRND_NONBLOCK 0x1
