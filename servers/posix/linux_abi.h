@@ -101,6 +101,7 @@
 #define LINUX_ENOENT       2
 #define LINUX_ESRCH        3
 #define LINUX_EIO          5
+#define LINUX_ENXIO        6
 #define LINUX_E2BIG        7
 #define LINUX_ENOEXEC      8
 #define LINUX_EBADF        9

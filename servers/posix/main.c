@@ -30,6 +30,7 @@
 #include "loader.h"
 #include "procmem.h"
 #include "rootfs.h"
+#include "devfs.h"
 #include "runlist.h"
 #include "proctable.h"
 #include "syscalls.h"
@@ -436,6 +437,8 @@ static int setup(const struct mica_server_start *st)
     int err = vfs_init(&posix.vfs, now_ns);
     if (err == 0)
         err = rootfs_fill(&posix.vfs, posix.initrd, posix.initrd_size, &why);
+    if (err == 0 && (err = devfs_mount(&posix.vfs)) < 0)
+        why = "cannot mount /dev";
     if (err < 0) {
         mica_printf("posix: cannot fill the root file system: %s (error %d)\n", why, err);
         return -1;

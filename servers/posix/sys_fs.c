@@ -14,6 +14,7 @@
 #include "posix.h"
 #include "syscalls.h"
 #include "usercopy.h"
+#include "chardev.h"
 #include <mica/string.h>
 
 /* The kernel's struct stat on x86-64 (asm/stat.h): 144 bytes. */
@@ -117,13 +118,21 @@ static int64_t do_open(struct process *p, int64_t dirfd, uint64_t path, uint32_t
         return -LINUX_ENOTDIR;
     if (dir && (flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY)
         return -LINUX_EISDIR;
-    if ((flags & LINUX_O_TRUNC) && !dir && (err = vfs_truncate(&posix.vfs, n, 0)) < 0)
+    uint32_t type = n->mode & VFS_S_IFMT;
+    if ((flags & LINUX_O_TRUNC) && type == VFS_S_IFREG &&
+        (err = vfs_truncate(&posix.vfs, n, 0)) < 0)
         return err;
     uint32_t keep = flags & ~(uint32_t)(LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOCTTY |
                                         LINUX_O_TRUNC | LINUX_O_CLOEXEC);
-    struct ofile *f = ofile_new(OFILE_NODE, keep | LINUX_O_LARGEFILE, n);
-    if (!f)
-        return -LINUX_ENOMEM;
+    if (type == VFS_S_IFREG && n->fs->fill && (err = n->fs->fill(&posix.vfs, n)) < 0)
+        return err; /* a file made when opened (procfs) */
+    struct ofile *f = 0;
+    if (type == VFS_S_IFCHR)
+        err = chardev_open(n, keep | LINUX_O_LARGEFILE, &f);
+    else if (!(f = ofile_new(OFILE_NODE, keep | LINUX_O_LARGEFILE, n)))
+        err = -LINUX_ENOMEM;
+    if (err < 0)
+        return err;
     return fdtable_install(&p->files, f, 0, (flags & LINUX_O_CLOEXEC) != 0);
 }
 
@@ -200,7 +209,7 @@ static int64_t stat_fd(struct process *p, int64_t fd, uint64_t buf)
         return -LINUX_EBADF;
     if (f->kind == OFILE_PIPE)
         return stat_pipe(p, f->pipe, buf);
-    return stat_out(p, f->kind == OFILE_NODE ? f->node : 0, buf);
+    return stat_out(p, f->node, buf); /* the console of descriptors 0-2 has no node */
 }
 
 int64_t sys_newfstatat(struct process *p, const uint64_t *a)
@@ -277,6 +286,9 @@ int64_t sys_getdents64(struct process *p, const uint64_t *a)
     struct vnode *d = f->node, *n;
     const char *name;
     static uint8_t rec[DIRENT_NAME_AT + VFS_NAME_MAX + 1 + 8];
+    int err = f->offset == 0 ? vfs_refresh(&posix.vfs, d) : 0; /* procfs: up to date */
+    if (err < 0)
+        return err;
     while (dir_entry(d, f->offset, &name, &n)) {
         uint64_t len = strlen(name);
         uint64_t reclen = (DIRENT_NAME_AT + len + 1 + 7) & ~7ull;

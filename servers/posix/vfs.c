@@ -52,7 +52,7 @@ int vfs_init(struct vfs *v, uint64_t (*now_ns)(void))
     memset(v, 0, sizeof *v);
     v->now_ns = now_ns;
     v->next_ino = 1;
-    v->fs[0] = (struct vfs_fs){"tmpfs", "rootfs", LINUX_TMPFS_MAGIC, VFS_ROOT_DEV, 0, 0};
+    v->fs[0] = (struct vfs_fs){"tmpfs", "rootfs", LINUX_TMPFS_MAGIC, VFS_ROOT_DEV, 0, 0, 0, 0, 0};
     v->nfs = 1;
     v->root = root_new(v, &v->fs[0]);
     return v->root ? 0 : -LINUX_ENOMEM;
@@ -68,7 +68,7 @@ int vfs_mount(struct vfs *v, struct vnode *dir, const char *type, const char *so
     if (v->nfs == VFS_MOUNTS)
         return -LINUX_ENOMEM;
     struct vfs_fs *fs = &v->fs[v->nfs];
-    *fs = (struct vfs_fs){type, source, magic, dev, 0, dir};
+    *fs = (struct vfs_fs){type, source, magic, dev, 0, dir, 0, 0, 0};
     if (!root_new(v, fs))
         return -LINUX_ENOMEM;
     v->nfs++;
@@ -108,6 +108,11 @@ static struct vnode *child_n(struct vnode *dir, const char *name, uint64_t len)
 struct vnode *vfs_child(struct vnode *dir, const char *name)
 {
     return child_n(dir, name, strlen(name));
+}
+
+int vfs_refresh(struct vfs *v, struct vnode *dir)
+{
+    return dir->fs->refresh ? dir->fs->refresh(v, dir) : 0;
 }
 
 struct vnode *vfs_parent(struct vfs *v, struct vnode *dir)
@@ -160,6 +165,9 @@ static int step(struct walk *w, struct vnode *d, const char *name, uint64_t len,
     } else if (len == 2 && name[0] == '.' && name[1] == '.') {
         *out = vfs_parent(w->v, d);
     } else {
+        int err = vfs_refresh(w->v, d);
+        if (err < 0)
+            return err;
         struct vnode *n = child_n(d, name, len);
         if (!n)
             return -LINUX_ENOENT;

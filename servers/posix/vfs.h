@@ -55,6 +55,8 @@
 
 struct vnode;
 
+struct vfs;
+
 /* One mounted file system: what /proc/mounts and statfs say about it. */
 struct vfs_fs {
     const char *type;      /* "tmpfs", "devtmpfs", "proc" */
@@ -63,6 +65,10 @@ struct vfs_fs {
     uint64_t dev;          /* st_dev of its files */
     struct vnode *root;    /* its root directory */
     struct vnode *covered; /* the directory it covers (NULL: the root file system) */
+    /* A file system whose contents are made when asked (procfs) has these (else NULL): */
+    int (*refresh)(struct vfs *v, struct vnode *dir); /* before dir's entries are used */
+    int (*fill)(struct vfs *v, struct vnode *file);   /* before file is opened: its bytes */
+    void *data; /* what those know (procfs: the process table's caller) */
 };
 
 struct vdirent {
@@ -148,6 +154,10 @@ int vfs_lookup_parent(struct vfs *v, struct vnode *start, const char *path, stru
 
 /* The entry name in dir, or NULL (the entry itself: a mount on it is not crossed). */
 struct vnode *vfs_child(struct vnode *dir, const char *name);
+
+/* Bring dir's entries up to date if its file system makes them when asked (procfs): 0 or an
+ * error.  Path resolution does it by itself; getdents64 calls it. */
+int vfs_refresh(struct vfs *v, struct vnode *dir);
 
 /* A directory's parent, crossing back over a mount: ".." of dir. */
 struct vnode *vfs_parent(struct vfs *v, struct vnode *dir);

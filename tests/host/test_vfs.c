@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../servers/posix/devfs.h"
 #include "../../servers/posix/rootfs.h"
 #include "../../servers/posix/vfs.h"
 #include "unit.h"
@@ -341,6 +342,26 @@ static void test_mounts(void)
     vfs_destroy(&v);
 }
 
+static void test_devfs(void)
+{
+    CHECK_EQ(vfs_init(&v, 0), 0);
+    CHECK_EQ(devfs_mount(&v), 0);
+    struct vnode *n = 0, *dev = 0;
+    CHECK_EQ(vfs_lookup(&v, v.root, "/dev/null", &n), 0);
+    CHECK_EQ(n->mode, VFS_S_IFCHR | 0666u);
+    CHECK_EQ(n->rdev, 0x103u); /* 1:3 */
+    CHECK_EQ(n->fs->dev, (uint64_t)DEVFS_DEV);
+    CHECK_EQ(vfs_lookup(&v, v.root, "/dev/ttyS0", &n), 0);
+    CHECK_EQ(n->rdev, 0x440u);                  /* 4:64 */
+    CHECK_EQ(devfs_makedev(1, 300), 0x10012cu); /* a minor above 255: its high bits at 20 */
+    CHECK_EQ(vfs_resolve(&v, v.root, "/dev/stdin", false, &n), 0);
+    CHECK(vnode_is_link(n) && strcmp((const char *)n->data, "/proc/self/fd/0") == 0);
+    CHECK_EQ(vfs_lookup(&v, v.root, "/dev", &dev), 0);
+    CHECK(dev == v.fs[1].root && strcmp(v.fs[1].type, "devtmpfs") == 0);
+    CHECK_EQ(devfs_mount(&v), -EBUSY); /* once */
+    vfs_destroy(&v);
+}
+
 /* One newc member: header, name, data, each padded to 4 bytes. */
 static size_t member(uint8_t *at, const char *name, uint32_t mode, const char *data)
 {
@@ -396,5 +417,6 @@ int main(void)
     unit_run("vfs", "hard links", test_hard_links);
     unit_run("vfs", "rename and renameat2", test_rename);
     unit_run("vfs", "mount points", test_mounts);
+    unit_run("vfs", "devfs", test_devfs);
     return unit_exit_code();
 }
