@@ -453,6 +453,18 @@ int vfs_rmdir(struct vfs *v, struct vnode *dir, const char *name)
     return 0;
 }
 
+int vfs_remove_tree(struct vfs *v, struct vnode *dir, const char *name)
+{
+    int i = find_entry(dir, name);
+    if (i < 0)
+        return -LINUX_ENOENT;
+    struct vnode *n = dir->ents[i].node;
+    while (vnode_is_dir(n) && n->nents)
+        vfs_remove_tree(v, n, n->ents[n->nents - 1].name);
+    remove_entry(v, dir, (uint32_t)i);
+    return 0;
+}
+
 /* ---- rename ---- */
 
 static bool is_dot(const char *name)

@@ -77,14 +77,15 @@ struct vdirent {
 };
 
 struct vnode {
-    struct vfs_fs *fs;     /* the file system it belongs to */
-    uint32_t mode;         /* type and permission bits */
-    uint64_t ino;          /* unique while the server runs */
-    uint32_t nlink;        /* directory entries naming it (+ "." and ".." for directories) */
-    uint32_t refs;         /* open files and cwds using it */
-    struct vnode *parent;  /* a directory's parent (itself for the root); NULL once removed */
-    struct vnode *mounted; /* a directory covered by a mount: the mounted file system's root */
-    uint64_t rdev;         /* a device node: its device number (Linux's makedev) */
+    struct vfs_fs *fs;        /* the file system it belongs to */
+    uint32_t mode;            /* type and permission bits */
+    uint64_t ino;             /* unique while the server runs */
+    uint32_t nlink;           /* directory entries naming it (+ "." and ".." for directories) */
+    uint32_t refs;            /* open files and cwds using it */
+    struct vnode *parent;     /* a directory's parent (itself for the root); NULL once removed */
+    struct vnode *mounted;    /* a directory covered by a mount: the mounted file system's root */
+    uint64_t rdev;            /* a device node: its device number (Linux's makedev) */
+    uint32_t fs_pid, fs_what; /* procfs: the process (thread) it shows, and which file it is */
     uint64_t atime_ns, mtime_ns, ctime_ns;
     /* a directory: its entries, in creation order */
     struct vdirent *ents;
@@ -198,6 +199,10 @@ int vfs_unlink(struct vfs *v, struct vnode *dir, const char *name);
 int vfs_rmdir(struct vfs *v, struct vnode *dir, const char *name);
 
 /* Take and drop a reference (open files, cwds); the last drop of an unlinked node frees it. */
+/* Remove name from dir whatever it is: a directory with everything in it (procfs's
+ * directories of ended processes).  0 or -ENOENT. */
+int vfs_remove_tree(struct vfs *v, struct vnode *dir, const char *name);
+
 void vnode_get(struct vnode *n);
 void vnode_put(struct vnode *n);
 
