@@ -102,6 +102,8 @@ static int open_node(struct process *p, struct vnode *start, uint32_t flags, uin
             *out = n->mounted ? n->mounted : n;
             return vnode_is_dir(n) ? -LINUX_EISDIR : 0;
         }
+        if (vfs_names_fixed(dir))
+            return -LINUX_ENOENT;
         return vfs_create(&posix.vfs, dir, name, VFS_S_IFREG | (mode & ~p->umask & 07777), out);
     }
 }
@@ -317,6 +319,8 @@ static int64_t do_mkdir(struct process *p, int64_t dirfd, uint64_t path, uint32_
     int err = path_start(p, dirfd, path, &start);
     if (err < 0 || (err = vfs_lookup_parent(&posix.vfs, start, path_buf, &dir, name, &slash)) < 0)
         return err;
+    if (vfs_names_fixed(dir) && !vfs_child(dir, name))
+        return -LINUX_ENOENT;
     return vfs_create(&posix.vfs, dir, name, VFS_S_IFDIR | (mode & ~p->umask & 0777), &n);
 }
 
@@ -340,9 +344,11 @@ static int64_t do_unlink(struct process *p, int64_t dirfd, uint64_t path, uint64
     int err = path_start(p, dirfd, path, &start);
     if (err < 0 || (err = vfs_lookup_parent(&posix.vfs, start, path_buf, &dir, name, &slash)) < 0)
         return err;
+    struct vnode *n = vfs_child(dir, name);
+    if (vfs_names_fixed(dir))
+        return n ? -LINUX_EPERM : -LINUX_ENOENT;
     if (flags & LINUX_AT_REMOVEDIR)
         return vfs_rmdir(&posix.vfs, dir, name);
-    struct vnode *n = vfs_child(dir, name);
     if (slash && n && !vnode_is_dir(n))
         return -LINUX_ENOTDIR; /* "file/" names no directory */
     return vfs_unlink(&posix.vfs, dir, name);

@@ -120,6 +120,8 @@ static int64_t file_write_from(struct process *p, struct vnode *n, uint64_t buf,
 {
     static uint8_t chunk[CHUNK];
     uint64_t done = 0;
+    if (n->fs->fill)
+        return -LINUX_EIO; /* procfs's files are made by the server, not written */
     if (append)
         *off = n->size;
     while (done < len) {

@@ -32,7 +32,7 @@ static int new_entry(struct vnode *start, const char *path, struct vnode **dir, 
         return err;
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || vfs_child(*dir, name))
         return -LINUX_EEXIST;
-    return slash ? -LINUX_ENOENT : 0;
+    return slash || vfs_names_fixed(*dir) ? -LINUX_ENOENT : 0;
 }
 
 /* symlinkat(target, newdirfd, linkpath) */

@@ -546,6 +546,8 @@ int vfs_rename(struct vfs *v, struct vnode *odir, const char *oname, bool oslash
         return -LINUX_EEXIST;
     if (!t && swap)
         return -LINUX_ENOENT;
+    if (vfs_names_fixed(odir) || vfs_names_fixed(ndir))
+        return t ? -LINUX_EPERM : -LINUX_ENOENT;
     if (swap && !vnode_is_dir(t) && nslash)
         return -LINUX_ENOTDIR;
     if (!vnode_is_dir(o) && (oslash || (!swap && nslash)))

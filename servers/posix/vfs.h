@@ -124,6 +124,13 @@ static inline bool vnode_is_dir(const struct vnode *n)
     return (n->mode & VFS_S_IFMT) == VFS_S_IFDIR;
 }
 
+/* Whether dir's names are its file system's to make (procfs): programs cannot add (ENOENT),
+ * remove (EPERM) or rename (EPERM, ENOENT) any. */
+static inline bool vfs_names_fixed(const struct vnode *dir)
+{
+    return dir->fs->refresh != 0;
+}
+
 static inline bool vnode_is_link(const struct vnode *n)
 {
     return (n->mode & VFS_S_IFMT) == VFS_S_IFLNK;

@@ -273,6 +273,33 @@ static void system_files(void)
     printf("open /proc/nothing: %d %s\n", fd, strerror(errno));
 }
 
+static void result(const char *what, long r)
+{
+    if (r < 0)
+        printf("%s: -1 %s\n", what, strerror(errno));
+    else
+        printf("%s: %ld\n", what, r);
+}
+
+/* Programs cannot change procfs's names (not even root), nor write its files. */
+static void changes(void)
+{
+    result("mkdir /proc/x", mkdir("/proc/x", 0755));
+    result("mkdir /proc/self", mkdir("/proc/self", 0755));
+    result("open /proc/x O_CREAT", open("/proc/x", O_CREAT | O_WRONLY, 0644));
+    result("unlink /proc/self/status", unlink("/proc/self/status"));
+    result("unlink /proc/nothing", unlink("/proc/nothing"));
+    result("rmdir /proc/self/fd", rmdir("/proc/self/fd"));
+    result("rename /proc/meminfo /proc/version", rename("/proc/meminfo", "/proc/version"));
+    result("rename /proc/meminfo /proc/y", rename("/proc/meminfo", "/proc/y"));
+    result("symlink into /proc/self", symlink("a", "/proc/self/x"));
+    result("link into /proc", link("/proc/meminfo", "/proc/m2"));
+    int fd = open("/proc/meminfo", O_WRONLY);
+    result("open /proc/meminfo O_WRONLY", fd >= 0 ? 0 : -1);
+    result("write /proc/meminfo", write(fd, "x", 1));
+    close(fd);
+}
+
 static void child(void)
 {
     int go[2];
@@ -293,7 +320,8 @@ static void child(void)
     waitpid(pid, 0, 0);
     snprintf(path, sizeof path, "/proc/%d", pid);
     struct stat st;
-    printf("reaped child's /proc/N: %d %s\n", stat(path, &st), strerror(errno));
+    int r = stat(path, &st);
+    printf("reaped child's /proc/N: %d %s\n", r, strerror(errno));
 }
 
 int main(int argc, char **argv)
@@ -306,6 +334,7 @@ int main(int argc, char **argv)
     task_dir();
     maps();
     system_files();
+    changes();
     child();
     return 0;
 }
