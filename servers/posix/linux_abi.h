@@ -93,6 +93,7 @@
 #define LINUX_NR_pipe2           293
 #define LINUX_NR_getrandom       318
 #define LINUX_NR_renameat2       316
+#define LINUX_NR_statx           332
 #define LINUX_NR_faccessat2      439
 #define LINUX_NR_MAX             1024 /* numbers at or above are unknown (counted together) */
 

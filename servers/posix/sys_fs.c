@@ -184,54 +184,125 @@ static void fill_stat(struct linux_stat *st, const struct vnode *n)
     st->ctime_nsec = n->ctime_ns % 1000000000u;
 }
 
-static int64_t stat_out(struct process *p, const struct vnode *n, uint64_t buf)
-{
-    struct linux_stat st;
-    fill_stat(&st, n);
-    return user_write(&p->mem, buf, &st, sizeof st);
-}
-
 /* A pipe end: a FIFO (0600, as Linux's pipefs makes them) with the pipe's inode number. */
-static int64_t stat_pipe(struct process *p, const struct pipe *pp, uint64_t buf)
+static void fill_stat_pipe(struct linux_stat *st, const struct pipe *pp)
 {
-    struct linux_stat st;
-    memset(&st, 0, sizeof st);
-    st.dev = PIPEFS_DEV;
-    st.ino = pp->ino;
-    st.nlink = 1;
-    st.mode = VFS_S_IFIFO | 0600;
-    st.blksize = 4096;
-    return user_write(&p->mem, buf, &st, sizeof st);
+    memset(st, 0, sizeof *st);
+    st->dev = PIPEFS_DEV;
+    st->ino = pp->ino;
+    st->nlink = 1;
+    st->mode = VFS_S_IFIFO | 0600;
+    st->blksize = 4096;
 }
 
-static int64_t stat_fd(struct process *p, int64_t fd, uint64_t buf)
+/* The attributes of what descriptor fd refers to: 0 or -EBADF. */
+static int fd_attrs(struct process *p, int64_t fd, struct linux_stat *st)
 {
     struct ofile *f = fdtable_get(&p->files, fd);
     if (!f)
         return -LINUX_EBADF;
     if (f->kind == OFILE_PIPE)
-        return stat_pipe(p, f->pipe, buf);
-    return stat_out(p, f->node, buf); /* the console of descriptors 0-2 has no node */
+        fill_stat_pipe(st, f->pipe);
+    else
+        fill_stat(st, f->node); /* the console of descriptors 0-2 has no node */
+    return 0;
+}
+
+/* newfstatat's and statx's question: the attributes of path from dirfd, with
+ * AT_SYMLINK_NOFOLLOW (the link itself) and AT_EMPTY_PATH ("" names dirfd's file). */
+static int path_attrs(struct process *p, int64_t dirfd, uint64_t path, uint64_t flags,
+                      struct linux_stat *st)
+{
+    struct vnode *start = 0, *n;
+    int err = path_start(p, dirfd, path, &start);
+    if (err == -LINUX_ENOTDIR && (flags & LINUX_AT_EMPTY_PATH) && path_buf[0] == 0)
+        return fd_attrs(p, dirfd, st); /* fstat of a file descriptor that is not a directory */
+    if (err < 0)
+        return err;
+    if (path_buf[0] == 0 && (flags & LINUX_AT_EMPTY_PATH) && dirfd != LINUX_AT_FDCWD)
+        return fd_attrs(p, dirfd, st);
+    if (path_buf[0] == 0 && (flags & LINUX_AT_EMPTY_PATH))
+        n = p->cwd;
+    else if ((err = vfs_resolve(&posix.vfs, start, path_buf, !(flags & LINUX_AT_SYMLINK_NOFOLLOW),
+                                &n)) < 0)
+        return err;
+    fill_stat(st, n);
+    return 0;
 }
 
 int64_t sys_newfstatat(struct process *p, const uint64_t *a)
 {
-    int64_t dirfd = (int32_t)a[0];
-    uint64_t flags = a[3];
-    if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
+    struct linux_stat st;
+    if (a[3] & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
         return -LINUX_EINVAL;
-    struct vnode *start = 0, *n;
-    int err = path_start(p, dirfd, a[1], &start);
-    if (err == -LINUX_ENOTDIR && (flags & LINUX_AT_EMPTY_PATH) && path_buf[0] == 0)
-        return stat_fd(p, dirfd, a[2]); /* fstat of a file descriptor that is not a directory */
+    int err = path_attrs(p, (int32_t)a[0], a[1], a[3], &st);
+    return err < 0 ? err : user_write(&p->mem, a[2], &st, sizeof st);
+}
+
+/* struct statx (linux/stat.h): 256 bytes. */
+struct linux_statx_time {
+    int64_t sec;
+    uint32_t nsec;
+    int32_t reserved;
+};
+struct linux_statx {
+    uint32_t mask, blksize;
+    uint64_t attributes;
+    uint32_t nlink, uid, gid;
+    uint16_t mode, pad0;
+    uint64_t ino, size, blocks, attributes_mask;
+    struct linux_statx_time atime, btime, ctime, mtime;
+    uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+    uint64_t mnt_id;
+    uint32_t dio_mem_align, dio_offset_align;
+    uint64_t spare[12];
+};
+
+#define STATX_BASIC_STATS 0x7ffu      /* type, mode, nlink, uid, gid, times, ino, size, blocks */
+#define STATX_RESERVED    0x80000000u /* a mask with it: EINVAL */
+#define AT_STATX_FLAGS    (0x800 | 0x6000) /* AT_NO_AUTOMOUNT, AT_STATX_SYNC_TYPE: no meaning here */
+
+static uint32_t dev_major(uint64_t d)
+{
+    return (uint32_t)(((d >> 8) & 0xfff) | ((d >> 32) & ~0xfffull));
+}
+
+static uint32_t dev_minor(uint64_t d)
+{
+    return (uint32_t)((d & 0xff) | ((d >> 12) & ~0xffull));
+}
+
+/* statx(dirfd, path, flags, mask, buf): the basic attributes, whatever mask asks (a file
+ * system may give more or fewer than asked; stx_mask says which). */
+int64_t sys_statx(struct process *p, const uint64_t *a)
+{
+    uint64_t flags = (uint32_t)a[2];
+    if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH | AT_STATX_FLAGS) ||
+        (flags & 0x6000) == 0x6000 || ((uint32_t)a[3] & STATX_RESERVED))
+        return -LINUX_EINVAL;
+    struct linux_stat st;
+    int err = path_attrs(p, (int32_t)a[0], a[1], flags, &st);
     if (err < 0)
         return err;
-    if (path_buf[0] == 0 && (flags & LINUX_AT_EMPTY_PATH))
-        return dirfd == LINUX_AT_FDCWD ? stat_out(p, p->cwd, a[2]) : stat_fd(p, dirfd, a[2]);
-    bool follow = !(flags & LINUX_AT_SYMLINK_NOFOLLOW);
-    if ((err = vfs_resolve(&posix.vfs, start, path_buf, follow, &n)) < 0)
-        return err;
-    return stat_out(p, n, a[2]);
+    struct linux_statx x;
+    memset(&x, 0, sizeof x);
+    x.mask = STATX_BASIC_STATS;
+    x.blksize = (uint32_t)st.blksize;
+    x.nlink = (uint32_t)st.nlink;
+    x.uid = st.uid;
+    x.gid = st.gid;
+    x.mode = (uint16_t)st.mode;
+    x.ino = st.ino;
+    x.size = (uint64_t)st.size;
+    x.blocks = (uint64_t)st.blocks;
+    x.atime = (struct linux_statx_time){(int64_t)st.atime, (uint32_t)st.atime_nsec, 0};
+    x.mtime = (struct linux_statx_time){(int64_t)st.mtime, (uint32_t)st.mtime_nsec, 0};
+    x.ctime = (struct linux_statx_time){(int64_t)st.ctime, (uint32_t)st.ctime_nsec, 0};
+    x.rdev_major = dev_major(st.rdev);
+    x.rdev_minor = dev_minor(st.rdev);
+    x.dev_major = dev_major(st.dev);
+    x.dev_minor = dev_minor(st.dev);
+    return user_write(&p->mem, a[4], &x, sizeof x);
 }
 
 int64_t sys_stat(struct process *p, const uint64_t *a)
@@ -248,7 +319,9 @@ int64_t sys_lstat(struct process *p, const uint64_t *a)
 
 int64_t sys_fstat(struct process *p, const uint64_t *a)
 {
-    return stat_fd(p, (int32_t)a[0], a[1]);
+    struct linux_stat st;
+    int err = fd_attrs(p, (int32_t)a[0], &st);
+    return err < 0 ? err : user_write(&p->mem, a[1], &st, sizeof st);
 }
 
 /* ---- Directories ---- */

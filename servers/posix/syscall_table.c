@@ -82,6 +82,7 @@ static const struct linux_syscall table[LINUX_NR_MAX] = {
     [LINUX_NR_renameat2] = {"renameat2", 5, sys_renameat2},
     [LINUX_NR_statfs] = {"statfs", 2, sys_statfs},
     [LINUX_NR_fstatfs] = {"fstatfs", 2, sys_fstatfs},
+    [LINUX_NR_statx] = {"statx", 5, sys_statx},
 };
 
 const struct linux_syscall *syscall_lookup(uint64_t nr)

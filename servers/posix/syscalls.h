@@ -59,6 +59,7 @@ int64_t sys_creat(struct process *p, const uint64_t *a);
 int64_t sys_newfstatat(struct process *p, const uint64_t *a);
 int64_t sys_stat(struct process *p, const uint64_t *a);
 int64_t sys_lstat(struct process *p, const uint64_t *a);
+int64_t sys_statx(struct process *p, const uint64_t *a);
 int64_t sys_fstat(struct process *p, const uint64_t *a);
 int64_t sys_getdents64(struct process *p, const uint64_t *a);
 int64_t sys_mkdirat(struct process *p, const uint64_t *a);

@@ -85,6 +85,7 @@ static void test_numbers(void)
     CHECK_EQ(LINUX_NR_symlinkat, __NR_symlinkat);
     CHECK_EQ(LINUX_NR_readlinkat, __NR_readlinkat);
     CHECK_EQ(LINUX_NR_renameat2, __NR_renameat2);
+    CHECK_EQ(LINUX_NR_statx, __NR_statx);
     CHECK_EQ(LINUX_NR_open, __NR_open);
     CHECK_EQ(LINUX_NR_close, __NR_close);
     CHECK_EQ(LINUX_NR_stat, __NR_stat);

@@ -114,6 +114,29 @@ static long rename2(const char *from, const char *to, unsigned flags)
     return syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, flags);
 }
 
+/* statx's answer for path (flags: AT_SYMLINK_NOFOLLOW), the fields both systems share. */
+struct statx_view { /* the start of struct statx (linux/stat.h) */
+    unsigned mask, blksize;
+    unsigned long long attributes;
+    unsigned nlink, uid, gid;
+    unsigned short mode, pad;
+    unsigned long long ino, size, blocks, attributes_mask;
+    unsigned char rest[256 - 64];
+};
+
+static void show_statx(const char *path, int flags)
+{
+    struct statx_view x;
+    char what[96];
+    snprintf(what, sizeof what, "statx %s%s", path, flags ? " NOFOLLOW" : "");
+    if (syscall(SYS_statx, AT_FDCWD, path, flags, 0x7ff, &x) < 0) {
+        result(what, -1);
+        return;
+    }
+    printf("%s: basic %d %s nlink %u size %llu\n", what, (x.mask & 0x7ff) == 0x7ff, type_of(x.mode),
+           x.nlink, x.size);
+}
+
 static void symbolic_links(void)
 {
     put("t/f", "data");
@@ -128,6 +151,12 @@ static void symbolic_links(void)
     show("lstat", "t/l");
     show("stat", "t/l");
     show("lstat", "t/l/");
+    show_statx("t/l", 0);
+    show_statx("t/l", AT_SYMLINK_NOFOLLOW);
+    show_statx("t/missing", 0);
+    result("statx bad flags", syscall(SYS_statx, AT_FDCWD, "t/l", 0x1, 0x7ff, (char[256]){0}));
+    result("statx reserved mask",
+           syscall(SYS_statx, AT_FDCWD, "t/l", 0, 0x80000000u, (char[256]){0}));
     cat("t/l", 0);
     cat("t/l", O_NOFOLLOW);
     cat("t/f", O_NOFOLLOW);
