@@ -342,6 +342,45 @@ static void test_mounts(void)
     vfs_destroy(&v);
 }
 
+/* A file system that makes its names when asked, like procfs: "now" holds the count of
+ * refreshes. */
+static int refreshes;
+
+static int refresh_hook(struct vfs *fv, struct vnode *dir)
+{
+    char name[16];
+    struct vnode *n = 0;
+    refreshes++;
+    if (vfs_child(dir, "old"))
+        vfs_remove_tree(fv, dir, "old");
+    snprintf(name, sizeof name, "gen%d", refreshes);
+    return vfs_create(fv, dir, name, VFS_S_IFREG | 0444, &n);
+}
+
+static void test_refresh(void)
+{
+    CHECK_EQ(vfs_init(&v, 0), 0);
+    struct vnode *d = mk(v.root, "proc", VFS_S_IFDIR | 0555), *n = 0;
+    struct vfs_fs *fs = 0;
+    CHECK_EQ(vfs_mount(&v, d, "proc", "proc", 0x9fa0, 0x15, &fs), 0);
+    struct vnode *old = mk(fs->root, "old", VFS_S_IFDIR | 0555);
+    mk(mk(old, "sub", VFS_S_IFDIR | 0555), "f", VFS_S_IFREG | 0444);
+    CHECK(!vfs_names_fixed(fs->root));
+    fs->refresh = refresh_hook;
+    CHECK(vfs_names_fixed(fs->root) && !vfs_names_fixed(v.root));
+    refreshes = 0;
+    CHECK_EQ(vfs_lookup(&v, v.root, "/proc/gen1", &n), 0); /* made by the lookup itself */
+    CHECK_EQ(refreshes, 1);
+    CHECK(vfs_child(fs->root, "old") == 0);             /* the whole tree went */
+    CHECK_EQ(vfs_lookup(&v, v.root, "/proc/.", &n), 0); /* "." and ".." need no refresh */
+    CHECK_EQ(refreshes, 1);
+    CHECK_EQ(vfs_refresh(&v, fs->root), 0);
+    CHECK(vfs_child(fs->root, "gen2") != 0);
+    CHECK_EQ(vfs_remove_tree(&v, fs->root, "missing"), -ENOENT);
+    fs->refresh = 0;
+    vfs_destroy(&v);
+}
+
 static void test_devfs(void)
 {
     CHECK_EQ(vfs_init(&v, 0), 0);
@@ -418,5 +457,6 @@ int main(void)
     unit_run("vfs", "rename and renameat2", test_rename);
     unit_run("vfs", "mount points", test_mounts);
     unit_run("vfs", "devfs", test_devfs);
+    unit_run("vfs", "file systems that make their names", test_refresh);
     return unit_exit_code();
 }
