@@ -136,6 +136,15 @@ static void number(char *buf, uint64_t size, uint64_t n)
     mica_snprintf(buf, size, "%lu", n);
 }
 
+/* The descriptor number an entry of fd/ is called by. */
+static int64_t atoi_fd(const char *name)
+{
+    int64_t n = 0;
+    for (; *name >= '0' && *name <= '9'; name++)
+        n = n * 10 + (*name - '0');
+    return n;
+}
+
 /* ---- Paths of files, for exe and fd/ ---- */
 
 /* Look for node n under directory d (in d's file system): its path in buf, or false. */
@@ -276,13 +285,18 @@ static void describe(struct vfs *v, const struct ofile *f, char *buf, uint64_t s
         strlcpy(buf, "/dev/console", size); /* the console of descriptors 0-2 */
 }
 
-/* /proc/N/fd: a link per descriptor, lr-x, l-wx or lrwx by its access mode (as Linux). */
+/* /proc/N/fd: a link per descriptor, lr-x, l-wx or lrwx by its access mode (as Linux).
+ * Links that are still right stay (a path being resolved may be reading one's target). */
 static void refresh_fd(struct vfs *v, struct vnode *d)
 {
     struct process *p = proc_find((int)d->fs_pid);
-    while (d->nents)
-        vfs_unlink(v, d, d->ents[d->nents - 1].name);
-    if (!p || p->state != PROC_RUNNING)
+    bool running = p && p->state == PROC_RUNNING;
+    for (uint32_t i = d->nents; i-- > 0;) {
+        const char *name = d->ents[i].name;
+        if (!running || !fdtable_get(&p->files, atoi_fd(name)))
+            vfs_unlink(v, d, name);
+    }
+    if (!running)
         return;
     char name[16];
     for (int fd = 0; fd < FD_MAX; fd++) {
