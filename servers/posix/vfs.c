@@ -52,7 +52,7 @@ int vfs_init(struct vfs *v, uint64_t (*now_ns)(void))
     memset(v, 0, sizeof *v);
     v->now_ns = now_ns;
     v->next_ino = 1;
-    v->fs[0] = (struct vfs_fs){"tmpfs", "rootfs", LINUX_TMPFS_MAGIC, VFS_ROOT_DEV, 0, 0, 0, 0, 0};
+    v->fs[0] = (struct vfs_fs){"tmpfs", "rootfs", LINUX_TMPFS_MAGIC, VFS_ROOT_DEV, 0, 0, 0, 0};
     v->nfs = 1;
     v->root = root_new(v, &v->fs[0]);
     return v->root ? 0 : -LINUX_ENOMEM;
@@ -68,7 +68,7 @@ int vfs_mount(struct vfs *v, struct vnode *dir, const char *type, const char *so
     if (v->nfs == VFS_MOUNTS)
         return -LINUX_ENOMEM;
     struct vfs_fs *fs = &v->fs[v->nfs];
-    *fs = (struct vfs_fs){type, source, magic, dev, 0, dir, 0, 0, 0};
+    *fs = (struct vfs_fs){type, source, magic, dev, 0, dir, 0, 0};
     if (!root_new(v, fs))
         return -LINUX_ENOMEM;
     v->nfs++;

@@ -68,7 +68,6 @@ struct vfs_fs {
     /* A file system whose contents are made when asked (procfs) has these (else NULL): */
     int (*refresh)(struct vfs *v, struct vnode *dir); /* before dir's entries are used */
     int (*fill)(struct vfs *v, struct vnode *file);   /* before file is opened: its bytes */
-    void *data; /* what those know (procfs: the process table's caller) */
 };
 
 struct vdirent {
