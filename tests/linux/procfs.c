@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -218,6 +219,49 @@ static void task_dir(void)
     printf("task status Pid matches: %d\n", atoi(field("Pid", v, sizeof v)) == getpid());
 }
 
+static int go[2];
+
+/* A second thread: it waits until the main thread has looked at /proc/self/task. */
+static void *waiter(void *arg)
+{
+    char c;
+    (void)arg;
+    read(go[0], &c, 1);
+    return 0;
+}
+
+/* With a second thread: task/ has two entries (the pid and the thread's tid), status says
+ * Threads: 2, and task/TID/status names the thread. */
+static void second_thread(void)
+{
+    pthread_t t;
+    pipe(go);
+    pthread_create(&t, 0, waiter, 0);
+    DIR *dir = opendir("/proc/self/task");
+    struct dirent *e;
+    int n = 0, tid = 0;
+    while (dir && (e = readdir(dir))) {
+        if (e->d_name[0] == '.')
+            continue;
+        n++;
+        if (atoi(e->d_name) != getpid())
+            tid = atoi(e->d_name);
+    }
+    if (dir)
+        closedir(dir);
+    char v[64], path[64];
+    slurp("/proc/self/status");
+    printf("two threads: task/ entries %d, Threads: %s\n", n, field("Threads", v, sizeof v));
+    snprintf(path, sizeof path, "/proc/self/task/%d/status", tid);
+    slurp(path);
+    printf("the thread's status: Pid is its tid %d, Tgid the pid %d\n",
+           atoi(field("Pid", v, sizeof v)) == tid, atoi(field("Tgid", v, sizeof v)) == getpid());
+    write(go[1], "x", 1);
+    pthread_join(t, 0); /* (the thread may still be ending in the kernel: not counted) */
+    close(go[0]);
+    close(go[1]);
+}
+
 static void maps(void)
 {
     long len = slurp("/proc/self/maps");
@@ -332,6 +376,7 @@ int main(int argc, char **argv)
     cmdline(argc, argv);
     links();
     task_dir();
+    second_thread();
     maps();
     system_files();
     changes();
