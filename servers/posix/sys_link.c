@@ -93,8 +93,8 @@ int64_t sys_readlink(struct process *p, const uint64_t *a)
     return do_readlink(p, LINUX_AT_FDCWD, a[0], a[1], (int32_t)a[2]);
 }
 
-/* The node linkat's old path names: with AT_EMPTY_PATH and "", dirfd's own file (the console
- * and pipes are on other file systems in Linux: EXDEV). */
+/* The node linkat's old path names: with AT_EMPTY_PATH and "", dirfd's own file (pipes and
+ * the console of descriptors 0-2 are on other file systems in Linux: EXDEV). */
 static int link_source(struct process *p, int64_t dirfd, uint64_t path, uint64_t flags,
                        struct vnode **n)
 {
@@ -110,8 +110,8 @@ static int link_source(struct process *p, int64_t dirfd, uint64_t path, uint64_t
         struct ofile *f = fdtable_get(&p->files, dirfd);
         if (!f)
             return -LINUX_EBADF;
-        if (f->kind != OFILE_NODE)
-            return -LINUX_EXDEV;
+        if (!f->node)
+            return -LINUX_EXDEV; /* a pipe, the console of descriptors 0-2 */
         *n = f->node;
         return 0;
     }
@@ -219,6 +219,7 @@ int64_t sys_fstatfs(struct process *p, const uint64_t *a)
     struct ofile *f = fdtable_get(&p->files, (int32_t)a[0]);
     if (!f)
         return -LINUX_EBADF;
-    /* the console and pipes: counted as the root file system's (Linux: devpts, pipefs) */
-    return statfs_out(p, f->kind == OFILE_NODE ? f->node->fs : &posix.vfs.fs[0], a[1]);
+    /* pipes and the console of descriptors 0-2: counted as the root file system's (Linux:
+     * pipefs, devpts) */
+    return statfs_out(p, f->node ? f->node->fs : &posix.vfs.fs[0], a[1]);
 }
