@@ -85,12 +85,15 @@ static char name_buf[VFS_PATH_MAX + 64];
 static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void put(const char *fmt, ...)
 {
+    uint64_t room = sizeof text - text_len;
+    if (room <= 1)
+        return; /* full: the text is cut, as a too-long text would be */
     va_list ap;
     va_start(ap, fmt);
-    int n = mica_vsnprintf(text + text_len, sizeof text - text_len, fmt, ap);
+    int n = mica_vsnprintf(text + text_len, room, fmt, ap);
     va_end(ap);
     if (n > 0)
-        text_len += (uint64_t)n < sizeof text - text_len ? (uint64_t)n : sizeof text - 1 - text_len;
+        text_len += (uint64_t)n < room ? (uint64_t)n : room - 1;
 }
 
 static void put_bytes(const void *data, uint64_t len)
