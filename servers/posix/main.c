@@ -30,6 +30,8 @@
 #include "loader.h"
 #include "procmem.h"
 #include "rootfs.h"
+#include "devfs.h"
+#include "procfs.h"
 #include "runlist.h"
 #include "proctable.h"
 #include "syscalls.h"
@@ -180,6 +182,8 @@ static struct process *start(const struct command *c)
         return 0;
     }
     p->as = (mica_handle_t)as;
+    p->start_ns = mica_clock_ns();
+    procfs_exec(p, c->argv[0], c->argv[0], c->argc, c->argv);
     struct task *t = task_new(p, p->pid);
     struct initstack_args args = {
         .argc = c->argc, .envc = c->envc, .argv = c->argv, .envp = c->env, .execfn = c->argv[0]};
@@ -455,6 +459,10 @@ static int setup(const struct mica_server_start *st)
         posix.vfs.size_max = k.total_pages * 4096 / 2;
     if (err == 0)
         err = rootfs_fill(&posix.vfs, posix.initrd, posix.initrd_size, &why);
+    if (err == 0 && (err = devfs_mount(&posix.vfs)) < 0)
+        why = "cannot mount /dev";
+    if (err == 0 && (err = procfs_mount(&posix.vfs)) < 0)
+        why = "cannot mount /proc";
     if (err < 0) {
         mica_printf("posix: cannot fill the root file system: %s (error %d)\n", why, err);
         return -1;
