@@ -6,19 +6,23 @@ SYSTEM_CPIO := $(BUILD)/system.cpio
 SYSTEM_BINS := $(DEVMGR_ELF) $(SERIAL_ELF) $(RTC_ELF) $(PS2KBD_ELF) $(FBCON_ELF) $(VBLK_ELF) \
                $(VRNG_ELF) $(SHELL_ELF) $(POSIX_ELF)
 
-# mksystemrd OUT MANIFEST: mkinitrd's ramdisk of SYSTEM_BINS, with busybox and the run list.
+# mksystemrd OUT MANIFEST: mkinitrd's ramdisk of SYSTEM_BINS, with the posix server's root
+# files (servers/posix/root), busybox with its applet links, and the run list.
 define mksystemrd
 	@echo "  CPIO    $(1)"
 	@rm -rf $(1).d && mkdir -p $(1).d/etc $(1).d/bin
+	@cp -r $(POSIX_ROOT)/. $(1).d/
 	@cp $(INIT_ELF) $(1).d/init
 	@cp $(2) $(1).d/etc/manifest
 	@for f in $(SYSTEM_BINS); do cp $$f $(1).d/bin/$$(basename $$f .elf); done
 	@cp $(BUSYBOX) $(1).d/bin/busybox
+	@while read a; do [ -e "$(1).d/bin/$$a" ] || ln -s busybox "$(1).d/bin/$$a"; done < $(BUSYBOX_APPLETS)
 	@cp servers/system.rc $(1).d/etc/rc
 	@cd $(1).d && find . | LC_ALL=C sort | cpio -o -H newc --quiet > ../$(notdir $(1))
 	@rm -rf $(1).d
 endef
-$(SYSTEM_CPIO): $(INIT_ELF) servers/system.manifest servers/system.rc $(SYSTEM_BINS) $(BUSYBOX)
+$(SYSTEM_CPIO): $(INIT_ELF) servers/system.manifest servers/system.rc $(SYSTEM_BINS) $(BUSYBOX) \
+                $(BUSYBOX_APPLETS) $(POSIX_ROOT_FILES)
 	$(call mksystemrd,$@,servers/system.manifest)
 
 # The same system with the native shell msh on the serial console in the posix server's place
@@ -27,7 +31,8 @@ SYSTEM_MSH_LINE := server msh     bin/msh     uses=console uses=devmgr uses=rtc 
 $(BUILD)/system-msh.manifest: servers/system.manifest servers/system.mk
 	@mkdir -p $(dir $@)
 	@sed 's|^server posix .*|$(SYSTEM_MSH_LINE)|' $< > $@
-$(BUILD)/system-msh.cpio: $(INIT_ELF) $(BUILD)/system-msh.manifest servers/system.rc $(SYSTEM_BINS) $(BUSYBOX)
+$(BUILD)/system-msh.cpio: $(INIT_ELF) $(BUILD)/system-msh.manifest servers/system.rc $(SYSTEM_BINS) \
+                          $(BUSYBOX) $(BUSYBOX_APPLETS) $(POSIX_ROOT_FILES)
 	$(call mksystemrd,$@,$(BUILD)/system-msh.manifest)
 initrds: $(BUILD)/system-msh.cpio
 

@@ -82,13 +82,16 @@ void tty_process_ended(const struct process *p)
         tty.sid = tty.pgrp = 0;
 }
 
-void tty_opened(struct process *p, uint32_t flags)
+int tty_opened(struct process *p, uint32_t flags, bool dev_tty)
 {
-    if ((flags & LINUX_O_NOCTTY) || p->sid != p->pid || p->ctty || tty.sid)
-        return;
+    if (dev_tty) /* "the controlling terminal": there must be one */
+        return is_ctty(p) ? 0 : -LINUX_ENXIO;
+    if ((flags & LINUX_O_NOCTTY) || p->sid != p->pid || is_ctty(p) || tty.sid)
+        return 0;
     tty.sid = p->sid;
     tty.pgrp = p->pgid;
     p->ctty = true;
+    return 0;
 }
 
 /* No member of group pgid has a parent in another group of the same session: nobody would

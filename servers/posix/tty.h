@@ -53,9 +53,10 @@ void tty_new_session(struct process *p);
 /* p is ending: a session leader's terminal is free again. */
 void tty_process_ended(const struct process *p);
 
-/* An open of the terminal (/dev/tty and the like, without O_NOCTTY): a session leader without
- * a controlling terminal gets it, if it is free. */
-void tty_opened(struct process *p, uint32_t flags);
+/* An open of the terminal (/dev/tty, /dev/console, /dev/ttyS0): 0, or -ENXIO for /dev/tty
+ * (dev_tty) without a controlling terminal.  Without O_NOCTTY, a session leader without a
+ * controlling terminal gets it, if it is free. */
+int tty_opened(struct process *p, uint32_t flags, bool dev_tty);
 
 /* read, write and ioctl on the terminal, for the open file f. */
 int64_t tty_read(struct process *p, struct ofile *f, uint64_t buf, uint64_t len);
