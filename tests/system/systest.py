@@ -649,13 +649,13 @@ def interactive_cases():
     dialog = [(prompt, b"echo one two\r"),
               (r"^one two\n", b"echo abX\x7fc\r"),  # Delete erases the X
               (r"^abc\n", b"echo wrong\x15echo right\r"),  # ^U kills the line typed so far
-              (r"^right\n", b"echo started; busybox sleep 100\r"),
+              (r"^right\n", b"echo started; sleep 100\r"),
               (r"^started\n", b"\x03", 2),  # ^C: SIGINT for the sleep's process group
               (prompt, b"echo status $?\r"),
-              (r"^status \d+\n", b"busybox vi /tmp/f\r"),
+              (r"^status \d+\n", b"vi /tmp/f\r"),
               (r"~", b"ihello from vi\x1b", 2),
               (r"- /tmp/f \[Modified\]", b":wq\r"),  # back in command mode, the text typed
-              (prompt, b"busybox cat /tmp/f; echo done\r"),
+              (prompt, b"cat /tmp/f; echo done\r"),
               (prompt, b"exit\r"),  # the shell, pid 1, ends: the run list is over
               (r"^posix: 1 programs run", b"\r")]  # a key lets the input thread go too
     return [Case("interactive", exit_code=0, timeout=240,
