@@ -652,7 +652,9 @@ def interactive_cases():
               (r"^right\n", b"echo started; sleep 100\r"),
               (r"^started\n", b"\x03", 2),  # ^C: SIGINT for the sleep's process group
               (prompt, b"echo status $?\r"),
-              (r"^status \d+\n", b"vi /tmp/f\r"),
+              (r"^status \d+\n", b"sleep 2\r"),
+              (r"sleep 2\n", b"echo typed ahead\r", 0.5),  # kept by the terminal meanwhile
+              (r"^typed ahead\n(?:.*\n)*?[^\n]*# (?:\x1b\[6n)?$", b"vi /tmp/f\r"),
               (r"~", b"ihello from vi\x1b", 2),
               (r"- /tmp/f \[Modified\]", b":wq\r"),  # back in command mode, the text typed
               (prompt, b"cat /tmp/f; echo done\r"),
@@ -663,6 +665,7 @@ def interactive_cases():
                  qemu_extra=vblk_disk() + ["-device", "virtio-rng-pci,disable-legacy=on"],
                  until=r"^init: posix exited$", dialog=dialog,
                  check=shell_output([r"^one two$", r"^abc$", r"^right$", r"^status 130$",
+                                     r"^typed ahead$",
                                      r"^hello from vi$", r"^done$"]),
                  expect=[r"^posix: pid 1 exited with status 0$"],
                  forbid=[r"PANIC", r"^wrong$", r"posix: pid 1 killed", r"init: posix ended"])]
