@@ -66,4 +66,15 @@ $(BUILD)/linux-busybox.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/
                              $(LINUX_NATIVE) $(BUSYBOX)
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/busybox.programs,$(LINUX_NATIVE),$(BUSYBOX))
 
-initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio
+# The benchmark (tests/linux/bench.c) and the tiny program its fork+execve figure executes:
+# `make bench` runs it here and on a Debian Linux kernel (tools/linux-bench.py); make check
+# runs it once, quickly, as a check that every benchmark completes (bench-quick.programs).
+LINUX_BENCH_BINS := $(BUILD)/linux/bench $(BUILD)/linux/bench-exit
+$(BUILD)/linux-bench.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/bench.programs \
+                           $(LINUX_DATA) $(LINUX_NATIVE) $(LINUX_BENCH_BINS)
+	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/bench.programs,$(LINUX_NATIVE),$(LINUX_BENCH_BINS))
+$(BUILD)/linux-bench-quick.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/bench-quick.programs \
+                                 $(LINUX_DATA) $(LINUX_NATIVE) $(LINUX_BENCH_BINS)
+	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/bench-quick.programs,$(LINUX_NATIVE),$(LINUX_BENCH_BINS))
+
+initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio $(BUILD)/linux-bench-quick.cpio
