@@ -68,6 +68,10 @@
 #define LINUX_NR_getdents64      217
 #define LINUX_NR_set_tid_address 218
 #define LINUX_NR_clock_gettime   228
+#define LINUX_NR_clock_getres    229
+#define LINUX_NR_gettimeofday    96
+#define LINUX_NR_time            201
+#define LINUX_NR_getcpu          309
 #define LINUX_NR_exit_group      231
 #define LINUX_NR_openat          257
 #define LINUX_NR_mkdirat         258
@@ -155,23 +159,24 @@ struct linux_iovec {
 };
 
 /* Auxiliary-vector tags (linux/auxvec.h). */
-#define LINUX_AT_NULL   0
-#define LINUX_AT_PHDR   3
-#define LINUX_AT_PHENT  4
-#define LINUX_AT_PHNUM  5
-#define LINUX_AT_PAGESZ 6
-#define LINUX_AT_BASE   7
-#define LINUX_AT_FLAGS  8
-#define LINUX_AT_ENTRY  9
-#define LINUX_AT_UID    11
-#define LINUX_AT_EUID   12
-#define LINUX_AT_GID    13
-#define LINUX_AT_EGID   14
-#define LINUX_AT_HWCAP  16
-#define LINUX_AT_CLKTCK 17
-#define LINUX_AT_SECURE 23
-#define LINUX_AT_RANDOM 25
-#define LINUX_AT_EXECFN 31
+#define LINUX_AT_NULL         0
+#define LINUX_AT_PHDR         3
+#define LINUX_AT_PHENT        4
+#define LINUX_AT_PHNUM        5
+#define LINUX_AT_PAGESZ       6
+#define LINUX_AT_BASE         7
+#define LINUX_AT_FLAGS        8
+#define LINUX_AT_ENTRY        9
+#define LINUX_AT_UID          11
+#define LINUX_AT_EUID         12
+#define LINUX_AT_GID          13
+#define LINUX_AT_EGID         14
+#define LINUX_AT_HWCAP        16
+#define LINUX_AT_CLKTCK       17
+#define LINUX_AT_SECURE       23
+#define LINUX_AT_RANDOM       25
+#define LINUX_AT_EXECFN       31
+#define LINUX_AT_SYSINFO_EHDR 33
 
 /* mmap and mprotect (asm-generic/mman-common.h, mman.h). */
 #define LINUX_PROT_READ           0x1

@@ -17,7 +17,8 @@
  * would reach the parent's pages.  So the server maps each clone a second
  * time, into itself, with SYS_VM_SHARE: the child's shadow.  A write by
  * the server into the child then goes to the child's copy (and breaks the
- * sharing there, as the child's own write would).
+ * sharing there, as the child's own write would).  The vDSO's regions are
+ * not copied: the child gets the same shared pages (vdso.h).
  *
  * Linux's protections become Mica's: on x86-64 write and execute imply
  * read, as the page tables cannot express otherwise.  Mica refuses
@@ -26,6 +27,7 @@
  */
 #include "procmem.h"
 #include "posix.h"
+#include "vdso.h"
 
 static int mica_prot(uint32_t prot, uint32_t *out)
 {
@@ -98,6 +100,11 @@ int procmem_clone(struct process *child, const struct process *parent)
     for (unsigned i = 0; i < parent->mem.n; i++) {
         const struct region *r = &parent->mem.r[i];
         uint64_t size = r->end - r->start;
+        if (r->shared) { /* the vDSO: the same pages in every process */
+            if (vdso_map_region(child, r) < 0)
+                return -LINUX_ENOMEM;
+            continue;
+        }
         if (mica_vm_clone(parent->as, child->as, r->start, size) < 0)
             return -LINUX_ENOMEM;
         int64_t at = mica_vm_share(child->as, r->start, size, posix.self, 0,

@@ -54,7 +54,7 @@ int regions_add(struct regions *rs, uint64_t start, uint64_t end, uint32_t prot,
     unsigned i = 0;
     while (i < rs->n && rs->r[i].start < start)
         i++;
-    struct region r = {start, end, prot, shadow};
+    struct region r = {start, end, prot, shadow, false};
     insert_at(rs, i, &r);
     return 0;
 }
@@ -72,7 +72,9 @@ static void split_at(struct regions *rs, uint64_t addr)
     for (unsigned i = 0; i < rs->n; i++) {
         struct region *r = &rs->r[i];
         if (addr > r->start && addr < r->end) {
-            struct region upper = {addr, r->end, r->prot, r->shadow + (addr - r->start)};
+            struct region upper = *r; /* the same protection and kind */
+            upper.start = addr;
+            upper.shadow = r->shadow + (addr - r->start);
             r->end = addr;
             insert_at(rs, i + 1, &upper);
             return;

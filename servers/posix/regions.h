@@ -27,6 +27,8 @@ struct region {
     uint64_t start, end; /* [start, end), page-aligned, in the process */
     uint32_t prot;       /* LINUX_PROT_* the process has */
     uint8_t *shadow;     /* where the server sees start */
+    bool shared;         /* the vDSO's pages, the same for every process: fork maps them
+                            again instead of copying them (vdso.h) */
 };
 
 struct regions {

@@ -1,5 +1,6 @@
 /*
- * sys_time.c - clock_gettime (concepts: clocks, wall time and monotonic time).
+ * sys_time.c - clock_gettime, clock_getres, gettimeofday, time and getcpu
+ * (concepts: clocks, wall time and monotonic time).
  *
  * CLOCK_MONOTONIC and CLOCK_BOOTTIME are Mica's clock (nanoseconds since
  * boot; Mica does not suspend, so the two are the same).  CLOCK_REALTIME is
@@ -7,6 +8,12 @@
  * advanced by the monotonic clock; without the rtc service it counts from
  * 1970-01-01 at boot.  The CPU-time clocks are the thread's time on a CPU
  * as the kernel accounts it (SYS_THREAD_INFO).
+ *
+ * Programs seldom come here for the time: the vDSO (vdso.h) computes the
+ * clocks in the process, from the same counter and calibration as
+ * mica_clock_ns().  These calls serve what it passes on (the CPU-time
+ * clocks, unknown clocks, getcpu) and programs that make the system call
+ * themselves.
  */
 #include "posix.h"
 #include "syscalls.h"
@@ -55,4 +62,55 @@ int64_t sys_clock_gettime(struct process *p, const uint64_t *a)
         return err;
     struct linux_timespec ts = {(int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull)};
     return user_write(&p->mem, a[1], &ts, sizeof ts);
+}
+
+/* Every clock counts in nanoseconds: a resolution of 1 ns (the vDSO says the same). */
+int64_t sys_clock_getres(struct process *p, const uint64_t *a)
+{
+    uint64_t ns;
+    int err = clock_ns(p, a[0], &ns);
+    if (err < 0)
+        return err;
+    struct linux_timespec res = {0, 1};
+    return a[1] ? user_write(&p->mem, a[1], &res, sizeof res) : 0;
+}
+
+/* gettimeofday(tv, tz): CLOCK_REALTIME in microseconds; the time zone is UTC (zeros). */
+int64_t sys_gettimeofday(struct process *p, const uint64_t *a)
+{
+    uint64_t ns;
+    clock_ns(p, LINUX_CLOCK_REALTIME, &ns);
+    struct {
+        int64_t sec, usec;
+    } tv = {(int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull / 1000)};
+    struct {
+        int32_t minuteswest, dsttime;
+    } tz = {0, 0};
+    int err = a[0] ? user_write(&p->mem, a[0], &tv, sizeof tv) : 0;
+    if (err == 0 && a[1])
+        err = user_write(&p->mem, a[1], &tz, sizeof tz);
+    return err;
+}
+
+/* time(t): the seconds of CLOCK_REALTIME, also stored at t unless it is NULL. */
+int64_t sys_time(struct process *p, const uint64_t *a)
+{
+    uint64_t ns;
+    clock_ns(p, LINUX_CLOCK_REALTIME, &ns);
+    int64_t s = (int64_t)(ns / 1000000000ull);
+    int err = a[0] ? user_write(&p->mem, a[0], &s, sizeof s) : 0;
+    return err < 0 ? err : s;
+}
+
+/* getcpu(cpu, node, cache): the CPU whose run queue the thread uses; one NUMA node, 0. */
+int64_t sys_getcpu(struct process *p, const uint64_t *a)
+{
+    struct mica_thread_info info;
+    if (mica_thread_info(p->thread, &info) < 0)
+        return -LINUX_EFAULT;
+    uint32_t cpu = (uint32_t)info.cpu, node = 0;
+    int err = a[0] ? user_write(&p->mem, a[0], &cpu, sizeof cpu) : 0;
+    if (err == 0 && a[1])
+        err = user_write(&p->mem, a[1], &node, sizeof node);
+    return err;
 }
