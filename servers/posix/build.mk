@@ -45,7 +45,8 @@ MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
 LINUX_TESTS := hello args memory clock fault files fork exec kill pipe vdso
-LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie
+LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie \
+               $(BUILD)/linux/vdso-glibc
 $(BUILD)/linux/%: tests/linux/%.c
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@"
@@ -56,6 +57,12 @@ $(BUILD)/linux/hello-pie: tests/linux/hello.c
 	@$(MUSL_GCC) -fPIE -static-pie -nostartfiles -nodefaultlibs -Wl,--no-dynamic-linker \
 		$(LINUX_CFLAGS) -o $@ $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $< $(MUSL_LIB)/libc.a -lgcc \
 		$(MUSL_LIB)/crtn.o
+
+# The vDSO test also with glibc (gcc -static), whose start-up code finds the vDSO its own way.
+$(BUILD)/linux/vdso-glibc: tests/linux/vdso.c
+	@mkdir -p $(dir $@)
+	@echo "  GCC     $@ (static, glibc)"
+	@gcc -static $(LINUX_CFLAGS) -o $@ $<
 
 # mklinuxrd OUT MANIFEST LIST NATIVE-IMAGES LINUX-PROGRAMS: a ramdisk like mkinitrd's, with the
 # posix server's run list as etc/linux-programs, the Linux programs under bin/ and the test
