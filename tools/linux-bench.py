@@ -20,7 +20,9 @@ Output: per benchmark and configuration the median time of one operation on
 Mica and on Linux and the ratio Mica/Linux (lower is better for every figure),
 then the same as `CONFIG/NAME MICA LINUX` lines for scripts.
 
-Usage: linux-bench.py [--kvm] [--only tcg|icount|kvm ...]
+Linux runs with `tsc=reliable` (see LINUX_CLOCK below).
+
+Usage: linux-bench.py [--kvm] [--linux-hpet] [--only tcg|icount|kvm ...]
 """
 import argparse
 import glob
@@ -42,6 +44,11 @@ BENCH_EXIT = os.path.join(BUILD, "linux", "bench-exit")
 BUSYBOX = "/bin/busybox"
 LINE = re.compile(r"^lbench (\S+) (?:(\d+) ns (\d+) cycles|(n/a))\s*$", re.M)
 SMP, MEM = "2", "512"
+# Under TCG Linux does not trust the emulated TSC and takes the HPET as its clock source, and its
+# vDSO then cannot read the clock: every clock_gettime would be a system call and an HPET read.
+# Mica's vDSO reads the TSC; `tsc=reliable` lets Linux's do the same, so that the two compare
+# like with like.  (--linux-hpet: Linux's own choice.)
+LINUX_CLOCK = "tsc=reliable"
 
 # The initramfs's init: a busybox shell script.  The clock source is reported (Linux's vDSO
 # reads the TSC only when the kernel trusts it), then the benchmark runs, then Linux powers off.
@@ -180,7 +187,7 @@ def figures(out, who, config, log):
 
 def run_linux(config, vmlinuz, initramfs):
     cmd = qemu_base(config) + ["-kernel", vmlinuz, "-initrd", initramfs, "-append",
-                               "console=ttyS0 quiet panic=-1 rdinit=/init"]
+                               "console=ttyS0 quiet panic=-1 rdinit=/init " + LINUX_CLOCK]
     out = boot(cmd, r"^lbench done", 1200)
     m = re.search(r"^linux: clocksource (\S*)", out, re.M)
     say(f"linux-bench: Linux under {config}: clock source {m.group(1) if m else '?'}")
@@ -209,7 +216,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kvm", action="store_true", help="also under KVM (if /dev/kvm works)")
     ap.add_argument("--only", nargs="*", choices=["tcg", "icount", "kvm"])
+    ap.add_argument("--linux-hpet", action="store_true",
+                    help="let Linux choose its clock source (the HPET under TCG)")
     opts = ap.parse_args()
+    if opts.linux_hpet:
+        global LINUX_CLOCK
+        LINUX_CLOCK = ""
     configs = opts.only or ["tcg", "icount"] + (["kvm"] if opts.kvm else [])
     if "kvm" in configs and not kvm_usable():
         say("linux-bench: /dev/kvm is not usable here: no KVM figures")
