@@ -159,23 +159,25 @@ struct linux_iovec {
 };
 
 /* Auxiliary-vector tags (linux/auxvec.h). */
-#define LINUX_AT_NULL         0
-#define LINUX_AT_PHDR         3
-#define LINUX_AT_PHENT        4
-#define LINUX_AT_PHNUM        5
-#define LINUX_AT_PAGESZ       6
-#define LINUX_AT_BASE         7
-#define LINUX_AT_FLAGS        8
-#define LINUX_AT_ENTRY        9
-#define LINUX_AT_UID          11
-#define LINUX_AT_EUID         12
-#define LINUX_AT_GID          13
-#define LINUX_AT_EGID         14
-#define LINUX_AT_HWCAP        16
-#define LINUX_AT_CLKTCK       17
-#define LINUX_AT_SECURE       23
-#define LINUX_AT_RANDOM       25
-#define LINUX_AT_EXECFN       31
+#define LINUX_AT_NULL   0
+#define LINUX_AT_PHDR   3
+#define LINUX_AT_PHENT  4
+#define LINUX_AT_PHNUM  5
+#define LINUX_AT_PAGESZ 6
+#define LINUX_AT_BASE   7
+#define LINUX_AT_FLAGS  8
+#define LINUX_AT_ENTRY  9
+#define LINUX_AT_UID    11
+#define LINUX_AT_EUID   12
+#define LINUX_AT_GID    13
+#define LINUX_AT_EGID   14
+#define LINUX_AT_HWCAP  16
+#define LINUX_AT_CLKTCK 17
+#define LINUX_AT_SECURE 23
+#define LINUX_AT_RANDOM 25
+#define LINUX_AT_EXECFN 31
+
+/* The vDSO's ELF header (servers/posix/vdso.h); left out when there is none. */
 #define LINUX_AT_SYSINFO_EHDR 33
 
 /* mmap and mprotect (asm-generic/mman-common.h, mman.h). */
