@@ -22,7 +22,7 @@ then the same as `CONFIG/NAME MICA LINUX` lines for scripts.
 
 Linux runs with `tsc=reliable` (see LINUX_CLOCK below).
 
-Usage: linux-bench.py [--kvm] [--linux-hpet] [--only tcg|icount|kvm ...]
+Usage: linux-bench.py [--kvm] [--cpus N] [--linux-hpet] [--only tcg|icount|kvm ...]
 """
 import argparse
 import glob
@@ -220,12 +220,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kvm", action="store_true", help="also under KVM (if /dev/kvm works)")
     ap.add_argument("--only", nargs="*", choices=["tcg", "icount", "kvm"])
+    ap.add_argument("--cpus", choices=["1", "2", "4"],
+                    help="CPUs for every configuration (default: 2, 1 under icount)")
     ap.add_argument("--linux-hpet", action="store_true",
                     help="let Linux choose its clock source (the HPET under TCG)")
     opts = ap.parse_args()
     if opts.linux_hpet:
         global LINUX_CLOCK
         LINUX_CLOCK = ""
+    if opts.cpus:
+        for c in SMP:
+            SMP[c] = opts.cpus
     configs = opts.only or ["tcg", "icount"] + (["kvm"] if opts.kvm else [])
     if "kvm" in configs and not kvm_usable():
         say("linux-bench: /dev/kvm is not usable here: no KVM figures")
