@@ -10,6 +10,8 @@
  * that the C library's clock_gettime does not make a system call: given a
  * bad pointer, the vDSO writes through it and the process dies of SIGSEGV
  * (on Linux and on Mica alike); a system call would have answered EFAULT.
+ * Its forked child uses the vDSO it inherited; a child that executes this
+ * program again gets a new one.
  */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -167,11 +169,36 @@ static void no_system_call(void)
         printf("clock_gettime with a bad pointer: exited %d\n", WEXITSTATUS(status));
 }
 
-int main(void)
+/* The vDSO after execve: the new program has one too (run as bin/NAME, the working directory
+ * holding bin/ on Linux and on Mica alike). */
+static void after_exec(const char *argv0)
+{
+    const char *name = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
+    char path[256];
+    snprintf(path, sizeof path, "bin/%s", name);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *argv[] = {path, "after-exec", 0};
+        execv(path, argv);
+        printf("execv %s: errno %d\n", path, errno);
+        _exit(127);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    printf("the child after execve: exit status %d\n", WEXITSTATUS(status));
+}
+
+int main(int argc, char **argv)
 {
     if (load() < 0) {
         printf("no vDSO\n");
         return 1;
+    }
+    if (argc > 1 && strcmp(argv[1], "after-exec") == 0) {
+        between((clock_fn)lookup("__vdso_clock_gettime"), CLOCK_MONOTONIC,
+                "after execve: CLOCK_MONOTONIC");
+        return 0;
     }
     printf("vdso: ELF %s, type %s\n", memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 ? "yes" : "no",
            eh->e_type == ET_DYN ? "ET_DYN" : "other");
@@ -197,5 +224,6 @@ int main(void)
     wall_clock();
     monotonic_never_back();
     no_system_call();
+    after_exec(argv[0]);
     return 0;
 }
