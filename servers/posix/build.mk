@@ -7,7 +7,7 @@ POSIX_SRC := $(addprefix servers/posix/,main.c loader.c initstack.c regions.c us
                procmem.c runlist.c syscall_table.c sys_io.c sys_memory.c sys_process.c \
                sys_signal.c sys_time.c sys_random.c vfs.c fdtable.c sys_fd.c sys_fs.c \
                rootfs.c proctable.c sys_fork.c sys_exec.c sys_wait.c sys_kill.c \
-               pipe.c sys_pipe.c vdso.c) \
+               pipe.c sys_pipe.c task.c block.c sys_thread.c sys_futex.c sys_resource.c poll.c sys_poll.c vdso.c) \
              kernel/lib/cpio.c kernel/core/elf.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(POSIX_SRC)) \
               $(BUILD)/user-obj/servers/posix/vdso_image.S.o \
@@ -44,9 +44,15 @@ $(BUILD)/user-obj/servers/posix/vdso_image.S.o: servers/posix/vdso_image.S $(POS
 MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
-LINUX_TESTS := hello args memory clock fault files fork exec kill pipe vdso
+LINUX_TESTS := hello args memory clock fault files fork exec kill pipe threads resource poll vdso
+# A few also with glibc (gcc -static): its start-up, TLS and pthreads differ from musl's.
+LINUX_GLIBC_TESTS := threads vdso
 LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie \
-               $(BUILD)/linux/vdso-glibc
+               $(patsubst %,$(BUILD)/linux/%-glibc,$(LINUX_GLIBC_TESTS))
+$(BUILD)/linux/%-glibc: tests/linux/%.c
+	@mkdir -p $(dir $@)
+	@echo "  GLIBCC  $@"
+	@gcc -static -pthread $(LINUX_CFLAGS) -o $@ $<
 $(BUILD)/linux/%: tests/linux/%.c
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@"
@@ -57,12 +63,6 @@ $(BUILD)/linux/hello-pie: tests/linux/hello.c
 	@$(MUSL_GCC) -fPIE -static-pie -nostartfiles -nodefaultlibs -Wl,--no-dynamic-linker \
 		$(LINUX_CFLAGS) -o $@ $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $< $(MUSL_LIB)/libc.a -lgcc \
 		$(MUSL_LIB)/crtn.o
-
-# The vDSO test also with glibc (gcc -static), whose start-up code finds the vDSO its own way.
-$(BUILD)/linux/vdso-glibc: tests/linux/vdso.c
-	@mkdir -p $(dir $@)
-	@echo "  GCC     $@ (static, glibc)"
-	@gcc -static $(LINUX_CFLAGS) -o $@ $<
 
 # mklinuxrd OUT MANIFEST LIST NATIVE-IMAGES LINUX-PROGRAMS: a ramdisk like mkinitrd's, with the
 # posix server's run list as etc/linux-programs, the Linux programs under bin/ and the test
@@ -105,4 +105,11 @@ $(BUILD)/linux-bench-quick.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/li
                                  $(LINUX_DATA) $(LINUX_NATIVE) $(LINUX_BENCH_BINS)
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/bench-quick.programs,$(LINUX_NATIVE),$(LINUX_BENCH_BINS))
 
-initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio $(BUILD)/linux-bench-quick.cpio
+# The robustness test: random system calls (Mica only).
+$(BUILD)/linux/fuzz: tests/linux/fuzz.c
+$(BUILD)/linux-fuzz.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/fuzz.programs \
+                          $(LINUX_NATIVE) $(BUILD)/linux/fuzz $(BUILD)/linux/hello
+	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/fuzz.programs,$(LINUX_NATIVE),$(BUILD)/linux/fuzz $(BUILD)/linux/hello)
+
+initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio $(BUILD)/linux-fuzz.cpio \
+         $(BUILD)/linux-bench-quick.cpio

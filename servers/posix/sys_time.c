@@ -1,5 +1,5 @@
 /*
- * sys_time.c - clock_gettime, clock_getres, gettimeofday, time and getcpu
+ * sys_time.c - clock_gettime, clock_getres, gettimeofday, time, getcpu
  * (concepts: clocks, wall time and monotonic time).
  *
  * CLOCK_MONOTONIC and CLOCK_BOOTTIME are Mica's clock (nanoseconds since
@@ -12,8 +12,8 @@
  * Programs seldom come here for the time: the vDSO (vdso.h) computes the
  * clocks in the process, from the same counter and calibration as
  * mica_clock_ns().  These calls serve what it passes on (the CPU-time
- * clocks, unknown clocks, getcpu) and programs that make the system call
- * themselves.
+ * clocks, unknown clocks, the coarse clocks' resolution, getcpu) and
+ * programs that make the system call themselves.
  */
 #include "posix.h"
 #include "syscalls.h"
@@ -43,11 +43,18 @@ static int clock_ns(struct process *p, uint64_t clock, uint64_t *ns)
     case LINUX_CLOCK_BOOTTIME:
         *ns = mica_clock_ns();
         return 0;
-    case CLOCK_PROCESS_CPUTIME:
     case CLOCK_THREAD_CPUTIME:
-        if (mica_thread_info(p->thread, &info) < 0)
+        if (mica_thread_info(task_current()->thread, &info) < 0)
             return -LINUX_EINVAL;
         *ns = info.run_ns;
+        return 0;
+    case CLOCK_PROCESS_CPUTIME: /* the time of all its threads */
+        *ns = 0;
+        for (struct task *t = task_next(p, 0); t; t = task_next(p, t)) {
+            if (mica_thread_info(t->thread, &info) < 0)
+                return -LINUX_EINVAL;
+            *ns += info.run_ns;
+        }
         return 0;
     default:
         return -LINUX_EINVAL;
@@ -64,53 +71,53 @@ int64_t sys_clock_gettime(struct process *p, const uint64_t *a)
     return user_write(&p->mem, a[1], &ts, sizeof ts);
 }
 
-/* Every clock counts in nanoseconds: a resolution of 1 ns (the vDSO says the same). */
+/* clock_getres(clock, res): every clock counts in nanoseconds; the coarse ones in ticks of
+ * the kernel's timer, as Linux's count in its jiffies. */
 int64_t sys_clock_getres(struct process *p, const uint64_t *a)
 {
     uint64_t ns;
     int err = clock_ns(p, a[0], &ns);
     if (err < 0)
         return err;
-    struct linux_timespec res = {0, 1};
-    return a[1] ? user_write(&p->mem, a[1], &res, sizeof res) : 0;
+    bool coarse = a[0] == CLOCK_REALTIME_COARSE || a[0] == CLOCK_MONOTONIC_COARSE;
+    struct linux_timespec res = {0, coarse ? 4000000 : 1};
+    if (a[1] && user_write(&p->mem, a[1], &res, sizeof res) < 0)
+        return -LINUX_EFAULT;
+    return 0;
 }
 
-/* gettimeofday(tv, tz): CLOCK_REALTIME in microseconds; the time zone is UTC (zeros). */
+/* gettimeofday(tv, tz): the wall clock in microseconds; the time zone is UTC (all zero). */
 int64_t sys_gettimeofday(struct process *p, const uint64_t *a)
 {
-    uint64_t ns;
-    clock_ns(p, LINUX_CLOCK_REALTIME, &ns);
-    struct {
-        int64_t sec, usec;
-    } tv = {(int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull / 1000)};
-    struct {
-        int32_t minuteswest, dsttime;
-    } tz = {0, 0};
-    int err = a[0] ? user_write(&p->mem, a[0], &tv, sizeof tv) : 0;
-    if (err == 0 && a[1])
-        err = user_write(&p->mem, a[1], &tz, sizeof tz);
-    return err;
+    uint64_t ns = posix.realtime_at_boot_ns + mica_clock_ns();
+    int64_t tv[2] = {(int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull / 1000)};
+    int32_t tz[2] = {0, 0};
+    if (a[0] && user_write(&p->mem, a[0], tv, sizeof tv) < 0)
+        return -LINUX_EFAULT;
+    if (a[1] && user_write(&p->mem, a[1], tz, sizeof tz) < 0)
+        return -LINUX_EFAULT;
+    return 0;
 }
 
-/* time(t): the seconds of CLOCK_REALTIME, also stored at t unless it is NULL. */
+/* time(t): the wall clock in seconds, also stored at t if it is not NULL. */
 int64_t sys_time(struct process *p, const uint64_t *a)
 {
-    uint64_t ns;
-    clock_ns(p, LINUX_CLOCK_REALTIME, &ns);
-    int64_t s = (int64_t)(ns / 1000000000ull);
-    int err = a[0] ? user_write(&p->mem, a[0], &s, sizeof s) : 0;
-    return err < 0 ? err : s;
+    int64_t s = (int64_t)((posix.realtime_at_boot_ns + mica_clock_ns()) / 1000000000ull);
+    if (a[0] && user_write(&p->mem, a[0], &s, sizeof s) < 0)
+        return -LINUX_EFAULT;
+    return s;
 }
 
-/* getcpu(cpu, node, cache): the CPU whose run queue the thread uses; one NUMA node, 0. */
+/* getcpu(cpu, node, cache): the CPU whose run queue the calling thread uses; one NUMA node, 0. */
 int64_t sys_getcpu(struct process *p, const uint64_t *a)
 {
     struct mica_thread_info info;
-    if (mica_thread_info(p->thread, &info) < 0)
+    if (mica_thread_info(task_current()->thread, &info) < 0)
         return -LINUX_EFAULT;
     uint32_t cpu = (uint32_t)info.cpu, node = 0;
-    int err = a[0] ? user_write(&p->mem, a[0], &cpu, sizeof cpu) : 0;
-    if (err == 0 && a[1])
-        err = user_write(&p->mem, a[1], &node, sizeof node);
-    return err;
+    if (a[0] && user_write(&p->mem, a[0], &cpu, sizeof cpu) < 0)
+        return -LINUX_EFAULT;
+    if (a[1] && user_write(&p->mem, a[1], &node, sizeof node) < 0)
+        return -LINUX_EFAULT;
+    return 0;
 }

@@ -13,9 +13,11 @@
  *
  * Each process's vDSO pages are regions like its other memory (regions.h),
  * so mmap never hands out their addresses and usercopy reads them; they
- * are marked shared, and fork maps the same pages into the child rather
- * than copying them.  execve unmaps them with the rest of the old program
- * and the loader maps them again.
+ * are marked shared (madvise(DONTNEED) leaves them) and vdso, and fork
+ * maps the vDSO's pages into the child as here rather than copying them or
+ * sharing the parent's mapping (the server's view of a shared region is
+ * writable, which the vDSO's handle does not allow).  execve unmaps them with the rest of the old
+ * program and the loader maps them again.
  */
 #include "vdso.h"
 #include "vdso_data.h"
@@ -80,9 +82,8 @@ static int map_range(struct process *p, uint64_t start, uint64_t end)
         return -LINUX_ENOMEM;
     }
     regions_add(&p->mem, start, end, prot, (uint8_t *)shadow); /* room and place checked */
-    for (unsigned i = 0; i < p->mem.n; i++)
-        if (p->mem.r[i].start == start)
-            p->mem.r[i].shared = true;
+    regions_mark_shared(&p->mem, start, end); /* not private: madvise keeps its pages */
+    regions_mark_vdso(&p->mem, start, end);
     return 0;
 }
 

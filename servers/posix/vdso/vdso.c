@@ -154,11 +154,13 @@ long __vdso_time(long *t)
     return s;
 }
 
-/* Every clock the vDSO computes counts in nanoseconds: a resolution of 1 ns. */
+/* The fine clocks the vDSO computes count in nanoseconds: a resolution of 1 ns.  The coarse
+ * ones' resolution is the server's to say (sys_time.c). */
 int __vdso_clock_getres(long clock, struct vdso_timespec *res)
 {
     uint64_t ns;
-    if (clock_ns(clock, &ns) < 0)
+    if (clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE ||
+        clock_ns(clock, &ns) < 0)
         return (int)syscall2(NR_clock_getres, clock, (long)res);
     if (res) {
         res->sec = 0;
