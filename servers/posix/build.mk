@@ -7,7 +7,7 @@ POSIX_SRC := $(addprefix servers/posix/,main.c loader.c initstack.c regions.c us
                procmem.c runlist.c syscall_table.c sys_io.c sys_memory.c sys_process.c \
                sys_signal.c sys_time.c sys_random.c vfs.c fdtable.c sys_fd.c sys_fs.c \
                rootfs.c proctable.c sys_fork.c sys_exec.c sys_wait.c sys_kill.c \
-               pipe.c sys_pipe.c) \
+               pipe.c sys_pipe.c cred.c perm.c sys_cred.c sys_attr.c) \
              kernel/lib/cpio.c kernel/core/elf.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(POSIX_SRC)) \
               $(BUILD)/user-obj/$(BUILD)/gen/console_client.c.o \
@@ -48,7 +48,7 @@ define mklinuxrd
 	@for f in $(4); do cp $$f $(1).d/bin/$$(basename $$f .elf); done
 	@for f in $(5); do cp $$f $(1).d/bin/; done
 	@cp -r tests/linux/data $(1).d/data
-	@cd $(1).d && find . | LC_ALL=C sort | cpio -o -H newc --quiet > ../$(notdir $(1))
+	@cd $(1).d && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet > ../$(notdir $(1))
 	@rm -rf $(1).d
 endef
 

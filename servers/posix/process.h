@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <mica.h>
 #include "linux_abi.h"
+#include "cred.h"
 #include "fdtable.h"
 #include "regions.h"
 #include "vfs.h"
@@ -67,6 +68,7 @@ struct process {
     int status;           /* the exit status (ended by exit) */
     int signal;           /* the signal that killed it, 0 if it exited */
     uint32_t unknown[LINUX_NR_MAX + 1]; /* ENOSYS answers per number; [MAX]: larger numbers */
+    struct cred cred; /* its user and group ids (cred.h); all 0 (root) in a new process */
 };
 
 #endif

@@ -15,8 +15,15 @@ static int add_member(struct vfs *v, const struct cpio_entry *e)
     memcpy(path, e->name, len + 1);
     uint32_t type = e->mode & CPIO_MODE_TYPE;
     struct vnode *dir, *n;
-    if (type == CPIO_MODE_DIR)
-        return vfs_mkdir_p(v, path, &dir);
+    if (type == CPIO_MODE_DIR) {
+        int err = vfs_mkdir_p(v, path, &dir);
+        if (err == 0) { /* the directory as the archive has it (Linux's initramfs does so) */
+            dir->mode = VFS_S_IFDIR | (e->mode & 07777);
+            dir->uid = e->uid;
+            dir->gid = e->gid;
+        }
+        return err;
+    }
     if (type != CPIO_MODE_FILE)
         return 0; /* links, devices: not yet */
     char *slash = 0;
@@ -40,6 +47,8 @@ static int add_member(struct vfs *v, const struct cpio_entry *e)
     if (vnode_is_dir(n))
         return -LINUX_EISDIR;
     vfs_set_initial(n, e->data, e->size);
+    n->uid = e->uid;
+    n->gid = e->gid;
     return 0;
 }
 

@@ -11,8 +11,10 @@
  * process is ever stopped); an ignored signal (SIG_IGN) does nothing.  A
  * signal that would run a handler, stop the process, or wait blocked in
  * its mask is ENOSYS.  Only pid > 0 is implemented (process groups and
- * "every process", pid <= 0, are ENOSYS).  Every process is root, so
- * there is no EPERM.
+ * "every process", pid <= 0, are ENOSYS).  Who may signal whom is
+ * Linux's rule (cred_may_signal): root, or a sender whose real or
+ * effective uid is the target's real or saved uid; else EPERM, for the
+ * signal 0 too.
  */
 #include "posix.h"
 #include "proctable.h"
@@ -54,6 +56,8 @@ int64_t sys_kill(struct process *p, const uint64_t *a)
     struct process *t = proc_find((int)pid);
     if (!t)
         return -LINUX_ESRCH;
+    if (!cred_may_signal(&p->cred, &t->cred))
+        return -LINUX_EPERM;
     if (sig == 0 || t->state != PROC_RUNNING)
         return 0; /* it exists (a zombie takes signals and ignores them) */
     if (sig != LINUX_SIGKILL) {

@@ -5,6 +5,7 @@
  */
 #include "vfs.h"
 #include "linux_abi.h"
+#include "perm.h"
 #include <malloc.h> /* the server's heap (lib/mica/malloc.h); on the host, the C library's */
 #include <mica/string.h>
 
@@ -103,6 +104,14 @@ static int step(struct vnode *d, const char *name, struct vnode **out)
     return 0;
 }
 
+/* Every component is looked up in a directory the caller may search. */
+static int may_search(const struct vfs *v, const struct vnode *d)
+{
+    if (!vnode_is_dir(d))
+        return -LINUX_ENOTDIR;
+    return v->cred ? perm_node(v->cred, d, PERM_EXEC) : 0;
+}
+
 int vfs_lookup_parent(struct vfs *v, struct vnode *start, const char *path, struct vnode **dir,
                       char *name, bool *trailing_slash)
 {
@@ -115,8 +124,8 @@ int vfs_lookup_parent(struct vfs *v, struct vnode *start, const char *path, stru
     name[1] = 0;
     *trailing_slash = false;
     while (*path) {
-        int err = next_component(&path, name);
-        if (err < 0)
+        int err = may_search(v, d);
+        if (err < 0 || (err = next_component(&path, name)) < 0)
             return err;
         if (!*path) { /* the last one: was it followed by a slash? */
             uint64_t len = strlen(name);
@@ -149,6 +158,18 @@ int vfs_lookup(struct vfs *v, struct vnode *start, const char *path, struct vnod
     return 0;
 }
 
+/* A new node's owner: the caller; its group: the caller's, or a set-group-ID directory's. */
+static void own(const struct vfs *v, const struct vnode *dir, struct vnode *n)
+{
+    n->uid = v->cred ? v->cred->fsuid : 0;
+    n->gid = v->cred ? v->cred->fsgid : 0;
+    if (dir->mode & 02000) {
+        n->gid = dir->gid;
+        if (vnode_is_dir(n))
+            n->mode |= 02000;
+    }
+}
+
 int vfs_create(struct vfs *v, struct vnode *dir, const char *name, uint32_t mode,
                struct vnode **out)
 {
@@ -158,6 +179,9 @@ int vfs_create(struct vfs *v, struct vnode *dir, const char *name, uint32_t mode
         return -LINUX_ENOENT; /* a removed directory takes no new entries */
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || vfs_child(dir, name))
         return -LINUX_EEXIST;
+    int err = v->cred ? perm_may_create(v->cred, dir) : 0;
+    if (err < 0)
+        return err;
     if (dir->nents == dir->cap_ents) {
         uint32_t cap = dir->cap_ents ? dir->cap_ents * 2 : 8;
         struct vdirent *e = realloc(dir->ents, cap * sizeof *e);
@@ -174,6 +198,7 @@ int vfs_create(struct vfs *v, struct vnode *dir, const char *name, uint32_t mode
         return -LINUX_ENOSPC;
     }
     memcpy(copy, name, strlen(name) + 1);
+    own(v, dir, n);
     if (vnode_is_dir(n)) {
         n->parent = dir;
         n->nlink = 2;
@@ -233,6 +258,9 @@ int vfs_unlink(struct vfs *v, struct vnode *dir, const char *name)
     int i = find_entry(dir, name);
     if (i < 0)
         return -LINUX_ENOENT;
+    int err = v->cred ? perm_may_delete(v->cred, dir, dir->ents[i].node) : 0;
+    if (err < 0)
+        return err;
     if (vnode_is_dir(dir->ents[i].node))
         return -LINUX_EISDIR;
     remove_entry(v, dir, (uint32_t)i);
@@ -249,6 +277,9 @@ int vfs_rmdir(struct vfs *v, struct vnode *dir, const char *name)
     if (i < 0)
         return -LINUX_ENOENT;
     struct vnode *n = dir->ents[i].node;
+    int err = v->cred ? perm_may_delete(v->cred, dir, n) : 0;
+    if (err < 0)
+        return err;
     if (!vnode_is_dir(n))
         return -LINUX_ENOTDIR;
     if (n->nents)

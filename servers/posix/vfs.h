@@ -33,6 +33,7 @@
 #define VFS_S_IFIFO 0010000u
 
 struct vnode;
+struct cred;
 
 struct vdirent {
     char *name;
@@ -41,6 +42,7 @@ struct vdirent {
 
 struct vnode {
     uint32_t mode;        /* type and permission bits */
+    uint32_t uid, gid;    /* owner and group (perm.h) */
     uint64_t ino;         /* unique while the server runs */
     uint32_t nlink;       /* directory entries naming it (+ "." and ".." for directories) */
     uint32_t refs;        /* open files and cwds using it */
@@ -59,6 +61,10 @@ struct vfs {
     struct vnode *root;
     uint64_t next_ino;
     uint64_t (*now_ns)(void); /* the wall clock, for the times (may be NULL: 0) */
+    /* Whose permissions lookups, creations and removals are checked with (perm.h): the
+     * caller's file-system ids, set by the server before each call; NULL: no checks (filling
+     * the tree from the ramdisk, the host tests of the tree alone). */
+    const struct cred *cred;
 };
 
 /* A new file system with an empty root directory (mode 0755): 0 or -ENOMEM. */
@@ -76,7 +82,8 @@ static inline bool vnode_is_dir(const struct vnode *n)
  * Resolve path from start (used when path is relative): *out = the node.
  * -ENOENT (a missing component, or an empty path), -ENOTDIR (a component
  * before the last, or the last followed by '/', is not a directory),
- * -ENAMETOOLONG (a component longer than VFS_NAME_MAX).
+ * -ENAMETOOLONG (a component longer than VFS_NAME_MAX), -EACCES (a directory
+ * searched without search permission, perm.h).
  */
 int vfs_lookup(struct vfs *v, struct vnode *start, const char *path, struct vnode **out);
 
@@ -94,15 +101,17 @@ struct vnode *vfs_child(struct vnode *dir, const char *name);
 
 /*
  * Make a new node called name in dir: a directory (mode VFS_S_IFDIR | perm)
- * or a regular file.  *out = it.  -EEXIST, -ENOTDIR, -ENOMEM, -ENOENT (dir
- * was removed).
+ * or a regular file.  *out = it, owned by the caller's file-system uid
+ * and gid (in a set-group-ID directory: the directory's group, and a new
+ * directory is set-group-ID too).  -EEXIST, -ENOTDIR, -ENOMEM, -ENOENT (dir
+ * was removed), -EACCES (no write and search permission on dir).
  */
 int vfs_create(struct vfs *v, struct vnode *dir, const char *name, uint32_t mode,
                struct vnode **out);
 
 /* Remove name from dir: a file (unlink; -EISDIR for a directory) or an empty
  * directory (rmdir; -ENOTDIR for a file, -ENOTEMPTY, -EBUSY for the root,
- * -EINVAL for "."). */
+ * -EINVAL for "."); -EACCES and -EPERM as perm_may_delete says. */
 int vfs_unlink(struct vfs *v, struct vnode *dir, const char *name);
 int vfs_rmdir(struct vfs *v, struct vnode *dir, const char *name);
 
