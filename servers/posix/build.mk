@@ -23,7 +23,7 @@ $(POSIX_ELF): $(ULIB_OBJS) $(POSIX_OBJS) lib/mica/user.ld
 MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
-LINUX_TESTS := hello args memory clock fault files fork exec kill pipe
+LINUX_TESTS := hello args memory clock fault files fork exec kill pipe cred isolation
 LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie
 $(BUILD)/linux/%: tests/linux/%.c
 	@mkdir -p $(dir $@)
@@ -66,4 +66,10 @@ $(BUILD)/linux-busybox.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/
                              $(LINUX_NATIVE) $(BUSYBOX)
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/busybox.programs,$(LINUX_NATIVE),$(BUSYBOX))
 
-initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio
+# The isolation test (tests/linux/isolation.c): it starts as root, so it has a run list and a
+# case of its own (systest.py's linux-isolation).
+$(BUILD)/linux-isolation.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/isolation.programs \
+                               $(LINUX_DATA) $(LINUX_NATIVE) $(LINUX_BINS)
+	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/isolation.programs,$(LINUX_NATIVE),$(LINUX_BINS))
+
+initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio $(BUILD)/linux-isolation.cpio

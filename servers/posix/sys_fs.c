@@ -190,6 +190,8 @@ static void fill_stat(struct linux_stat *st, const struct vnode *n)
     st->ino = n->ino;
     st->nlink = n->nlink;
     st->mode = n->mode;
+    st->uid = n->uid;
+    st->gid = n->gid;
     st->size = vnode_is_dir(n) ? (int64_t)(n->nents + 2) * 20 : (int64_t)n->size;
     st->blocks = vnode_is_dir(n) ? 0 : (int64_t)((n->size + 4095) / 4096 * 8);
     st->atime = n->atime_ns / 1000000000u;
