@@ -26,6 +26,7 @@
 #include <mica/cpio.h>
 #include <mica/string.h>
 #include "posix.h"
+#include "reclock.h"
 #include "loader.h"
 #include "procmem.h"
 #include "rootfs.h"
@@ -113,6 +114,7 @@ void posix_release(struct process *p)
         mica_handle_close(p->waiting);
     p->waiting = 0;
     pipe_cancel(p); /* before its descriptors close: that may wake other processes' calls */
+    reclock_release(0, p->pid); /* its record locks, before the files they name may go */
     fdtable_clear(&p->files);
     if (p->cwd)
         vnode_put(p->cwd);

@@ -33,6 +33,7 @@
  */
 #include "perm.h"
 #include "posix.h"
+#include "reclock.h"
 #include "procmem.h"
 #include "syscalls.h"
 #include "usercopy.h"
@@ -176,6 +177,9 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
     /* The point of no return: the old program goes. */
     while (p->mem.n)
         procmem_unmap(p, p->mem.r[0].start, p->mem.r[0].end);
+    for (int fd = 0; fd < FD_MAX; fd++) /* closing a descriptor drops the locks on its file */
+        if (p->files.fd[fd] && p->files.cloexec[fd] && p->files.fd[fd]->kind == OFILE_NODE)
+            reclock_release(p->files.fd[fd]->node, p->pid);
     fdtable_exec(&p->files);
     for (unsigned s = 1; s <= LINUX_NSIG; s++)
         if (p->sigaction[s].handler != 1) /* SIG_IGN stays ignored; handlers are gone */
