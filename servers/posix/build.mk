@@ -7,7 +7,7 @@ POSIX_SRC := $(addprefix servers/posix/,main.c loader.c initstack.c regions.c us
                procmem.c runlist.c syscall_table.c sys_io.c sys_memory.c sys_process.c \
                sys_signal.c sys_time.c sys_random.c vfs.c fdtable.c sys_fd.c sys_fs.c \
                rootfs.c proctable.c sys_fork.c sys_exec.c sys_wait.c sys_kill.c \
-               pipe.c sys_pipe.c cred.c perm.c sys_cred.c sys_attr.c reclock.c) \
+               pipe.c sys_pipe.c cred.c perm.c sys_cred.c sys_attr.c reclock.c sys_fifo.c) \
              kernel/lib/cpio.c kernel/core/elf.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(POSIX_SRC)) \
               $(BUILD)/user-obj/$(BUILD)/gen/console_client.c.o \
@@ -23,7 +23,7 @@ $(POSIX_ELF): $(ULIB_OBJS) $(POSIX_OBJS) lib/mica/user.ld
 MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
-LINUX_TESTS := hello args memory clock fault files fork exec kill pipe cred isolation locks
+LINUX_TESTS := hello args memory clock fault files fork exec kill pipe cred isolation locks fifo
 LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie
 $(BUILD)/linux/%: tests/linux/%.c
 	@mkdir -p $(dir $@)

@@ -186,6 +186,7 @@
 #define LINUX_S_ISUID             04000
 #define LINUX_S_ISGID             02000
 #define LINUX_S_ISVTX             01000
+#define LINUX_DT_FIFO             1
 #define LINUX_DT_CHR              2
 #define LINUX_DT_DIR              4
 #define LINUX_DT_REG              8

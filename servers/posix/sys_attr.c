@@ -227,10 +227,12 @@ int64_t sys_truncate(struct process *p, const uint64_t *a)
 }
 
 /* fsync(fd) and fdatasync(fd): tmpfs keeps everything in memory, so a file or directory is
- * always on its "disk"; a pipe or the console cannot be synchronised (EINVAL, as Linux). */
+ * always on its "disk"; a pipe, a FIFO or the console cannot be synchronised (EINVAL, as
+ * Linux). */
 int64_t sys_fsync(struct process *p, const uint64_t *a)
 {
-    struct vnode *n;
-    int err = fs_fd_node(p, (int32_t)a[0], &n);
-    return err < 0 ? err : 0;
+    struct ofile *f = fdtable_get(&p->files, (int32_t)a[0]);
+    if (!f)
+        return -LINUX_EBADF;
+    return f->kind == OFILE_NODE ? 0 : -LINUX_EINVAL;
 }

@@ -74,10 +74,18 @@ int fs_fd_node(struct process *p, int64_t fd, struct vnode **out)
     struct ofile *f = fdtable_get(&p->files, fd);
     if (!f)
         return -LINUX_EBADF;
-    if (f->kind != OFILE_NODE)
+    if (!f->node)
         return -LINUX_EINVAL; /* a pipe or the console: no node of the file system */
     *out = f->node;
     return 0;
+}
+
+int fs_parent_at(struct process *p, int64_t dirfd, uint64_t path, struct vnode **dir, char *name,
+                 bool *slash)
+{
+    struct vnode *start = 0;
+    int err = path_start(p, dirfd, path, &start);
+    return err < 0 ? err : vfs_lookup_parent(&posix.vfs, start, path_buf, dir, name, slash);
 }
 
 int fs_node_at(struct process *p, int64_t dirfd, uint64_t path, bool empty_ok, const struct cred *c,
@@ -147,6 +155,12 @@ static int64_t do_open(struct process *p, int64_t dirfd, uint64_t path, uint32_t
     /* A file this open made may be written even if its mode says otherwise (creat of 0444). */
     if (!created && (err = perm_node(&p->cred, n, open_wants(flags))) < 0)
         return err;
+    if ((n->mode & VFS_S_IFMT) == VFS_S_IFIFO) /* a named pipe (sys_fifo.c) */
+        return fifo_open(p, n,
+                         (flags & ~(uint32_t)(LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOCTTY |
+                                              LINUX_O_TRUNC | LINUX_O_CLOEXEC)) |
+                             LINUX_O_LARGEFILE,
+                         (flags & LINUX_O_CLOEXEC) != 0);
     if ((flags & LINUX_O_TRUNC) && !dir && (err = vfs_truncate(&posix.vfs, n, 0)) < 0)
         return err;
     uint32_t keep = flags & ~(uint32_t)(LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOCTTY |
@@ -227,9 +241,9 @@ static int64_t stat_fd(struct process *p, int64_t fd, uint64_t buf)
     struct ofile *f = fdtable_get(&p->files, fd);
     if (!f)
         return -LINUX_EBADF;
-    if (f->kind == OFILE_PIPE)
+    if (f->kind == OFILE_PIPE && !f->node) /* a FIFO's open file has its node */
         return stat_pipe(p, f->pipe, buf);
-    return stat_out(p, f->kind == OFILE_NODE ? f->node : 0, buf);
+    return stat_out(p, f->node, buf); /* the console has none */
 }
 
 int64_t sys_newfstatat(struct process *p, const uint64_t *a)
@@ -300,7 +314,9 @@ int64_t sys_getdents64(struct process *p, const uint64_t *a)
             break;
         memset(rec, 0, reclen);
         struct linux_dirent64 h = {n->ino, (int64_t)f->offset + 1, (uint16_t)reclen,
-                                   vnode_is_dir(n) ? LINUX_DT_DIR : LINUX_DT_REG};
+                                   vnode_is_dir(n)                         ? LINUX_DT_DIR
+                                   : (n->mode & VFS_S_IFMT) == VFS_S_IFIFO ? LINUX_DT_FIFO
+                                                                           : LINUX_DT_REG};
         memcpy(rec, &h, sizeof h);
         memcpy(rec + DIRENT_NAME_AT, name, len);
         if (user_write(&p->mem, buf + done, rec, reclen) < 0)

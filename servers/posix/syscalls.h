@@ -121,6 +121,9 @@ int64_t sys_setgroups(struct process *p, const uint64_t *a);
  * relative to dirfd (AT_FDCWD: the working directory) with credentials c (with empty_ok,
  * AT_EMPTY_PATH, an empty path names dirfd's file). */
 int fs_fd_node(struct process *p, int64_t fd, struct vnode **out);
+/* ... and the directory and last name of the path (vfs_lookup_parent). */
+int fs_parent_at(struct process *p, int64_t dirfd, uint64_t path, struct vnode **dir, char *name,
+                 bool *slash);
 int fs_node_at(struct process *p, int64_t dirfd, uint64_t path, bool empty_ok, const struct cred *c,
                struct vnode **out);
 
@@ -137,6 +140,13 @@ int64_t sys_utimes(struct process *p, const uint64_t *a);
 int64_t sys_futimesat(struct process *p, const uint64_t *a);
 int64_t sys_truncate(struct process *p, const uint64_t *a);
 int64_t sys_fsync(struct process *p, const uint64_t *a);
+
+/* sys_fifo.c: named pipes. */
+int64_t sys_mknodat(struct process *p, const uint64_t *a);
+int64_t sys_mknod(struct process *p, const uint64_t *a);
+/* open of FIFO node n with the open file's flags (the status flags kept): a descriptor or an
+ * error. */
+int64_t fifo_open(struct process *p, struct vnode *n, uint32_t flags, bool cloexec);
 
 /* sys_kill.c */
 int64_t sys_kill(struct process *p, const uint64_t *a);

@@ -34,6 +34,7 @@
 
 struct vnode;
 struct cred;
+struct pipe;
 
 struct vdirent {
     char *name;
@@ -55,6 +56,8 @@ struct vnode {
     uint8_t *data;
     const uint8_t *initial; /* read-only bytes from the ramdisk until the first change */
     uint64_t size, cap;
+    /* a FIFO (named pipe): the pipe its open files share while any is open (sys_fifo.c) */
+    struct pipe *fifo;
 };
 
 struct vfs {
@@ -100,8 +103,8 @@ int vfs_lookup_parent(struct vfs *v, struct vnode *start, const char *path, stru
 struct vnode *vfs_child(struct vnode *dir, const char *name);
 
 /*
- * Make a new node called name in dir: a directory (mode VFS_S_IFDIR | perm)
- * or a regular file.  *out = it, owned by the caller's file-system uid
+ * Make a new node called name in dir: a directory (mode VFS_S_IFDIR | perm),
+ * a regular file or a FIFO.  *out = it, owned by the caller's file-system uid
  * and gid (in a set-group-ID directory: the directory's group, and a new
  * directory is set-group-ID too).  -EEXIST, -ENOTDIR, -ENOMEM, -ENOENT (dir
  * was removed), -EACCES (no write and search permission on dir).
