@@ -337,7 +337,7 @@ static int64_t do_mkdir(struct process *p, int64_t dirfd, uint64_t path, uint32_
     int err = path_start(p, dirfd, path, &start);
     if (err < 0 || (err = vfs_lookup_parent(&posix.vfs, start, path_buf, &dir, name, &slash)) < 0)
         return err;
-    return vfs_create(&posix.vfs, dir, name, VFS_S_IFDIR | (mode & ~p->umask & 0777), &n);
+    return vfs_create(&posix.vfs, dir, name, VFS_S_IFDIR | (mode & ~p->umask & 01777), &n);
 }
 
 int64_t sys_mkdirat(struct process *p, const uint64_t *a)

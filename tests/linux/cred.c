@@ -229,6 +229,9 @@ static void own_files(const char *dir)
     result("opendir sub without read", open(sub, O_RDONLY | O_DIRECTORY));
     result("unlink sub/x", unlink(inner));
     result("rmdir sub", rmdir(sub));
+    result("mkdir sub 01777 (sticky)", mkdir(sub, 01777));
+    show_mode(sub);
+    result("rmdir sub", rmdir(sub));
     result("unlink f", unlink(f));
     result("rmdir dir", rmdir(dir));
 }
@@ -251,6 +254,7 @@ static void system_files(void)
 
 int main(void)
 {
+    umask(022); /* the modes printed do not depend on the host's umask */
     become_ordinary();
     ids();
     char dir[64];
