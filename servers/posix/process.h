@@ -68,7 +68,10 @@ struct process {
     int status;           /* the exit status (ended by exit) */
     int signal;           /* the signal that killed it, 0 if it exited */
     uint32_t unknown[LINUX_NR_MAX + 1]; /* ENOSYS answers per number; [MAX]: larger numbers */
-    struct cred cred; /* its user and group ids (cred.h); all 0 (root) in a new process */
+    struct cred cred;        /* its user and group ids (cred.h); all 0 (root) in a new process */
+    struct vnode *fifo_wait; /* an open of a FIFO that waits for the other side: the node (a
+                                reference); meanwhile it counts as a reader (or a writer) */
+    bool fifo_wait_write;    /* ... as a writer */
 };
 
 #endif

@@ -11,29 +11,72 @@
  * never waits).  Reading and writing are the pipe's (sys_pipe.c): a read
  * with no writer left sees end of file, a write with no reader EPIPE.
  *
- * Opening waits on Linux until the other side is there: a reader for a
- * writer, a writer for a reader.  Here an open whose other side is there
- * already goes ahead; with O_NONBLOCK a read-only open goes ahead anyway
- * and a write-only one is ENXIO (as on Linux); but an open that would
- * wait answers EAGAIN instead, until the server's calls that wait are
- * reworked (docs/linux-abi.md).
+ * Opening waits until the other side is there, as on Linux: a read-only
+ * open for a writer, a write-only open for a reader - without blocking the
+ * server: the call waits as a pipe read does (sys_pipe.c's pipe_wait) and
+ * runs again whenever the pipe changes.  Meanwhile it counts as the end it
+ * opens (as Linux counts a waiting opener), so that the other side's open
+ * finds it and goes ahead, and wakes it.  With O_NONBLOCK a read-only open
+ * goes ahead at once and a write-only one without a reader is ENXIO.  A
+ * process that ends while its open waits stops counting (fifo_cancel).
  */
 #include "posix.h"
 #include "syscalls.h"
 
+static void changed(struct pipe *pp)
+{
+    if (pipe_on_change) /* the other side's waiting opens (and reads) go on */
+        pipe_on_change(pp);
+}
+
+void fifo_cancel(struct process *p)
+{
+    struct vnode *n = p->fifo_wait;
+    if (!n)
+        return;
+    p->fifo_wait = 0;
+    pipe_close_end(n->fifo, p->fifo_wait_write); /* may free the pipe: before the node goes */
+    vnode_put(n);
+}
+
+/* The open of n as one end (write: the write end) waits for the other side. */
+static int64_t wait_other_side(struct process *p, struct vnode *n, bool write)
+{
+    if (!p->fifo_wait) { /* the first time: count as that end from now on */
+        if (!n->fifo) {
+            if (!(n->fifo = pipe_new()))
+                return -LINUX_ENOMEM;
+            n->fifo->link = &n->fifo;
+        }
+        pipe_open_end(n->fifo, write);
+        vnode_get(n);
+        p->fifo_wait = n;
+        p->fifo_wait_write = write;
+        changed(n->fifo);
+    }
+    int64_t r = pipe_wait(p, n->fifo);
+    if (r != POSIX_DEFERRED)
+        fifo_cancel(p);
+    return r;
+}
+
 int64_t fifo_open(struct process *p, struct vnode *n, uint32_t flags, bool cloexec)
 {
     uint32_t acc = flags & LINUX_O_ACCMODE;
+    bool write = acc == LINUX_O_WRONLY, nonblock = (flags & LINUX_O_NONBLOCK) != 0;
     struct pipe *pp = n->fifo;
-    uint32_t readers = pp ? pp->readers : 0, writers = pp ? pp->writers : 0;
-    if (acc == LINUX_O_WRONLY && readers == 0)
-        return (flags & LINUX_O_NONBLOCK) ? -LINUX_ENXIO : -LINUX_EAGAIN; /* EAGAIN: would wait */
-    if (acc == LINUX_O_RDONLY && writers == 0 && !(flags & LINUX_O_NONBLOCK))
-        return -LINUX_EAGAIN; /* Linux waits for a writer */
+    uint32_t others = !pp ? 0 : write ? pp->readers : pp->writers;
+    if (acc != LINUX_O_RDWR && others == 0 && (write || !nonblock)) {
+        if (nonblock)
+            return -LINUX_ENXIO; /* a writer that may not wait for a reader */
+        return wait_other_side(p, n, write);
+    }
     struct ofile *f = ofile_new(OFILE_PIPE, flags, n);
-    if (!f)
+    if (!f) {
+        fifo_cancel(p);
         return -LINUX_ENOMEM;
-    if (!pp) {
+    }
+    if (!pp) { /* (never when it waited: its count kept the pipe) */
         if (!(pp = pipe_new())) {
             ofile_discard(f);
             return -LINUX_ENOMEM;
@@ -46,6 +89,8 @@ int64_t fifo_open(struct process *p, struct vnode *n, uint32_t flags, bool cloex
         pipe_open_end(pp, false);
     if (acc != LINUX_O_RDONLY)
         pipe_open_end(pp, true);
+    fifo_cancel(p); /* if it waited: the open file counts now */
+    changed(pp);
     return fdtable_install(&p->files, f, 0, cloexec);
 }
 

@@ -144,6 +144,13 @@ static int64_t do_open(struct process *p, int64_t dirfd, uint64_t path, uint32_t
 {
     struct vnode *start = 0, *n;
     bool created;
+    /* What the open file keeps: the access mode and status flags. */
+    uint32_t keep = (flags & ~(uint32_t)(LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOCTTY |
+                                         LINUX_O_TRUNC | LINUX_O_CLOEXEC)) |
+                    LINUX_O_LARGEFILE;
+    bool cloexec = (flags & LINUX_O_CLOEXEC) != 0;
+    if (fifo_waiting(p)) /* run again by pipe_retry: the FIFO it opens is known */
+        return fifo_open(p, p->fifo_wait, keep, cloexec);
     int err = path_start(p, dirfd, path, &start);
     if (err < 0 || (err = open_node(p, start, flags, mode, &n, &created)) < 0)
         return err;
@@ -156,19 +163,13 @@ static int64_t do_open(struct process *p, int64_t dirfd, uint64_t path, uint32_t
     if (!created && (err = perm_node(&p->cred, n, open_wants(flags))) < 0)
         return err;
     if ((n->mode & VFS_S_IFMT) == VFS_S_IFIFO) /* a named pipe (sys_fifo.c) */
-        return fifo_open(p, n,
-                         (flags & ~(uint32_t)(LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOCTTY |
-                                              LINUX_O_TRUNC | LINUX_O_CLOEXEC)) |
-                             LINUX_O_LARGEFILE,
-                         (flags & LINUX_O_CLOEXEC) != 0);
+        return fifo_open(p, n, keep, cloexec);
     if ((flags & LINUX_O_TRUNC) && !dir && (err = vfs_truncate(&posix.vfs, n, 0)) < 0)
         return err;
-    uint32_t keep = flags & ~(uint32_t)(LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOCTTY |
-                                        LINUX_O_TRUNC | LINUX_O_CLOEXEC);
-    struct ofile *f = ofile_new(OFILE_NODE, keep | LINUX_O_LARGEFILE, n);
+    struct ofile *f = ofile_new(OFILE_NODE, keep, n);
     if (!f)
         return -LINUX_ENOMEM;
-    return fdtable_install(&p->files, f, 0, (flags & LINUX_O_CLOEXEC) != 0);
+    return fdtable_install(&p->files, f, 0, cloexec);
 }
 
 int64_t sys_openat(struct process *p, const uint64_t *a)

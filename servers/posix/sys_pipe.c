@@ -66,8 +66,14 @@ static int64_t pipe_block(struct process *p, struct pipe *pp)
     return POSIX_DEFERRED;
 }
 
+int64_t pipe_wait(struct process *p, struct pipe *pp)
+{
+    return pipe_block(p, pp);
+}
+
 void pipe_cancel(struct process *p)
 {
+    fifo_cancel(p);    /* a FIFO open that waits no longer counts as an end */
     if (p->pipe_reply) /* the call will not be answered: its thread is going */
         mica_handle_close(p->pipe_reply);
     p->pipe_reply = 0;

@@ -48,6 +48,8 @@ void pipe_setup(void);
 void pipe_retry(void);
 /* p is going: drop its waiting pipe call (its reply handle is closed unanswered). */
 void pipe_cancel(struct process *p);
+/* p's call waits until pp changes (it is run again then): POSIX_DEFERRED or -ENOMEM. */
+int64_t pipe_wait(struct process *p, struct pipe *pp);
 
 /* sys_fd.c: the descriptor table. */
 int64_t sys_close(struct process *p, const uint64_t *a);
@@ -147,6 +149,13 @@ int64_t sys_mknod(struct process *p, const uint64_t *a);
 /* open of FIFO node n with the open file's flags (the status flags kept): a descriptor or an
  * error. */
 int64_t fifo_open(struct process *p, struct vnode *n, uint32_t flags, bool cloexec);
+/* p's open of a FIFO waits: run again, it goes on with the same node (not the path again). */
+static inline bool fifo_waiting(const struct process *p)
+{
+    return p->fifo_wait != 0;
+}
+/* p is going while its open of a FIFO waits: it no longer counts as an end. */
+void fifo_cancel(struct process *p);
 
 /* sys_kill.c */
 int64_t sys_kill(struct process *p, const uint64_t *a);

@@ -5,13 +5,15 @@
  * O_RDWR), bytes through it between two processes, end of file when the
  * writers are gone, the bytes gone with the last open, a FIFO unlinked
  * while open, fstat and getdents of it, fchmod, lseek ESPIPE, fsync EINVAL,
- * and mknod's errors (EEXIST, ENOENT, EPERM, EINVAL, EBADF, EFAULT).
- * Opens that would wait are not tried (Mica cannot wait in open yet).
- * Works in ./fifo-dir.
+ * and mknod's errors (EEXIST, ENOENT, EPERM, EINVAL, EBADF, EFAULT); and
+ * opens that wait for the other side: a reader for a writer and a writer
+ * for a reader, in either order; an opener killed while it waits.  Works
+ * in ./fifo-dir.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +78,79 @@ static void list(void)
     qsort(lines, n, sizeof lines[0], (int (*)(const void *, const void *))strcmp);
     for (int i = 0; i < n; i++)
         printf("%s\n", lines[i]);
+}
+
+/* A child opens g (read-only or write-only, which waits for the other side); the parent opens
+ * the other side, which may find the child already waiting or wait for it. */
+static void waiting_opens(void)
+{
+    for (int child_reads = 1; child_reads >= 0; child_reads--) {
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            int fd = open("g", child_reads ? O_RDONLY : O_WRONLY);
+            if (fd < 0)
+                _exit(1);
+            if (child_reads) {
+                char buf[16] = {0};
+                long n = read(fd, buf, sizeof buf - 1);
+                printf("child read %ld \"%s\"\n", n, buf);
+                n = read(fd, buf, sizeof buf - 1);
+                printf("child read %ld (end of file)\n", n);
+                fflush(stdout);
+            } else if (write(fd, "to the parent", 13) != 13) {
+                _exit(2);
+            }
+            _exit(0);
+        }
+        /* The parent prints only after the child has ended: the two outputs do not mix. */
+        int fd = open("g", child_reads ? O_WRONLY : O_RDONLY);
+        long wrote = child_reads ? write(fd, "to the child", 12) : 0;
+        if (child_reads)
+            close(fd);
+        int status;
+        waitpid(pid, &status, 0);
+        printf("%s: %d\n",
+               child_reads ? "open g O_WRONLY (waits for the reader)"
+                           : "open g O_RDONLY (waits for the writer)",
+               fd > 0);
+        printf("child: %d\n", WEXITSTATUS(status));
+        if (child_reads) {
+            printf("wrote %ld\n", wrote);
+        } else {
+            read_some("read the child's bytes", fd);
+            read_some("read: end of file", fd);
+            close(fd);
+        }
+    }
+}
+
+/* A child killed while its open of g waits no longer counts as a reader (on Mica: whether
+ * it was still waiting or not yet in open, the answer is the same). */
+static void killed_opener(void)
+{
+    int ready[2];
+    if (pipe(ready) < 0)
+        return;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(ready[0]);
+        if (write(ready[1], "r", 1) != 1)
+            _exit(1);
+        open("g", O_RDONLY); /* waits for a writer that never comes */
+        _exit(2);
+    }
+    char c;
+    close(ready[1]);
+    if (read(ready[0], &c, 1) != 1)
+        return;
+    close(ready[0]);
+    result("kill the waiting reader", kill(pid, SIGKILL));
+    int status;
+    waitpid(pid, &status, 0);
+    printf("killed by %d\n", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    result("open g O_WRONLY|O_NONBLOCK (no reader left)", open("g", O_WRONLY | O_NONBLOCK));
 }
 
 int main(void)
@@ -157,6 +232,8 @@ int main(void)
     read_some("read after unlink", rw);
     close(w2);
     close(rw);
+    waiting_opens();
+    killed_opener();
     result("unlink g", unlink("g"));
     result("unlink r", unlink("r"));
     result("unlink z", unlink("z"));
