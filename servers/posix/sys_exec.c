@@ -166,6 +166,25 @@ static int64_t exec_check(struct process *p, const uint64_t *a, const uint8_t **
     return check_elf(*image, *size);
 }
 
+/*
+ * The other threads of p end; t, the caller, becomes the only one, and takes the pid as its
+ * tid (as on Linux: the thread that calls execve becomes the thread-group leader).
+ */
+static void end_other_threads(struct process *p, struct task *t)
+{
+    struct task *o = task_next(p, 0);
+    while (o) {
+        struct task *next = task_next(p, o); /* before o is freed */
+        if (o != t)
+            posix_task_end(o);
+        o = next;
+    }
+    if (t->tid != p->pid) {
+        t->tid = p->pid;
+        posix_task_handlers(t); /* its badge names the new tid */
+    }
+}
+
 int64_t sys_execve(struct process *p, const uint64_t *a)
 {
     const uint8_t *image;
@@ -174,7 +193,9 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
     int64_t err = exec_check(p, a, &image, &size, &argc, &envc);
     if (err < 0)
         return err;
-    /* The point of no return: the old program goes. */
+    /* The point of no return: the old program goes, with its other threads. */
+    struct task *t = task_current();
+    end_other_threads(p, t);
     while (p->mem.n)
         procmem_unmap(p, p->mem.r[0].start, p->mem.r[0].end);
     for (int fd = 0; fd < FD_MAX; fd++) /* closing a descriptor drops the locks on its file */
@@ -184,8 +205,9 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
     for (unsigned s = 1; s <= LINUX_NSIG; s++)
         if (p->sigaction[s].handler != 1) /* SIG_IGN stays ignored; handlers are gone */
             memset(&p->sigaction[s], 0, sizeof p->sigaction[s]);
-    p->fs_base = 0;
-    p->clear_tid = 0;
+    t->fs_base = 0;
+    t->clear_tid = 0;
+    task_set_comm_from_path(t, path);
     bool secure = cred_exec(&p->cred, program->mode, program->uid, program->gid);
     struct initstack_args args = {.argc = argc,
                                   .envc = envc,
@@ -203,7 +225,7 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
     memset(&r, 0, sizeof r);
     if (posix_load(p, image, size, &args, &l, &why) < 0 ||
         (r.rip = l.entry, r.rsp = l.sp, r.rflags = 0x202,
-         mica_thread_write_regs(p->thread, &r) < 0)) {
+         mica_thread_write_regs(t->thread, &r) < 0)) {
         posix_say("posix: pid %d: execve %s failed late: %s\n", p->pid, path, why);
         p->ended = true;
         p->signal = LINUX_SIGSEGV;

@@ -13,70 +13,60 @@
  *
  * Opening waits until the other side is there, as on Linux: a read-only
  * open for a writer, a write-only open for a reader - without blocking the
- * server: the call waits as a pipe read does (sys_pipe.c's pipe_wait) and
- * runs again whenever the pipe changes.  Meanwhile it counts as the end it
- * opens (as Linux counts a waiting opener), so that the other side's open
- * finds it and goes ahead, and wakes it.  With O_NONBLOCK a read-only open
- * goes ahead at once and a write-only one without a reader is ENXIO.  A
- * process that ends while its open waits stops counting (fifo_cancel).
+ * server: the call blocks (block.h) on the node's FIFO channel and runs
+ * again, path and all, when an open of the other side wakes it.  An open
+ * that is waiting counts for the other side as if it were open already (as
+ * Linux counts a waiting opener): a writer finds a reader waiting, goes
+ * ahead and wakes it, so the two never wait for each other.  The waiting
+ * opens are found in the wait list itself (block_first_waiter), so a
+ * process that ends while its open waits leaves nothing to undo.  With
+ * O_NONBLOCK a read-only open goes ahead at once and a write-only one
+ * without a reader is ENXIO.
  */
 #include "posix.h"
+#include "block.h"
 #include "syscalls.h"
 
-static void changed(struct pipe *pp)
+/* What the opens of n wait on. */
+static const void *channel(const struct vnode *n)
 {
-    if (pipe_on_change) /* the other side's waiting opens (and reads) go on */
-        pipe_on_change(pp);
+    return &n->fifo;
 }
 
-void fifo_cancel(struct process *p)
+static bool waits_to_read(const struct task *t)
 {
-    struct vnode *n = p->fifo_wait;
-    if (!n)
-        return;
-    p->fifo_wait = 0;
-    pipe_close_end(n->fifo, p->fifo_wait_write); /* may free the pipe: before the node goes */
-    vnode_put(n);
+    return !t->fifo_write;
 }
 
-/* The open of n as one end (write: the write end) waits for the other side. */
-static int64_t wait_other_side(struct process *p, struct vnode *n, bool write)
+static bool waits_to_write(const struct task *t)
 {
-    if (!p->fifo_wait) { /* the first time: count as that end from now on */
-        if (!n->fifo) {
-            if (!(n->fifo = pipe_new()))
-                return -LINUX_ENOMEM;
-            n->fifo->link = &n->fifo;
-        }
-        pipe_open_end(n->fifo, write);
-        vnode_get(n);
-        p->fifo_wait = n;
-        p->fifo_wait_write = write;
-        changed(n->fifo);
-    }
-    int64_t r = pipe_wait(p, n->fifo);
-    if (r != POSIX_DEFERRED)
-        fifo_cancel(p);
-    return r;
+    return t->fifo_write;
+}
+
+/* Readers (writers) of n: the open files, and the opens waiting for the other side. */
+static bool has_end(const struct vnode *n, bool write)
+{
+    const struct pipe *pp = n->fifo;
+    if (pp && (write ? pp->writers : pp->readers))
+        return true;
+    return block_first_waiter(channel(n), write ? waits_to_write : waits_to_read) != 0;
 }
 
 int64_t fifo_open(struct process *p, struct vnode *n, uint32_t flags, bool cloexec)
 {
     uint32_t acc = flags & LINUX_O_ACCMODE;
     bool write = acc == LINUX_O_WRONLY, nonblock = (flags & LINUX_O_NONBLOCK) != 0;
-    struct pipe *pp = n->fifo;
-    uint32_t others = !pp ? 0 : write ? pp->readers : pp->writers;
-    if (acc != LINUX_O_RDWR && others == 0 && (write || !nonblock)) {
+    if (acc != LINUX_O_RDWR && !has_end(n, !write) && (write || !nonblock)) {
         if (nonblock)
             return -LINUX_ENXIO; /* a writer that may not wait for a reader */
-        return wait_other_side(p, n, write);
+        task_current()->fifo_write = write;
+        return posix_block(p, channel(n), 0);
     }
     struct ofile *f = ofile_new(OFILE_PIPE, flags, n);
-    if (!f) {
-        fifo_cancel(p);
+    if (!f)
         return -LINUX_ENOMEM;
-    }
-    if (!pp) { /* (never when it waited: its count kept the pipe) */
+    struct pipe *pp = n->fifo;
+    if (!pp) {
         if (!(pp = pipe_new())) {
             ofile_discard(f);
             return -LINUX_ENOMEM;
@@ -89,8 +79,7 @@ int64_t fifo_open(struct process *p, struct vnode *n, uint32_t flags, bool cloex
         pipe_open_end(pp, false);
     if (acc != LINUX_O_RDONLY)
         pipe_open_end(pp, true);
-    fifo_cancel(p); /* if it waited: the open file counts now */
-    changed(pp);
+    posix_wakeup(channel(n)); /* the other side's waiting opens go on */
     return fdtable_install(&p->files, f, 0, cloexec);
 }
 

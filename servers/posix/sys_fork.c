@@ -30,16 +30,23 @@
 #include "usercopy.h"
 #include <mica/string.h>
 
-static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, uint64_t child_tid)
+static int64_t do_fork(struct process *p, uint64_t flags, uint64_t stack, uint64_t parent_tid,
+                       uint64_t child_tid)
 {
+    struct task *self = task_current();
     struct mica_regs r;
-    if (mica_thread_read_regs(p->thread, &r) < 0)
+    if (mica_thread_read_regs(self->thread, &r) < 0)
         return -LINUX_EFAULT;
     struct process *c = proc_new(p->pid);
-    if (!c)
+    struct task *ct = c ? task_new(c, c->pid) : 0;
+    if (!ct) {
+        if (c)
+            proc_free(c);
         return -LINUX_EAGAIN; /* Linux's answer when no more processes may be made */
+    }
     int64_t as = mica_aspace_create();
     if (as < 0) {
+        task_free(ct);
         proc_free(c);
         return -LINUX_ENOMEM;
     }
@@ -47,9 +54,11 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, u
     c->brk_start = p->brk_start;
     c->brk = p->brk;
     c->brk_mapped = p->brk_mapped;
-    c->fs_base = p->fs_base;
+    ct->fs_base = self->fs_base;
+    memcpy(ct->comm, self->comm, sizeof ct->comm);
+    memcpy(c->rlimit, p->rlimit, sizeof c->rlimit);
     memcpy(c->sigaction, p->sigaction, sizeof c->sigaction);
-    c->sigmask = p->sigmask;
+    ct->sigmask = self->sigmask;
     c->umask = p->umask;
     c->cred = p->cred;
     c->cwd = p->cwd;
@@ -58,6 +67,8 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, u
     r.rax = 0;     /* the child's result */
     r.rcx = r.rip; /* as after a real Linux system call */
     r.r11 = r.rflags;
+    if (stack)
+        r.rsp = stack;
     int err = procmem_clone(c, p);
     int32_t tid = c->pid;
     if (err == 0 && (flags & LINUX_CLONE_CHILD_SETTID))
@@ -65,9 +76,9 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, u
     if (err == 0 && (flags & LINUX_CLONE_PARENT_SETTID))
         err = user_write(&p->mem, parent_tid, &tid, sizeof tid);
     if (flags & LINUX_CLONE_CHILD_CLEARTID)
-        c->clear_tid = child_tid;
+        ct->clear_tid = child_tid;
     if (err == 0)
-        err = posix_thread_start(c, &r);
+        err = posix_task_start(ct, &r);
     if (err < 0) {
         posix_release(c);
         proc_free(c);
@@ -79,22 +90,31 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, u
 int64_t sys_fork(struct process *p, const uint64_t *a)
 {
     (void)a;
-    return do_fork(p, 0, 0, 0);
+    return do_fork(p, 0, 0, 0, 0);
 }
 
-/* clone(flags, stack, parent_tid, child_tid, tls): fork's form only. */
+/*
+ * clone(flags, stack, parent_tid, child_tid, tls): a thread (CLONE_THREAD, sys_thread.c) or a
+ * process - fork's form, also with a stack of its own, and CLONE_VM|CLONE_VFORK (musl's
+ * posix_spawn) as a copy that starts on the stack given.
+ */
 int64_t sys_clone(struct process *p, const uint64_t *a)
 {
     uint64_t flags = a[0];
-    if (flags & LINUX_CLONE_VM)
-        return -LINUX_ENOSYS; /* threads come later */
+    if ((flags & LINUX_CLONE_THREAD) && !(flags & LINUX_CLONE_SIGHAND))
+        return -LINUX_EINVAL; /* Linux's rules: a thread shares signal actions, */
+    if ((flags & LINUX_CLONE_SIGHAND) && !(flags & LINUX_CLONE_VM))
+        return -LINUX_EINVAL; /* ... which needs shared memory */
+    if (flags & LINUX_CLONE_THREAD)
+        return clone_thread(p, flags, a[1], a[2], a[3], a[4]);
+    uint64_t vfork = LINUX_CLONE_VM | LINUX_CLONE_VFORK;
+    if ((flags & LINUX_CLONE_VM) && (flags & vfork) != vfork)
+        return -LINUX_ENOSYS; /* a process sharing its parent's memory: not on Mica */
     if (flags & ~(uint64_t)(LINUX_CSIGNAL | LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_CHILD_SETTID |
-                            LINUX_CLONE_CHILD_CLEARTID))
+                            LINUX_CLONE_CHILD_CLEARTID | vfork))
         return -LINUX_EINVAL;
     uint64_t sig = flags & LINUX_CSIGNAL;
     if (sig != 0 && sig != LINUX_SIGCHLD)
         return -LINUX_EINVAL;
-    if (a[1] != 0)
-        return -LINUX_EINVAL; /* a new stack for a forked child: not yet */
-    return do_fork(p, flags, a[2], a[3]);
+    return do_fork(p, flags, a[1], a[2], a[3]);
 }

@@ -149,8 +149,6 @@ static int64_t do_open(struct process *p, int64_t dirfd, uint64_t path, uint32_t
                                          LINUX_O_TRUNC | LINUX_O_CLOEXEC)) |
                     LINUX_O_LARGEFILE;
     bool cloexec = (flags & LINUX_O_CLOEXEC) != 0;
-    if (fifo_waiting(p)) /* run again by pipe_retry: the FIFO it opens is known */
-        return fifo_open(p, p->fifo_wait, keep, cloexec);
     int err = path_start(p, dirfd, path, &start);
     if (err < 0 || (err = open_node(p, start, flags, mode, &n, &created)) < 0)
         return err;

@@ -1,6 +1,6 @@
 /*
- * sys_process.c - exit, arch_prctl, set_tid_address, set_robust_list and
- * uname (concepts: process termination, thread-local storage, system
+ * sys_process.c - getpid, getppid, arch_prctl, set_tid_address,
+ * set_robust_list and uname (concepts: processes, thread-local storage, system
  * identification).  The identity calls are sys_cred.c's.
  *
  * A run-list program's parent is the server's reaper, which has no Linux
@@ -11,15 +11,6 @@
 #include "syscalls.h"
 #include "usercopy.h"
 #include <str.h>
-
-/* exit(status) and exit_group(status): one thread per process, so they are the same. */
-int64_t sys_exit(struct process *p, const uint64_t *a)
-{
-    p->ended = true;
-    p->status = (int)(a[0] & 0xff);
-    p->signal = 0;
-    return 0;
-}
 
 int64_t sys_getpid(struct process *p, const uint64_t *a)
 {
@@ -36,8 +27,10 @@ int64_t sys_getppid(struct process *p, const uint64_t *a)
 /* Recorded for the thread-exit wake-up that comes with threads; the answer is the tid. */
 int64_t sys_set_tid_address(struct process *p, const uint64_t *a)
 {
-    p->clear_tid = a[0];
-    return p->pid;
+    (void)p;
+    struct task *t = task_current();
+    t->clear_tid = a[0];
+    return t->tid;
 }
 
 /* Accepted (the robust-futex list matters once a thread can die holding a lock). */
@@ -56,16 +49,17 @@ static bool canonical(uint64_t addr)
 
 int64_t sys_arch_prctl(struct process *p, const uint64_t *a)
 {
+    struct task *t = task_current();
     switch (a[0]) {
     case LINUX_ARCH_SET_FS:
         if (!canonical(a[1]))
             return -LINUX_EPERM;
-        if (mica_thread_set_tls(p->thread, 0, a[1]) < 0)
+        if (mica_thread_set_tls(t->thread, 0, a[1]) < 0)
             return -LINUX_EPERM;
-        p->fs_base = a[1];
+        t->fs_base = a[1];
         return 0;
     case LINUX_ARCH_GET_FS:
-        return user_write(&p->mem, a[1], &p->fs_base, sizeof p->fs_base);
+        return user_write(&p->mem, a[1], &t->fs_base, sizeof t->fs_base);
     default:
         return -LINUX_EINVAL;
     }
