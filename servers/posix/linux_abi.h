@@ -154,6 +154,7 @@
 #define LINUX_ESPIPE       29
 #define LINUX_EPIPE        32
 #define LINUX_ERANGE       34
+#define LINUX_EDEADLK      35
 #define LINUX_ENAMETOOLONG 36
 #define LINUX_ENOLCK       37
 #define LINUX_ENOSYS       38

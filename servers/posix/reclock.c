@@ -6,7 +6,10 @@
  */
 #include "reclock.h"
 #include "linux_abi.h"
+#include <stdbool.h>
 #include <malloc.h> /* the server's heap; on the host, the C library's */
+
+void (*reclock_on_change)(void);
 
 static struct reclock *locks;
 static uint32_t nlocks, cap;
@@ -83,8 +86,11 @@ int reclock_set(const struct vnode *node, int pid, uint32_t type, uint64_t start
     if (reserve(nlocks + 2) < 0) /* one split and the new lock */
         return -LINUX_ENOLCK;
     cut(node, pid, start, end);
-    if (type == RECLOCK_UNLOCK)
+    if (type == RECLOCK_UNLOCK) {
+        if (reclock_on_change)
+            reclock_on_change();
         return 0;
+    }
     /* Merge with pid's locks of the same type that touch the range. */
     for (uint32_t i = 0; i < nlocks;) {
         struct reclock *l = &locks[i];
@@ -98,16 +104,24 @@ int reclock_set(const struct vnode *node, int pid, uint32_t type, uint64_t start
         }
     }
     locks[nlocks++] = (struct reclock){node, pid, type, start, end};
+    if (reclock_on_change) /* a lock downgraded or cut: others may take what was freed */
+        reclock_on_change();
     return 0;
 }
 
 void reclock_release(const struct vnode *node, int pid)
 {
-    for (uint32_t i = 0; i < nlocks;)
-        if (locks[i].pid == pid && (!node || locks[i].node == node))
+    bool dropped = false;
+    for (uint32_t i = 0; i < nlocks;) {
+        if (locks[i].pid == pid && (!node || locks[i].node == node)) {
             drop(i);
-        else
+            dropped = true;
+        } else {
             i++;
+        }
+    }
+    if (dropped && reclock_on_change)
+        reclock_on_change();
 }
 
 uint32_t reclock_count(void)

@@ -43,6 +43,10 @@ int reclock_set(const struct vnode *node, int pid, uint32_t type, uint64_t start
 /* pid closed a descriptor of node (node NULL: pid ended): its locks on node (on all) go. */
 void reclock_release(const struct vnode *node, int pid);
 
+/* Called after locks were taken away or changed (a waiting F_SETLKW may go on then); the
+ * server sets it, the host tests count. */
+extern void (*reclock_on_change)(void);
+
 /* How many locks are held (the host tests). */
 uint32_t reclock_count(void);
 

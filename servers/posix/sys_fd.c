@@ -3,9 +3,13 @@
  * open file descriptions shared by dup, close-on-exec, record locks).  The
  * table itself is fdtable.c, the locks of F_GETLK and F_SETLK reclock.c:
  * closing any descriptor of a file (close, or dup2/dup3 onto it) drops the
- * process's locks on that file, as POSIX says.
+ * process's locks on that file, as POSIX says.  F_SETLKW waits for a
+ * conflicting lock to go (block.h: every change of the locks wakes the
+ * waiters, which try again), unless waiting would close a circle of
+ * processes waiting for each other's locks (EDEADLK), as Linux checks.
  */
 #include "posix.h"
+#include "block.h"
 #include "reclock.h"
 #include "syscalls.h"
 #include "usercopy.h"
@@ -89,11 +93,57 @@ static int lock_range(const struct ofile *f, const struct linux_flock *l, uint64
     return 0;
 }
 
+static char lock_channel; /* what F_SETLKW waits on: any change of any lock */
+
+static void locks_changed(void)
+{
+    posix_wakeup(&lock_channel);
+}
+
+/* If process pid waits in F_SETLKW for a lock that another process holds: that one's pid;
+ * else 0. */
+static int blocker_of(int pid)
+{
+    for (unsigned i = 0; i < TASK_MAX; i++) {
+        const struct task *t = task_at(i);
+        if (!t || !t->reply || t->chan != &lock_channel || t->proc->pid != pid)
+            continue;
+        const struct reclock *c =
+            reclock_conflict(t->lock_node, pid, t->lock_type, t->lock_start, t->lock_end);
+        if (c)
+            return c->pid;
+    }
+    return 0;
+}
+
+/* Would p, waiting for a lock that pid holds, wait for itself in the end?  (Linux follows
+ * the chain of waiting owners as far, 10 steps.) */
+static bool deadlock(const struct process *p, int pid)
+{
+    for (int i = 0; i < 10 && pid; i++, pid = blocker_of(pid))
+        if (pid == p->pid)
+            return true;
+    return false;
+}
+
+/* F_SETLKW: wait for the lock (the call runs again at each change of the locks). */
+static int64_t lock_wait(struct process *p, const struct vnode *node, uint32_t type, uint64_t start,
+                         uint64_t end)
+{
+    const struct reclock *c = reclock_conflict(node, p->pid, type, start, end);
+    if (c && deadlock(p, c->pid))
+        return -LINUX_EDEADLK;
+    struct task *t = task_current();
+    t->lock_node = node;
+    t->lock_type = type;
+    t->lock_start = start;
+    t->lock_end = end;
+    return posix_block(p, &lock_channel, 0);
+}
+
 /*
  * F_GETLK, F_SETLK, F_SETLKW: record locks on a file of the VFS.  A read lock needs the
- * descriptor open for reading, a write lock for writing (EBADF).  F_SETLKW would wait for a
- * conflicting lock to go; calls that wait for another process are not possible here yet
- * (the server's waiting calls are being reworked), so it answers EAGAIN as F_SETLK does.
+ * descriptor open for reading, a write lock for writing (EBADF).
  */
 static int64_t do_lock(struct process *p, struct ofile *f, uint32_t cmd, uint64_t addr)
 {
@@ -127,7 +177,11 @@ static int64_t do_lock(struct process *p, struct ofile *f, uint32_t cmd, uint64_
     if ((l.type == LINUX_F_RDLCK && acc == LINUX_O_WRONLY) ||
         (l.type == LINUX_F_WRLCK && acc == LINUX_O_RDONLY))
         return -LINUX_EBADF;
-    return reclock_set(f->node, p->pid, (uint32_t)l.type, start, end);
+    reclock_on_change = locks_changed; /* (waiters exist only after a call came here) */
+    err = reclock_set(f->node, p->pid, (uint32_t)l.type, start, end);
+    if (err == -LINUX_EAGAIN && cmd == LINUX_F_SETLKW)
+        return lock_wait(p, f->node, (uint32_t)l.type, start, end);
+    return err;
 }
 
 int64_t sys_fcntl(struct process *p, const uint64_t *a)

@@ -9,6 +9,12 @@
 #include "unit.h"
 
 static struct vnode a, b; /* two files (only their addresses matter) */
+static int changes;
+
+static void count_change(void)
+{
+    changes++;
+}
 
 static void test_conflicts(void)
 {
@@ -55,6 +61,26 @@ static void test_own_locks(void)
     CHECK_EQ(reclock_count(), 0u);
 }
 
+/* A waiting F_SETLKW is woken by every change that may free bytes. */
+static void test_change_notice(void)
+{
+    reclock_on_change = count_change;
+    changes = 0;
+    CHECK_EQ(reclock_set(&a, 1, RECLOCK_WRITE, 0, 10), 0);
+    CHECK_EQ(changes, 1);
+    CHECK_EQ(reclock_set(&a, 2, RECLOCK_WRITE, 0, 10), -EAGAIN); /* refused: nothing changed */
+    CHECK_EQ(changes, 1);
+    CHECK_EQ(reclock_set(&a, 1, RECLOCK_READ, 0, 10), 0); /* a downgrade */
+    CHECK_EQ(changes, 2);
+    CHECK_EQ(reclock_set(&a, 1, RECLOCK_UNLOCK, 0, 5), 0);
+    CHECK_EQ(changes, 3);
+    reclock_release(&b, 1); /* nothing held there: no notice */
+    CHECK_EQ(changes, 3);
+    reclock_release(0, 1);
+    CHECK_EQ(changes, 4);
+    reclock_on_change = 0;
+}
+
 static void test_many(void)
 {
     for (int i = 0; i < 100; i++)
@@ -69,6 +95,7 @@ int main(void)
 {
     unit_run("reclock", "conflicts between processes", test_conflicts);
     unit_run("reclock", "a process's own locks", test_own_locks);
+    unit_run("reclock", "the change notice", test_change_notice);
     unit_run("reclock", "many ranges", test_many);
     return unit_exit_code();
 }

@@ -4,7 +4,9 @@
  * pid, SEEK_CUR and SEEK_END ranges, "to the end of the file"), unlocking a
  * part, locks released by closing ANY descriptor of the file and at exit,
  * and the error paths (EBADF for a lock the access mode does not allow,
- * EINVAL for bad types, whence and ranges, EFAULT).  Works in ./locks-file.
+ * EINVAL for bad types, whence and ranges, EFAULT); F_SETLKW waiting for a
+ * lock to go, and refusing to wait in a circle (EDEADLK).  Works in
+ * ./locks-file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -89,6 +91,66 @@ static void child(pid_t parent)
     exit(0); /* its locks go at exit */
 }
 
+/* The child asks with F_SETLKW for the parent's lock, which the parent then gives up. */
+static void waiting(int fd)
+{
+    int ready[2];
+    if (pipe(ready) < 0)
+        return;
+    result("parent: setlk write 0+1", lock(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 1));
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (write(ready[1], "r", 1) != 1)
+            _exit(9);
+        int r = lock(fd, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1); /* waits for the parent's unlock */
+        _exit(r == 0 ? 0 : 1);
+    }
+    char c;
+    if (read(ready[0], &c, 1) != 1)
+        return;
+    result("parent: unlock 0+1", lock(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 1));
+    int status;
+    waitpid(pid, &status, 0);
+    printf("child: setlkw %s\n", WEXITSTATUS(status) == 0 ? "granted" : "failed");
+    close(ready[0]);
+    close(ready[1]);
+}
+
+/* Parent holds byte 0 and wants byte 1, child holds byte 1 and wants byte 0: whichever asks
+ * second would close the circle and gets EDEADLK; it lets go, and the other is granted. */
+static void deadlock(int fd)
+{
+    int ready[2];
+    if (pipe(ready) < 0)
+        return;
+    lock(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 1);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (lock(fd, F_SETLK, F_WRLCK, SEEK_SET, 1, 1) < 0 || write(ready[1], "r", 1) != 1)
+            _exit(9);
+        int r = lock(fd, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1);
+        int e = errno;
+        lock(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 0);
+        _exit(r == 0 ? 0 : e == EDEADLK ? 2 : 1);
+    }
+    char c;
+    if (read(ready[0], &c, 1) != 1)
+        return;
+    int r = lock(fd, F_SETLKW, F_WRLCK, SEEK_SET, 1, 1);
+    int e = errno;
+    lock(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 0);
+    int status;
+    waitpid(pid, &status, 0);
+    int child = WEXITSTATUS(status);
+    int deadlocks = (r < 0 && e == EDEADLK) + (child == 2);
+    int granted = (r == 0) + (child == 0);
+    printf("deadlock: %d EDEADLK, %d granted\n", deadlocks, granted);
+    close(ready[0]);
+    close(ready[1]);
+}
+
 int main(void)
 {
     int fd = open("locks-file", O_CREAT | O_TRUNC | O_RDWR, 0644);
@@ -130,6 +192,9 @@ int main(void)
     waitpid(pid, &status, 0);
     show("parent: after the child's exit", fd, F_WRLCK, 0, 0, pid);
     result("parent: setlk write 0+0", lock(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 0));
+    result("parent: unlock all", lock(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 0));
+    waiting(fd);
+    deadlock(fd);
     close(wo);
     close(fd);
     result("unlink", unlink("locks-file"));
