@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -250,6 +251,14 @@ static void system_files(void)
     result("access /etc W_OK", access("/etc", W_OK));
     result("access /etc X_OK", access("/etc", X_OK));
     result("rmdir /tmp", rmdir("/tmp"));
+    /* Limits: lowering a hard limit is for good. */
+    struct rlimit rl = {64, 128};
+    result("setrlimit NOFILE 64/128", setrlimit(RLIMIT_NOFILE, &rl));
+    rl.rlim_max = 256;
+    result("setrlimit NOFILE 64/256 (raise the hard limit)", setrlimit(RLIMIT_NOFILE, &rl));
+    rl.rlim_cur = 128;
+    rl.rlim_max = 128;
+    result("setrlimit NOFILE 128/128", setrlimit(RLIMIT_NOFILE, &rl));
 }
 
 int main(void)

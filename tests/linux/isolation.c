@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -174,6 +175,8 @@ static void user(void)
     result("kill(parent, 0)", kill(getppid(), 0));
     result("kill(parent, SIGKILL)", kill(getppid(), SIGKILL));
     result("kill(self, 0)", kill(getpid(), 0));
+    struct rlimit rl;
+    result("prlimit of root's process", prlimit(getppid(), RLIMIT_NOFILE, 0, &rl));
     result("setuid(0)", setuid(0));
     result("setresuid(0, 0, 0)", setresuid(0, 0, 0));
     result("setgroups(0)", setgroups(0, 0));
