@@ -6,7 +6,8 @@
  * do: read the secret (EACCES), write /etc or the shared file (EACCES),
  * look into the closed directory (EACCES), change the mode, owner or
  * times of root's files (EPERM), remove root's file from the sticky /tmp
- * (EPERM), signal root's processes (EPERM), become root again (EPERM);
+ * (EPERM), signal root's processes or read their limits (EPERM), become
+ * root again (EPERM);
  * and what it may: its own files.  A second child, real uid 1000 but
  * effective 1001, runs a set-user-ID copy of this program owned by 1000:
  * it runs with effective and saved uid 1000, reads 1000's private file and
