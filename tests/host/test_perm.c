@@ -4,9 +4,13 @@
  * supplementary groups) and other bits, root's override and its exception
  * (execute needs an execute bit), search permission on every directory of
  * a path, write and search permission to create and remove, the sticky
- * bit, the owner and group of new files (set-group-ID directories).
+ * bit, the owner and group of new files (set-group-ID directories); the
+ * owners and directory modes of the initial ramdisk kept (rootfs.c).
  */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "../../servers/posix/rootfs.h"
 #include "../../servers/posix/perm.h"
 #include "../../servers/posix/vfs.h"
 #include "unit.h"
@@ -109,9 +113,58 @@ static void test_vfs_checks(void)
     vfs_destroy(&v);
 }
 
+/* One newc member with an owner and group. */
+static size_t member(uint8_t *at, const char *name, uint32_t mode, uint32_t uid, uint32_t gid)
+{
+    size_t namesize = strlen(name) + 1;
+    int n = sprintf((char *)at, "070701%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08zx%08x", 1,
+                    mode, uid, gid, 1, 0, 0, 0, 0, 0, 0, namesize, 0);
+    size_t off = (size_t)n;
+    memcpy(at + off, name, namesize);
+    return (off + namesize + 3) & ~3ul;
+}
+
+static void test_rootfs_owners(void)
+{
+    static uint8_t archive[1024];
+    size_t at = 0;
+    at += member(archive + at, ".", 040755, 0, 0);
+    at += member(archive + at, "home", 040755, 0, 0);
+    at += member(archive + at, "home/user", 040700, 1000, 100);
+    at += member(archive + at, "home/user/notes", 0100600, 1000, 100);
+    at += member(archive + at, "etc", 040755, 0, 0);
+    at += member(archive + at, "etc/shadow", 0100640, 0, 42);
+    at += member(archive + at, "TRAILER!!!", 0, 0, 0);
+    struct vfs v;
+    struct vnode *n;
+    const char *why = "";
+    CHECK_EQ(vfs_init(&v, 0), 0);
+    CHECK_EQ(rootfs_fill(&v, archive, at, &why), 0);
+    CHECK_EQ(vfs_lookup(&v, v.root, "/home/user", &n), 0);
+    CHECK(n->uid == 1000 && n->gid == 100 && n->mode == (VFS_S_IFDIR | 0700));
+    CHECK_EQ(vfs_lookup(&v, v.root, "/home/user/notes", &n), 0);
+    CHECK(n->uid == 1000 && n->gid == 100 && n->mode == (VFS_S_IFREG | 0600));
+    CHECK_EQ(vfs_lookup(&v, v.root, "/etc/shadow", &n), 0);
+    CHECK(n->uid == 0 && n->gid == 42);
+    /* And the checks use them: another user cannot look into /home/user. */
+    struct cred other = user(1001, 100), owner = user(1000, 100), shadow = user(7, 42);
+    v.cred = &other;
+    CHECK_EQ(vfs_lookup(&v, v.root, "/home/user/notes", &n), -EACCES);
+    v.cred = &owner;
+    CHECK_EQ(vfs_lookup(&v, v.root, "/home/user/notes", &n), 0);
+    CHECK_EQ(perm_node(&owner, n, PERM_READ | PERM_WRITE), 0);
+    v.cred = &shadow;
+    CHECK_EQ(vfs_lookup(&v, v.root, "/etc/shadow", &n), 0);
+    CHECK_EQ(perm_node(&shadow, n, PERM_READ), 0); /* its group may read */
+    CHECK_EQ(perm_node(&shadow, n, PERM_WRITE), -EACCES);
+    v.cred = 0;
+    vfs_destroy(&v);
+}
+
 int main(void)
 {
     unit_run("perm", "permission bits and root", test_bits);
     unit_run("perm", "the checks of lookup, create and remove", test_vfs_checks);
+    unit_run("perm", "the ramdisk's owners", test_rootfs_owners);
     return unit_exit_code();
 }
