@@ -158,16 +158,21 @@ int vfs_lookup(struct vfs *v, struct vnode *start, const char *path, struct vnod
     return 0;
 }
 
-/* A new node's owner: the caller; its group: the caller's, or a set-group-ID directory's. */
+/* A new node's owner: the caller; its group: the caller's, or a set-group-ID directory's
+ * (where a new directory is set-group-ID too, and a group-executable set-group-ID file of a
+ * caller outside that group loses the bit, as on Linux). */
 static void own(const struct vfs *v, const struct vnode *dir, struct vnode *n)
 {
-    n->uid = v->cred ? v->cred->fsuid : 0;
-    n->gid = v->cred ? v->cred->fsgid : 0;
-    if (dir->mode & 02000) {
-        n->gid = dir->gid;
-        if (vnode_is_dir(n))
-            n->mode |= 02000;
-    }
+    const struct cred *c = v->cred;
+    n->uid = c ? c->fsuid : 0;
+    n->gid = c ? c->fsgid : 0;
+    if (!(dir->mode & 02000))
+        return;
+    n->gid = dir->gid;
+    if (vnode_is_dir(n))
+        n->mode |= 02000;
+    else if ((n->mode & 02010) == 02010 && c && c->fsuid != 0 && !cred_in_group(c, dir->gid))
+        n->mode &= ~02000u;
 }
 
 int vfs_create(struct vfs *v, struct vnode *dir, const char *name, uint32_t mode,

@@ -109,6 +109,13 @@ static void test_vfs_checks(void)
     CHECK_EQ(vfs_create(&v, sg, "d", VFS_S_IFDIR | 0755, &n), 0);
     CHECK_EQ(n->gid, 77u);
     CHECK_EQ(n->mode, VFS_S_IFDIR | 02755u);
+    CHECK_EQ(vfs_create(&v, sg, "g", VFS_S_IFREG | 02755, &f), 0); /* u is not in group 77 */
+    CHECK_EQ(f->mode, VFS_S_IFREG | 0755u);
+    u.groups[0] = 77;
+    u.ngroups = 1;
+    CHECK_EQ(vfs_create(&v, sg, "h", VFS_S_IFREG | 02755, &f), 0); /* now it is */
+    CHECK_EQ(f->mode, VFS_S_IFREG | 02755u);
+    u.ngroups = 0;
     v.cred = 0;
     vfs_destroy(&v);
 }
