@@ -7,7 +7,8 @@
  * look into the closed directory (EACCES), change the mode, owner or
  * times of root's files (EPERM), remove root's file from the sticky /tmp
  * (EPERM), signal root's processes or read their limits (EPERM), become
- * root again (EPERM);
+ * root again (EPERM); read a file of another group (EACCES) but not of a
+ * supplementary group it was given;
  * and what it may: its own files.  A second child, real uid 1000 but
  * effective 1001, runs a set-user-ID copy of this program owned by 1000:
  * it runs with effective and saved uid 1000, reads 1000's private file and
@@ -36,7 +37,7 @@
 #include <unistd.h>
 
 static char dir[64], secret[96], shared[96], closed[96], inside[128], suid[96], mine[96],
-    rootfile[96], private1000[96];
+    rootfile[96], private1000[96], group20[96], group30[96];
 
 static void result(const char *what, long r)
 {
@@ -105,11 +106,15 @@ static void setup(void)
     snprintf(mine, sizeof mine, "/tmp/iso-user-%d", (int)getpid());
     snprintf(rootfile, sizeof rootfile, "/tmp/iso-root-%d", (int)getpid());
     snprintf(private1000, sizeof private1000, "%s/private1000", dir);
+    snprintf(group20, sizeof group20, "%s/group20", dir);
+    snprintf(group30, sizeof group30, "%s/group30", dir);
     umask(022);
     if (mkdir(dir, 0755) < 0 || make_file(secret, "top secret", 0600) < 0 ||
         make_file(shared, "for all", 0644) < 0 || mkdir(closed, 0700) < 0 ||
         make_file(inside, "hidden", 0644) < 0 || make_file(rootfile, "root's", 0666) < 0 ||
         make_file(private1000, "1000's", 0600) < 0 || chown(private1000, 1000, 1000) < 0 ||
+        make_file(group20, "group 20's", 0640) < 0 || chown(group20, 0, 20) < 0 ||
+        make_file(group30, "group 30's", 0640) < 0 || chown(group30, 0, 30) < 0 ||
         copy_self(suid) < 0 || chown(suid, 1000, 1000) < 0 || chmod(suid, 04755) < 0) {
         printf("setup failed: %s\n", strerror(errno));
         exit(1);
@@ -143,12 +148,23 @@ static void user1001(void)
 
 static void user(void)
 {
-    result("setgroups(0)", setgroups(0, 0));
+    gid_t groups[3] = {30, 20, 25};
+    result("setgroups(30, 20, 25)", setgroups(3, groups));
+    gid_t got[8];
+    int n = getgroups(8, got);
+    printf("getgroups: %d:", n);
+    for (int k = 0; k < n; k++)
+        printf(" %u", got[k]);
+    printf("\n");
+    groups[0] = 20;
+    result("setgroups(20)", setgroups(1, groups));
     result("setgid(1000)", setgid(1000));
     result("setuid(1000)", setuid(1000));
     show_ids("user");
     read_file("read secret", secret);
     read_file("read shared", shared);
+    read_file("read group 20's file (a supplementary group)", group20);
+    read_file("read group 30's file", group30);
     result("open shared O_WRONLY", open(shared, O_WRONLY));
     result("open secret O_RDONLY|O_CREAT", open(secret, O_RDONLY | O_CREAT, 0644));
     result("access secret R_OK", access(secret, R_OK));
@@ -188,6 +204,8 @@ static void user(void)
     printf("own file: uid %u gid %u mode %o\n", st.st_uid, st.st_gid, st.st_mode & 07777);
     result("chmod own file 0600", fchmod(fd, 0600));
     result("chown own file to 0", fchown(fd, 0, -1));
+    result("chgrp own file to 20 (a supplementary group)", fchown(fd, -1, 20));
+    result("chgrp own file to 30", fchown(fd, -1, 30));
     result("chown own file to 1000:1000", fchown(fd, 1000, 1000));
     close(fd);
     result("unlink own file", unlink(mine));
@@ -211,6 +229,8 @@ static void root_limits(void)
     printf("secret: uid %u gid %u mode %o\n", st.st_uid, st.st_gid, st.st_mode & 07777);
     result("unlink suid", unlink(suid));
     result("unlink private1000", unlink(private1000));
+    result("unlink group20", unlink(group20));
+    result("unlink group30", unlink(group30));
     result("unlink inside", unlink(inside));
     result("rmdir closed", rmdir(closed));
     result("unlink secret", unlink(secret));
