@@ -34,11 +34,13 @@ static void wake(struct task *t)
     any_ready = true;
 }
 
+const char block_any;
+
 void posix_wakeup(const void *chan)
 {
     for (unsigned i = 0; i < TASK_MAX; i++) {
         struct task *t = task_at(i);
-        if (t && t->reply && t->chan == chan)
+        if (t && t->reply && (t->chan == chan || t->chan == BLOCK_ANY))
             wake(t);
     }
 }

@@ -7,8 +7,8 @@ POSIX_SRC := $(addprefix servers/posix/,main.c loader.c initstack.c regions.c us
                procmem.c runlist.c syscall_table.c sys_io.c sys_memory.c sys_process.c \
                sys_signal.c sys_time.c sys_random.c vfs.c fdtable.c sys_fd.c sys_fs.c \
                rootfs.c proctable.c sys_fork.c sys_exec.c sys_wait.c sys_kill.c \
-               pipe.c sys_pipe.c task.c block.c sys_thread.c sys_futex.c sys_resource.c \
-               cred.c perm.c sys_cred.c sys_attr.c reclock.c sys_fifo.c) \
+               pipe.c sys_pipe.c task.c block.c sys_thread.c sys_futex.c sys_resource.c poll.c \
+               sys_poll.c cred.c perm.c sys_cred.c sys_attr.c reclock.c sys_fifo.c) \
              kernel/lib/cpio.c kernel/core/elf.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(POSIX_SRC)) \
               $(BUILD)/user-obj/$(BUILD)/gen/console_client.c.o \
@@ -24,7 +24,7 @@ $(POSIX_ELF): $(ULIB_OBJS) $(POSIX_OBJS) lib/mica/user.ld
 MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
-LINUX_TESTS := hello args memory clock fault files fork exec kill pipe threads resource \
+LINUX_TESTS := hello args memory clock fault files fork exec kill pipe threads resource poll \
                cred isolation locks fifo
 # A few also with glibc (gcc -static): its start-up, TLS and pthreads differ from musl's.
 LINUX_GLIBC_TESTS := threads

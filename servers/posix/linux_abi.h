@@ -24,6 +24,7 @@
 #define LINUX_NR_stat            4
 #define LINUX_NR_fstat           5
 #define LINUX_NR_lstat           6
+#define LINUX_NR_poll            7
 #define LINUX_NR_lseek           8
 #define LINUX_NR_mmap            9
 #define LINUX_NR_mprotect        10
@@ -38,6 +39,7 @@
 #define LINUX_NR_writev          20
 #define LINUX_NR_access          21
 #define LINUX_NR_pipe            22
+#define LINUX_NR_select          23
 #define LINUX_NR_sched_yield     24
 #define LINUX_NR_mremap          25
 #define LINUX_NR_msync           26
@@ -117,6 +119,8 @@
 #define LINUX_NR_unlinkat        263
 #define LINUX_NR_fchmodat        268
 #define LINUX_NR_faccessat       269
+#define LINUX_NR_pselect6        270
+#define LINUX_NR_ppoll           271
 #define LINUX_NR_set_robust_list 273
 #define LINUX_NR_utimensat       280
 #define LINUX_NR_dup3            292
@@ -333,6 +337,16 @@ struct linux_iovec {
 #define LINUX_PR_GET_NAME         16
 #define LINUX_PR_SET_NO_NEW_PRIVS 38
 #define LINUX_PR_GET_NO_NEW_PRIVS 39
+
+/* poll's event bits (asm-generic/poll.h). */
+#define LINUX_POLLIN     0x0001
+#define LINUX_POLLPRI    0x0002
+#define LINUX_POLLOUT    0x0004
+#define LINUX_POLLERR    0x0008
+#define LINUX_POLLHUP    0x0010
+#define LINUX_POLLNVAL   0x0020
+#define LINUX_POLLRDNORM 0x0040
+#define LINUX_POLLWRNORM 0x0100
 
 /* getrandom flags (linux/random.h). */
 #define LINUX_GRND_NONBLOCK 0x1

@@ -298,6 +298,7 @@ void posix_end_process(struct process *p)
         if (c && c != p && c->ppid == 0 && !c->toplevel && c->state == PROC_ZOMBIE)
             proc_free(c);
     }
+    posix_wakeup(p); /* a parent waiting in vfork goes on (sys_fork.c) */
     if (p->ppid != 0) {
         struct process *parent = proc_find(p->ppid);
         if (parent)

@@ -52,10 +52,11 @@ struct process {
     struct linux_sigaction sigaction[LINUX_NSIG + 1]; /* recorded, not delivered yet */
     struct fdtable files;                             /* its descriptors (fdtable.h) */
     struct vnode *cwd;                                /* its working directory (a reference) */
-    uint32_t umask; /* umask(): taken out of the mode of every file it creates */
-    bool ended;     /* exit or exit_group, or killed */
-    int status;     /* the exit status (ended by exit) */
-    int signal;     /* the signal that killed it, 0 if it exited */
+    uint32_t umask;  /* umask(): taken out of the mode of every file it creates */
+    bool vfork_done; /* it has called execve: a vfork parent waits no more (sys_fork.c) */
+    bool ended;      /* exit or exit_group, or killed */
+    int status;      /* the exit status (ended by exit) */
+    int signal;      /* the signal that killed it, 0 if it exited */
     struct linux_rlimit rlimit[LINUX_RLIM_NLIMITS]; /* getrlimit/setrlimit/prlimit64 */
     uint64_t cpu_ns;          /* CPU time of its threads that have ended (sys_resource.c) */
     uint64_t children_cpu_ns; /* ... and of its reaped children, theirs included */

@@ -33,6 +33,7 @@
  */
 #include "perm.h"
 #include "posix.h"
+#include "block.h"
 #include "reclock.h"
 #include "procmem.h"
 #include "syscalls.h"
@@ -208,6 +209,8 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
     t->fs_base = 0;
     t->clear_tid = 0;
     task_set_comm_from_path(t, path);
+    p->vfork_done = true;
+    posix_wakeup(p); /* a parent waiting in vfork goes on */
     bool secure = cred_exec(&p->cred, program->mode, program->uid, program->gid);
     struct initstack_args args = {.argc = argc,
                                   .envc = envc,

@@ -13,17 +13,19 @@
  * at the instruction after the `syscall`, with rax = 0; the parent gets
  * the child's pid.
  *
- * vfork behaves as fork here: the parent does not wait for the child's
- * exec or exit (allowed by POSIX; programs that use vfork correctly
- * cannot tell, except for timing).  clone accepts only fork's form: the
- * exit signal in the low byte (SIGCHLD or 0, as there is no signal
- * delivery yet) and CLONE_PARENT_SETTID, CLONE_CHILD_SETTID (the child's
+ * vfork (and clone's CLONE_VFORK) makes the child as fork does - a copy,
+ * where Linux lends the parent's memory - but the parent waits, as on
+ * Linux, until the child has called execve or has ended; so the child
+ * runs first, and programs that use vfork correctly cannot tell the
+ * difference.  clone's process form takes the exit signal in the low byte
+ * (SIGCHLD or 0), CLONE_PARENT_SETTID, CLONE_CHILD_SETTID (the child's
  * tid written into the parent's, or the child's own, memory - the second
- * through the child's shadow) and CLONE_CHILD_CLEARTID (recorded, as
- * set_tid_address), which glibc's fork uses; threads (CLONE_VM) are
- * ENOSYS, other flags EINVAL (docs/linux-abi.md).
+ * through the child's shadow), CLONE_CHILD_CLEARTID, a new stack, and
+ * CLONE_VM|CLONE_VFORK (musl's posix_spawn); its thread form is
+ * sys_thread.c's (docs/linux-abi.md).
  */
 #include "posix.h"
+#include "block.h"
 #include "procmem.h"
 #include "proctable.h"
 #include "syscalls.h"
@@ -87,10 +89,37 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t stack, uint64
     return c->pid;
 }
 
+/*
+ * A fork, or - with CLONE_VFORK - a fork whose caller waits until the child has called execve
+ * or has ended, as vfork's caller does.  The wait blocks on the child as its channel; the call
+ * then runs again, and the task's `done` holds the child's pid, so it is not forked twice.
+ */
+static int64_t fork_maybe_wait(struct process *p, uint64_t flags, uint64_t stack,
+                               uint64_t parent_tid, uint64_t child_tid)
+{
+    struct task *t = task_current();
+    if (!t->done) {
+        int64_t pid = do_fork(p, flags, stack, parent_tid, child_tid);
+        if (pid < 0 || !(flags & LINUX_CLONE_VFORK))
+            return pid;
+        t->done = (uint64_t)pid;
+    }
+    struct process *c = proc_find((int)t->done);
+    if (!c || c->state != PROC_RUNNING || c->vfork_done)
+        return (int64_t)t->done;
+    return posix_block(p, c, 0); /* until it calls execve or ends */
+}
+
 int64_t sys_fork(struct process *p, const uint64_t *a)
 {
     (void)a;
     return do_fork(p, 0, 0, 0, 0);
+}
+
+int64_t sys_vfork(struct process *p, const uint64_t *a)
+{
+    (void)a;
+    return fork_maybe_wait(p, LINUX_CLONE_VFORK, 0, 0, 0);
 }
 
 /*
@@ -116,5 +145,5 @@ int64_t sys_clone(struct process *p, const uint64_t *a)
     uint64_t sig = flags & LINUX_CSIGNAL;
     if (sig != 0 && sig != LINUX_SIGCHLD)
         return -LINUX_EINVAL;
-    return do_fork(p, flags, a[1], a[2], a[3]);
+    return fork_maybe_wait(p, flags, a[1], a[2], a[3]);
 }

@@ -25,7 +25,7 @@ static const struct linux_syscall table[LINUX_NR_MAX] = {
     [LINUX_NR_exit] = {"exit", 1, sys_exit},
     [LINUX_NR_clone] = {"clone", 5, sys_clone},
     [LINUX_NR_fork] = {"fork", 0, sys_fork},
-    [LINUX_NR_vfork] = {"vfork", 0, sys_fork},
+    [LINUX_NR_vfork] = {"vfork", 0, sys_vfork},
     [LINUX_NR_execve] = {"execve", 3, sys_execve},
     [LINUX_NR_wait4] = {"wait4", 4, sys_wait4},
     [LINUX_NR_kill] = {"kill", 2, sys_kill},
@@ -112,6 +112,10 @@ static const struct linux_syscall table[LINUX_NR_MAX] = {
     [LINUX_NR_dup3] = {"dup3", 3, sys_dup3},
     [LINUX_NR_pipe] = {"pipe", 1, sys_pipe},
     [LINUX_NR_pipe2] = {"pipe2", 2, sys_pipe2},
+    [LINUX_NR_poll] = {"poll", 3, sys_poll},
+    [LINUX_NR_ppoll] = {"ppoll", 5, sys_ppoll},
+    [LINUX_NR_select] = {"select", 5, sys_select},
+    [LINUX_NR_pselect6] = {"pselect6", 6, sys_pselect6},
 };
 
 const struct linux_syscall *syscall_lookup(uint64_t nr)

@@ -92,6 +92,7 @@ int64_t sys_uname(struct process *p, const uint64_t *a);
 
 /* sys_fork.c, sys_exec.c, sys_wait.c: the process life cycle. */
 int64_t sys_fork(struct process *p, const uint64_t *a);
+int64_t sys_vfork(struct process *p, const uint64_t *a);
 int64_t sys_clone(struct process *p, const uint64_t *a);
 int64_t sys_execve(struct process *p, const uint64_t *a);
 int64_t sys_wait4(struct process *p, const uint64_t *a);
@@ -177,6 +178,12 @@ void resource_process_ends(struct process *p);
 void resource_reaped(struct process *parent, const struct process *child);
 /* t's name from a program's path (its last component, at most 15 bytes). */
 void task_set_comm_from_path(struct task *t, const char *path);
+
+/* sys_poll.c: waiting for one of many descriptors. */
+int64_t sys_poll(struct process *p, const uint64_t *a);
+int64_t sys_ppoll(struct process *p, const uint64_t *a);
+int64_t sys_select(struct process *p, const uint64_t *a);
+int64_t sys_pselect6(struct process *p, const uint64_t *a);
 
 /* sys_kill.c */
 int64_t sys_kill(struct process *p, const uint64_t *a);

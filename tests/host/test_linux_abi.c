@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 #include <linux/futex.h>
 #include <linux/mman.h>
@@ -50,6 +51,18 @@ static void test_numbers(void)
     CHECK_EQ(LINUX_NR_mremap, __NR_mremap);
     CHECK_EQ(LINUX_NR_madvise, __NR_madvise);
     CHECK_EQ(LINUX_NR_msync, __NR_msync);
+    CHECK_EQ(LINUX_NR_poll, __NR_poll);
+    CHECK_EQ(LINUX_NR_select, __NR_select);
+    CHECK_EQ(LINUX_NR_pselect6, __NR_pselect6);
+    CHECK_EQ(LINUX_NR_ppoll, __NR_ppoll);
+    CHECK_EQ(LINUX_POLLIN, POLLIN);
+    CHECK_EQ(LINUX_POLLPRI, POLLPRI);
+    CHECK_EQ(LINUX_POLLOUT, POLLOUT);
+    CHECK_EQ(LINUX_POLLERR, POLLERR);
+    CHECK_EQ(LINUX_POLLHUP, POLLHUP);
+    CHECK_EQ(LINUX_POLLNVAL, POLLNVAL);
+    CHECK_EQ(LINUX_POLLRDNORM, POLLRDNORM);
+    CHECK_EQ(LINUX_POLLWRNORM, POLLWRNORM);
     CHECK_EQ(LINUX_NR_gettimeofday, __NR_gettimeofday);
     CHECK_EQ(LINUX_NR_getrlimit, __NR_getrlimit);
     CHECK_EQ(LINUX_NR_getrusage, __NR_getrusage);

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,10 @@ int main(void)
     int rw = open("f", O_RDWR);
     result("open f O_RDWR", rw);
     result("write", write(rw, "to myself", 9));
+    struct pollfd pfd = {rw, POLLIN | POLLOUT, 0};
+    result("poll", poll(&pfd, 1, 0));
+    printf("revents %s%s%s\n", pfd.revents & POLLIN ? "POLLIN " : "",
+           pfd.revents & POLLOUT ? "POLLOUT " : "", pfd.revents & POLLHUP ? "POLLHUP" : "");
     read_some("read", rw);
     /* Unlinked while open: still a pipe. */
     int w2 = open("f", O_WRONLY);
