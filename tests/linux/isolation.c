@@ -9,13 +9,12 @@
  * (EPERM), signal root's processes or read their limits (EPERM), become
  * root again (EPERM); read a file of another group (EACCES) but not of a
  * supplementary group it was given;
- * and what it may: its own files.  A second child, real uid 1000 but
- * effective 1001, runs a set-user-ID copy of this program owned by 1000:
- * it runs with effective and saved uid 1000, reads 1000's private file and
- * can no longer become 1001.  (A set-user-ID root program is not tried:
- * musl checks descriptors 0-2 with poll() when the effective and real ids
- * differ at start, and Mica has no poll yet.)  Then root's own limits: no
- * execute bit, no exec.
+ * and what it may: its own files, and root's rights through a set-user-ID
+ * root copy of this program (effective and saved uid 0, real 1000), which
+ * it can give up for good.  A second child, real uid 1000 but effective
+ * 1001, runs a set-user-ID copy owned by 1000: it runs with effective and
+ * saved uid 1000, reads 1000's private file and can no longer become 1001.
+ * Then root's own limits: no execute bit, no exec.
  *
  * It needs root at the start, so it is not in the host-or-Mica
  * differential list (programs) but a case of its own (isolation.programs,
@@ -37,7 +36,7 @@
 #include <unistd.h>
 
 static char dir[64], secret[96], shared[96], closed[96], inside[128], suid[96], mine[96],
-    rootfile[96], private1000[96], group20[96], group30[96];
+    rootfile[96], private1000[96], group20[96], group30[96], suidroot[96];
 
 static void result(const char *what, long r)
 {
@@ -107,6 +106,7 @@ static void setup(void)
     snprintf(rootfile, sizeof rootfile, "/tmp/iso-root-%d", (int)getpid());
     snprintf(private1000, sizeof private1000, "%s/private1000", dir);
     snprintf(group20, sizeof group20, "%s/group20", dir);
+    snprintf(suidroot, sizeof suidroot, "%s/suidroot", dir);
     snprintf(group30, sizeof group30, "%s/group30", dir);
     umask(022);
     if (mkdir(dir, 0755) < 0 || make_file(secret, "top secret", 0600) < 0 ||
@@ -115,7 +115,8 @@ static void setup(void)
         make_file(private1000, "1000's", 0600) < 0 || chown(private1000, 1000, 1000) < 0 ||
         make_file(group20, "group 20's", 0640) < 0 || chown(group20, 0, 20) < 0 ||
         make_file(group30, "group 30's", 0640) < 0 || chown(group30, 0, 30) < 0 ||
-        copy_self(suid) < 0 || chown(suid, 1000, 1000) < 0 || chmod(suid, 04755) < 0) {
+        copy_self(suid) < 0 || chown(suid, 1000, 1000) < 0 || chmod(suid, 04755) < 0 ||
+        copy_self(suidroot) < 0 || chmod(suidroot, 04755) < 0) {
         printf("setup failed: %s\n", strerror(errno));
         exit(1);
     }
@@ -131,6 +132,18 @@ static int as_suid(const char *private_path)
     result("setuid(1001)", setuid(1001)); /* the saved uid is 1000 now: refused */
     result("setuid(0)", setuid(0));
     return 7;
+}
+
+/* The set-user-ID root copy, run by user 1000: root's rights, given up for good. */
+static int as_suid_root(const char *secret_path)
+{
+    show_ids("set-user-ID root program");
+    read_file("read secret", secret_path);
+    result("setuid(1000)", setuid(1000)); /* effective root: real, effective and saved */
+    show_ids("after setuid(1000)");
+    result("setuid(0)", setuid(0));
+    read_file("read secret", secret_path);
+    return 5;
 }
 
 static void user1001(void)
@@ -209,7 +222,11 @@ static void user(void)
     result("chown own file to 1000:1000", fchown(fd, 1000, 1000));
     close(fd);
     result("unlink own file", unlink(mine));
-    exit(0);
+    fflush(stdout);
+    char *argv[] = {suidroot, "as-suid-root", secret, 0};
+    execve(suidroot, argv, (char *[]){0});
+    result("execve suidroot", -1);
+    exit(1);
 }
 
 static void root_limits(void)
@@ -228,6 +245,7 @@ static void root_limits(void)
     stat(secret, &st);
     printf("secret: uid %u gid %u mode %o\n", st.st_uid, st.st_gid, st.st_mode & 07777);
     result("unlink suid", unlink(suid));
+    result("unlink suidroot", unlink(suidroot));
     result("unlink private1000", unlink(private1000));
     result("unlink group20", unlink(group20));
     result("unlink group30", unlink(group30));
@@ -243,6 +261,8 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "as-suid") == 0)
         return as_suid(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "as-suid-root") == 0)
+        return as_suid_root(argv[2]);
     if (geteuid() != 0) {
         printf("isolation: must start as root\n");
         return 1;
