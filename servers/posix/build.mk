@@ -6,9 +6,9 @@ POSIX_ELF := $(BUILD)/posix.elf
 POSIX_SRC := $(addprefix servers/posix/,main.c loader.c initstack.c regions.c usercopy.c \
                procmem.c runlist.c syscall_table.c sys_io.c sys_memory.c sys_process.c \
                sys_signal.c sys_time.c sys_random.c vfs.c fdtable.c sys_fd.c sys_fs.c \
-               rootfs.c proctable.c sys_fork.c sys_exec.c sys_wait.c sys_kill.c \
-               pipe.c sys_pipe.c task.c block.c sys_thread.c sys_futex.c sys_resource.c poll.c \
-               sys_poll.c cred.c perm.c sys_cred.c sys_attr.c reclock.c sys_fifo.c) \
+               rootfs.c proctable.c sys_fork.c sys_exec.c sys_wait.c sys_kill.c sys_link.c devfs.c chardev.c procfs.c \
+               pipe.c sys_pipe.c task.c block.c sys_thread.c sys_futex.c sys_resource.c poll.c sys_poll.c \
+               cred.c perm.c sys_cred.c sys_attr.c reclock.c sys_fifo.c) \
              kernel/lib/cpio.c kernel/core/elf.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(POSIX_SRC)) \
               $(BUILD)/user-obj/$(BUILD)/gen/console_client.c.o \
@@ -24,7 +24,7 @@ $(POSIX_ELF): $(ULIB_OBJS) $(POSIX_OBJS) lib/mica/user.ld
 MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
-LINUX_TESTS := hello args memory clock fault files fork exec kill pipe threads resource poll \
+LINUX_TESTS := hello args memory clock fault files fork exec kill pipe threads resource poll links devices procfs \
                cred isolation locks fifo
 # A few also with glibc (gcc -static): its start-up, TLS and pthreads differ from musl's.
 LINUX_GLIBC_TESTS := threads
@@ -45,17 +45,35 @@ $(BUILD)/linux/hello-pie: tests/linux/hello.c
 		$(LINUX_CFLAGS) -o $@ $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $< $(MUSL_LIB)/libc.a -lgcc \
 		$(MUSL_LIB)/crtn.o
 
+# The files every ramdisk with a Linux personality has in its root (etc/passwd, etc/group,
+# etc/hostname): servers/posix/root.
+POSIX_ROOT := servers/posix/root
+POSIX_ROOT_FILES := $(shell find $(POSIX_ROOT) -type f)
+
+# The applets of Debian's busybox-static, one a line, from its own `busybox --list`: a
+# ramdisk that has bin/busybox gets bin/NAME -> busybox for each (unless bin/NAME is there).
+BUSYBOX := /bin/busybox
+BUSYBOX_APPLETS := $(BUILD)/busybox.applets
+$(BUSYBOX_APPLETS): $(BUSYBOX)
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@$(BUSYBOX) --list | grep -vx busybox > $@
+
 # mklinuxrd OUT MANIFEST LIST NATIVE-IMAGES LINUX-PROGRAMS: a ramdisk like mkinitrd's, with the
-# posix server's run list as etc/linux-programs, the Linux programs under bin/ and the test
-# data (tests/linux/data) under data/.
+# posix server's run list as etc/linux-programs, the Linux programs under bin/ (and busybox's
+# applet links), the root files (servers/posix/root) and the test data (tests/linux/data)
+# under data/.
 define mklinuxrd
 	@echo "  CPIO    $(1)"
 	@rm -rf $(1).d && mkdir -p $(1).d/etc $(1).d/bin
+	@cp -r $(POSIX_ROOT)/. $(1).d/
 	@cp $(INIT_ELF) $(1).d/init
 	@cp $(2) $(1).d/etc/manifest
 	@cp $(3) $(1).d/etc/linux-programs
 	@for f in $(4); do cp $$f $(1).d/bin/$$(basename $$f .elf); done
 	@for f in $(5); do cp $$f $(1).d/bin/; done
+	@if [ -e $(1).d/bin/busybox ]; then while read a; do \
+		[ -e "$(1).d/bin/$$a" ] || ln -s busybox "$(1).d/bin/$$a"; done < $(BUSYBOX_APPLETS); fi
 	@cp -r tests/linux/data $(1).d/data
 	@cd $(1).d && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet > ../$(notdir $(1))
 	@rm -rf $(1).d
@@ -66,13 +84,12 @@ endef
 LINUX_NATIVE := $(SERIAL_ELF) $(RTC_ELF) $(POSIX_ELF)
 LINUX_DATA := $(shell find tests/linux/data -type f)
 $(BUILD)/linux-tests.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/programs $(LINUX_DATA) \
-                           $(LINUX_NATIVE) $(LINUX_BINS)
+                           $(LINUX_NATIVE) $(LINUX_BINS) $(POSIX_ROOT_FILES)
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/programs,$(LINUX_NATIVE),$(LINUX_BINS))
 
 # Debian's busybox-static, unmodified: how far it gets.
-BUSYBOX := /bin/busybox
 $(BUILD)/linux-busybox.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/busybox.programs $(LINUX_DATA) \
-                             $(LINUX_NATIVE) $(BUSYBOX)
+                             $(LINUX_NATIVE) $(BUSYBOX) $(BUSYBOX_APPLETS) $(POSIX_ROOT_FILES)
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/busybox.programs,$(LINUX_NATIVE),$(BUSYBOX))
 
 # The isolation test (tests/linux/isolation.c): it starts as root, so it has a run list and a
@@ -81,11 +98,12 @@ $(BUILD)/linux-isolation.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linu
                                $(LINUX_DATA) $(LINUX_NATIVE) $(LINUX_BINS)
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/isolation.programs,$(LINUX_NATIVE),$(LINUX_BINS))
 
-# The robustness test: random system calls (Mica only).
-$(BUILD)/linux/fuzz: tests/linux/fuzz.c
-$(BUILD)/linux-fuzz.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/fuzz.programs \
-                          $(LINUX_NATIVE) $(BUILD)/linux/fuzz $(BUILD)/linux/hello
-	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/fuzz.programs,$(LINUX_NATIVE),$(BUILD)/linux/fuzz $(BUILD)/linux/hello)
+# Programs whose output only Mica can give: pid 1 as init; the robustness test (random system
+# calls).
+LINUX_MICA := $(BUILD)/linux/init $(BUILD)/linux/fuzz $(BUILD)/linux/hello
+$(BUILD)/linux-mica.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/mica.programs \
+                          $(LINUX_NATIVE) $(LINUX_MICA)
+	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/mica.programs,$(LINUX_NATIVE),$(LINUX_MICA))
 
-initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio $(BUILD)/linux-fuzz.cpio \
+initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio $(BUILD)/linux-mica.cpio \
          $(BUILD)/linux-isolation.cpio

@@ -62,10 +62,14 @@
 #define LINUX_NR_ftruncate       77
 #define LINUX_NR_getcwd          79
 #define LINUX_NR_chdir           80
+#define LINUX_NR_rename          82
 #define LINUX_NR_mkdir           83
 #define LINUX_NR_rmdir           84
 #define LINUX_NR_creat           85
+#define LINUX_NR_link            86
 #define LINUX_NR_unlink          87
+#define LINUX_NR_symlink         88
+#define LINUX_NR_readlink        89
 #define LINUX_NR_chmod           90
 #define LINUX_NR_fchmod          91
 #define LINUX_NR_chown           92
@@ -96,6 +100,8 @@
 #define LINUX_NR_setfsgid        123
 #define LINUX_NR_utime           132
 #define LINUX_NR_mknod           133
+#define LINUX_NR_statfs          137
+#define LINUX_NR_fstatfs         138
 #define LINUX_NR_prctl           157
 #define LINUX_NR_arch_prctl      158
 #define LINUX_NR_setrlimit       160
@@ -117,6 +123,10 @@
 #define LINUX_NR_futimesat       261
 #define LINUX_NR_newfstatat      262
 #define LINUX_NR_unlinkat        263
+#define LINUX_NR_renameat        264
+#define LINUX_NR_linkat          265
+#define LINUX_NR_symlinkat       266
+#define LINUX_NR_readlinkat      267
 #define LINUX_NR_fchmodat        268
 #define LINUX_NR_faccessat       269
 #define LINUX_NR_pselect6        270
@@ -126,7 +136,9 @@
 #define LINUX_NR_dup3            292
 #define LINUX_NR_pipe2           293
 #define LINUX_NR_prlimit64       302
+#define LINUX_NR_renameat2       316
 #define LINUX_NR_getrandom       318
+#define LINUX_NR_statx           332
 #define LINUX_NR_faccessat2      439
 #define LINUX_NR_MAX             1024 /* numbers at or above are unknown (counted together) */
 
@@ -146,6 +158,7 @@
 #define LINUX_EFAULT       14
 #define LINUX_EBUSY        16
 #define LINUX_EEXIST       17
+#define LINUX_EXDEV        18
 #define LINUX_ENODEV       19
 #define LINUX_ENOTDIR      20
 #define LINUX_EISDIR       21
@@ -163,6 +176,7 @@
 #define LINUX_ENOLCK       37
 #define LINUX_ENOSYS       38
 #define LINUX_ENOTEMPTY    39
+#define LINUX_ELOOP        40
 #define LINUX_ETIMEDOUT    110
 
 /* open flags (asm-generic/fcntl.h), fcntl commands, *at flags (linux/fcntl.h), lseek
@@ -198,6 +212,7 @@
 #define LINUX_AT_FDCWD            (-100)
 #define LINUX_AT_SYMLINK_NOFOLLOW 0x100
 #define LINUX_AT_REMOVEDIR        0x200
+#define LINUX_AT_SYMLINK_FOLLOW   0x400
 #define LINUX_AT_EACCESS          0x200
 #define LINUX_AT_EMPTY_PATH       0x1000
 #define LINUX_SEEK_SET            0
@@ -213,6 +228,16 @@
 #define LINUX_DT_CHR              2
 #define LINUX_DT_DIR              4
 #define LINUX_DT_REG              8
+#define LINUX_DT_LNK              10
+
+/* renameat2's flags (linux/fs.h). */
+#define LINUX_RENAME_NOREPLACE 1
+#define LINUX_RENAME_EXCHANGE  2
+#define LINUX_RENAME_WHITEOUT  4
+
+/* File system magic numbers: statfs's f_type (linux/magic.h). */
+#define LINUX_TMPFS_MAGIC      0x01021994
+#define LINUX_PROC_SUPER_MAGIC 0x9fa0
 
 /* struct iovec (linux/uio.h): readv and writev's vectors. */
 struct linux_iovec {

@@ -42,7 +42,7 @@ static int64_t do_chmod(struct process *p, struct vnode *n, uint32_t mode)
 int64_t sys_fchmodat(struct process *p, const uint64_t *a)
 {
     struct vnode *n;
-    int err = fs_node_at(p, (int32_t)a[0], a[1], false, &p->cred, &n);
+    int err = fs_node_at(p, (int32_t)a[0], a[1], false, true, &p->cred, &n);
     return err < 0 ? err : do_chmod(p, n, (uint32_t)a[2]);
 }
 
@@ -89,11 +89,12 @@ int64_t sys_fchownat(struct process *p, const uint64_t *a)
     struct vnode *n;
     if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
         return -LINUX_EINVAL;
-    int err = fs_node_at(p, (int32_t)a[0], a[1], (flags & LINUX_AT_EMPTY_PATH) != 0, &p->cred, &n);
+    int err = fs_node_at(p, (int32_t)a[0], a[1], (flags & LINUX_AT_EMPTY_PATH) != 0,
+                         !(flags & LINUX_AT_SYMLINK_NOFOLLOW), &p->cred, &n);
     return err < 0 ? err : do_chown(p, n, (uint32_t)a[2], (uint32_t)a[3]);
 }
 
-/* chown and lchown (no symbolic links yet: the same) */
+/* chown (a symbolic link is followed) and lchown (the link itself) */
 int64_t sys_chown(struct process *p, const uint64_t *a)
 {
     const uint64_t b[5] = {(uint64_t)LINUX_AT_FDCWD, a[0], a[1], a[2], 0};
@@ -168,7 +169,8 @@ static int64_t do_utimes(struct process *p, int64_t dirfd, uint64_t path,
     } else {
         if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
             return -LINUX_EINVAL;
-        err = fs_node_at(p, dirfd, path, (flags & LINUX_AT_EMPTY_PATH) != 0, &p->cred, &n);
+        err = fs_node_at(p, dirfd, path, (flags & LINUX_AT_EMPTY_PATH) != 0,
+                         !(flags & LINUX_AT_SYMLINK_NOFOLLOW), &p->cred, &n);
     }
     return err < 0 ? err : set_times(p, n, t);
 }
@@ -214,7 +216,7 @@ int64_t sys_truncate(struct process *p, const uint64_t *a)
     struct vnode *n;
     if ((int64_t)a[1] < 0)
         return -LINUX_EINVAL;
-    int err = fs_node_at(p, LINUX_AT_FDCWD, a[0], false, &p->cred, &n);
+    int err = fs_node_at(p, LINUX_AT_FDCWD, a[0], false, true, &p->cred, &n);
     if (err < 0)
         return err;
     if (vnode_is_dir(n))

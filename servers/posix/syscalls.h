@@ -58,6 +58,8 @@ int64_t sys_open(struct process *p, const uint64_t *a);
 int64_t sys_creat(struct process *p, const uint64_t *a);
 int64_t sys_newfstatat(struct process *p, const uint64_t *a);
 int64_t sys_stat(struct process *p, const uint64_t *a);
+int64_t sys_lstat(struct process *p, const uint64_t *a);
+int64_t sys_statx(struct process *p, const uint64_t *a);
 int64_t sys_fstat(struct process *p, const uint64_t *a);
 int64_t sys_getdents64(struct process *p, const uint64_t *a);
 int64_t sys_mkdirat(struct process *p, const uint64_t *a);
@@ -72,6 +74,23 @@ int64_t sys_faccessat2(struct process *p, const uint64_t *a);
 int64_t sys_access(struct process *p, const uint64_t *a);
 int64_t sys_umask(struct process *p, const uint64_t *a);
 int64_t sys_ftruncate(struct process *p, const uint64_t *a);
+/* Copy the path at addr into buf (VFS_PATH_MAX bytes) and find the directory a relative path
+ * starts from (dirfd, or the cwd for AT_FDCWD): 0, -EFAULT, -ENAMETOOLONG, -EBADF, -ENOTDIR. */
+int path_copy_start(struct process *p, int64_t dirfd, uint64_t addr, char *buf,
+                    struct vnode **start);
+
+/* sys_link.c: names - symbolic links, hard links, rename; statfs. */
+int64_t sys_symlinkat(struct process *p, const uint64_t *a);
+int64_t sys_symlink(struct process *p, const uint64_t *a);
+int64_t sys_readlinkat(struct process *p, const uint64_t *a);
+int64_t sys_readlink(struct process *p, const uint64_t *a);
+int64_t sys_linkat(struct process *p, const uint64_t *a);
+int64_t sys_link(struct process *p, const uint64_t *a);
+int64_t sys_renameat2(struct process *p, const uint64_t *a);
+int64_t sys_renameat(struct process *p, const uint64_t *a);
+int64_t sys_rename(struct process *p, const uint64_t *a);
+int64_t sys_statfs(struct process *p, const uint64_t *a);
+int64_t sys_fstatfs(struct process *p, const uint64_t *a);
 
 /* sys_memory.c */
 int64_t sys_brk(struct process *p, const uint64_t *a);
@@ -118,13 +137,14 @@ int64_t sys_setgroups(struct process *p, const uint64_t *a);
 /* sys_fs.c's path resolution for the other calls that name files: the node of descriptor fd
  * (-EBADF; -EINVAL for a pipe or the console), and the node named by the path at address path
  * relative to dirfd (AT_FDCWD: the working directory) with credentials c (with empty_ok,
- * AT_EMPTY_PATH, an empty path names dirfd's file). */
+ * AT_EMPTY_PATH, an empty path names dirfd's file; follow: a symbolic link as the last
+ * component is followed). */
 int fs_fd_node(struct process *p, int64_t fd, struct vnode **out);
 /* ... and the directory and last name of the path (vfs_lookup_parent). */
 int fs_parent_at(struct process *p, int64_t dirfd, uint64_t path, struct vnode **dir, char *name,
                  bool *slash);
-int fs_node_at(struct process *p, int64_t dirfd, uint64_t path, bool empty_ok, const struct cred *c,
-               struct vnode **out);
+int fs_node_at(struct process *p, int64_t dirfd, uint64_t path, bool empty_ok, bool follow,
+               const struct cred *c, struct vnode **out);
 
 /* sys_attr.c: file attributes and the calls that change them (perm.h checks them). */
 int64_t sys_chmod(struct process *p, const uint64_t *a);
