@@ -120,6 +120,36 @@ static void test_vfs_checks(void)
     vfs_destroy(&v);
 }
 
+/* A file system's own entries (procfs's, made by its refresh hook when a path goes through a
+ * directory) are made without the caller's permission checks, and belong to root. */
+static struct vnode *auto_dir;
+
+static int make_entry(struct vfs *v, struct vnode *dir)
+{
+    struct vnode *n;
+    if (dir != auto_dir || vfs_child(dir, "made"))
+        return 0;
+    return vfs_create(v, dir, "made", VFS_S_IFREG | 0444, &n);
+}
+
+static void test_refresh(void)
+{
+    struct vfs v;
+    struct vnode *n;
+    struct cred u = user(1000, 100);
+    CHECK_EQ(vfs_init(&v, 0), 0);
+    CHECK_EQ(vfs_create(&v, v.root, "auto", VFS_S_IFDIR | 0555, &auto_dir), 0);
+    v.root->fs->refresh = make_entry;
+    v.cred = &u;
+    CHECK_EQ(vfs_lookup(&v, v.root, "/auto/made", &n), 0);
+    CHECK_EQ(n->uid, 0u);
+    CHECK(v.cred == &u); /* given back after the hook */
+    CHECK_EQ(vfs_create(&v, auto_dir, "mine", VFS_S_IFREG | 0644, &n), -EACCES);
+    v.root->fs->refresh = 0;
+    v.cred = 0;
+    vfs_destroy(&v);
+}
+
 /* One newc member with an owner and group. */
 static size_t member(uint8_t *at, const char *name, uint32_t mode, uint32_t uid, uint32_t gid)
 {
@@ -173,5 +203,6 @@ int main(void)
     unit_run("perm", "permission bits and root", test_bits);
     unit_run("perm", "the checks of lookup, create and remove", test_vfs_checks);
     unit_run("perm", "the ramdisk's owners", test_rootfs_owners);
+    unit_run("perm", "a file system's own entries", test_refresh);
     return unit_exit_code();
 }

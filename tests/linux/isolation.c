@@ -159,6 +159,27 @@ static void user1001(void)
     exit(1);
 }
 
+/* The lines of /proc/self/status about who the process is. */
+static void show_status(void)
+{
+    char buf[4096];
+    int fd = open("/proc/self/status", O_RDONLY);
+    long n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    if (fd >= 0)
+        close(fd);
+    if (n < 0) {
+        result("/proc/self/status", -1);
+        return;
+    }
+    buf[n] = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(0, "\n"))
+        if (!strncmp(line, "Uid:", 4) || !strncmp(line, "Gid:", 4) ||
+            !strncmp(line, "Groups:", 7) || !strncmp(line, "CapPrm:", 7) ||
+            !strncmp(line, "CapEff:", 7))
+            printf("status %s\n", line);
+    fflush(stdout);
+}
+
 static void user(void)
 {
     gid_t groups[3] = {30, 20, 25};
@@ -174,6 +195,7 @@ static void user(void)
     result("setgid(1000)", setgid(1000));
     result("setuid(1000)", setuid(1000));
     show_ids("user");
+    show_status();
     read_file("read secret", secret);
     read_file("read shared", shared);
     read_file("read group 20's file (a supplementary group)", group20);
@@ -221,6 +243,20 @@ static void user(void)
     result("chgrp own file to 30", fchown(fd, -1, 30));
     result("chown own file to 1000:1000", fchown(fd, 1000, 1000));
     close(fd);
+    /* Names in root's directory: no new ones, none taken away or moved in or out. */
+    char name[128];
+    snprintf(name, sizeof name, "%s/new", dir);
+    result("link own file into root's directory", link(mine, name));
+    result("symlink in root's directory", symlink(mine, name));
+    result("rename own file into root's directory", rename(mine, name));
+    result("rename root's file out of its directory", rename(shared, mine));
+    result("rename root's file in /tmp (sticky)", rename(rootfile, mine));
+    snprintf(name, sizeof name, "%s-link", mine);
+    result("symlink to root's secret", symlink(secret, name));
+    read_file("read through it", name);
+    result("lchown own link to 1000:20", lchown(name, -1, 20));
+    result("chown through it (root's file)", chown(name, -1, 20));
+    result("unlink own link", unlink(name));
     result("unlink own file", unlink(mine));
     fflush(stdout);
     char *argv[] = {suidroot, "as-suid-root", secret, 0};
