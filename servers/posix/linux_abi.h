@@ -113,6 +113,7 @@
 #define LINUX_NR_set_tid_address 218
 #define LINUX_NR_clock_gettime   228
 #define LINUX_NR_clock_getres    229
+#define LINUX_NR_getcpu          309
 #define LINUX_NR_exit_group      231
 #define LINUX_NR_tgkill          234
 #define LINUX_NR_utimes          235
@@ -262,6 +263,9 @@ struct linux_iovec {
 #define LINUX_AT_SECURE 23
 #define LINUX_AT_RANDOM 25
 #define LINUX_AT_EXECFN 31
+
+/* The vDSO's ELF header (servers/posix/vdso.h); left out when there is none. */
+#define LINUX_AT_SYSINFO_EHDR 33
 
 /* mmap and mprotect (asm-generic/mman-common.h, mman.h). */
 #define LINUX_PROT_READ           0x1

@@ -36,6 +36,7 @@
 #include "runlist.h"
 #include "proctable.h"
 #include "syscalls.h"
+#include "vdso.h"
 #include "console_client.h"
 #include "rtc_client.h"
 
@@ -444,6 +445,8 @@ static int setup(const struct mica_server_start *st)
     uint64_t secs, at_boot;
     if (rtc && rtc_now_r(&rc, &secs, &at_boot) == 0)
         posix.realtime_at_boot_ns = secs * 1000000000ull - at_boot;
+    if (vdso_setup(posix.realtime_at_boot_ns) < 0) /* the clocks then answer by system call */
+        mica_printf("posix: no vDSO (no memory or no clock calibration)\n");
     mica_handle_t initrd = mica_start_handle(st, "initrd");
     int64_t size = initrd ? mica_vmo_size(initrd) : -1;
     int64_t at =

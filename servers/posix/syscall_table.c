@@ -62,6 +62,7 @@ static const struct linux_syscall table[LINUX_NR_MAX] = {
     [LINUX_NR_mknodat] = {"mknodat", 4, sys_mknodat},
     [LINUX_NR_fdatasync] = {"fdatasync", 1, sys_fsync},
     [LINUX_NR_getppid] = {"getppid", 0, sys_getppid},
+    [LINUX_NR_getcpu] = {"getcpu", 3, sys_getcpu},
     [LINUX_NR_arch_prctl] = {"arch_prctl", 2, sys_arch_prctl},
     [LINUX_NR_gettid] = {"gettid", 0, sys_gettid},
     [LINUX_NR_futex] = {"futex", 6, sys_futex},

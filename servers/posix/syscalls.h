@@ -217,6 +217,7 @@ int64_t sys_clock_gettime(struct process *p, const uint64_t *a);
 int64_t sys_clock_getres(struct process *p, const uint64_t *a);
 int64_t sys_gettimeofday(struct process *p, const uint64_t *a);
 int64_t sys_time(struct process *p, const uint64_t *a);
+int64_t sys_getcpu(struct process *p, const uint64_t *a);
 int64_t sys_getrandom(struct process *p, const uint64_t *a);
 
 #endif

@@ -27,6 +27,7 @@
 static void test_numbers(void)
 {
     CHECK_EQ(LINUX_NR_read, __NR_read);
+    CHECK_EQ(LINUX_NR_getcpu, __NR_getcpu);
     CHECK_EQ(LINUX_NR_write, __NR_write);
     CHECK_EQ(LINUX_NR_mmap, __NR_mmap);
     CHECK_EQ(LINUX_NR_mprotect, __NR_mprotect);
