@@ -116,7 +116,7 @@ $(BUILD)/linux-busybox.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/
 # The isolation test (tests/linux/isolation.c): it starts as root, so it has a run list and a
 # case of its own (systest.py's linux-isolation).
 $(BUILD)/linux-isolation.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/isolation.programs \
-                               $(LINUX_DATA) $(LINUX_NATIVE) $(LINUX_BINS)
+                               $(LINUX_DATA) $(LINUX_NATIVE) $(LINUX_BINS) $(POSIX_ROOT_FILES)
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/isolation.programs,$(LINUX_NATIVE),$(LINUX_BINS))
 
 # The benchmark (tests/linux/bench.c) and the tiny program its fork+execve figure executes:
