@@ -8,6 +8,7 @@ POSIX_SRC := $(addprefix servers/posix/,main.c loader.c initstack.c regions.c us
                sys_signal.c sys_time.c sys_random.c vfs.c fdtable.c sys_fd.c sys_fs.c \
                rootfs.c proctable.c sys_fork.c sys_exec.c sys_wait.c sys_kill.c sys_link.c devfs.c chardev.c procfs.c \
                pipe.c sys_pipe.c task.c block.c sys_thread.c sys_futex.c sys_resource.c poll.c sys_poll.c vdso.c \
+               cred.c perm.c sys_cred.c sys_attr.c reclock.c sys_fifo.c \
                tty_ldisc.c tty.c sys_pgrp.c) \
              kernel/lib/cpio.c kernel/core/elf.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(POSIX_SRC)) \
@@ -45,7 +46,8 @@ $(BUILD)/user-obj/servers/posix/vdso_image.S.o: servers/posix/vdso_image.S $(POS
 MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
-LINUX_TESTS := hello args memory clock fault files fork exec kill pipe threads resource poll links devices procfs vdso pgrp sleep tty
+LINUX_TESTS := hello args memory clock fault files fork exec kill pipe threads resource poll links devices procfs vdso \
+               cred isolation locks fifo pgrp sleep tty
 # A few also with glibc (gcc -static): its start-up, TLS and pthreads differ from musl's.
 LINUX_GLIBC_TESTS := threads vdso
 LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie \
@@ -95,7 +97,7 @@ define mklinuxrd
 	@if [ -e $(1).d/bin/busybox ]; then while read a; do \
 		[ -e "$(1).d/bin/$$a" ] || ln -s busybox "$(1).d/bin/$$a"; done < $(BUSYBOX_APPLETS); fi
 	@cp -r tests/linux/data $(1).d/data
-	@cd $(1).d && find . | LC_ALL=C sort | cpio -o -H newc --quiet > ../$(notdir $(1))
+	@cd $(1).d && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet > ../$(notdir $(1))
 	@rm -rf $(1).d
 endef
 
@@ -111,6 +113,12 @@ $(BUILD)/linux-tests.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/pr
 $(BUILD)/linux-busybox.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/busybox.programs $(LINUX_DATA) \
                              $(LINUX_NATIVE) $(BUSYBOX) $(BUSYBOX_APPLETS) $(POSIX_ROOT_FILES)
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/busybox.programs,$(LINUX_NATIVE),$(BUSYBOX))
+
+# The isolation test (tests/linux/isolation.c): it starts as root, so it has a run list and a
+# case of its own (systest.py's linux-isolation).
+$(BUILD)/linux-isolation.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/isolation.programs \
+                               $(LINUX_DATA) $(LINUX_NATIVE) $(LINUX_BINS) $(POSIX_ROOT_FILES)
+	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/isolation.programs,$(LINUX_NATIVE),$(LINUX_BINS))
 
 # The benchmark (tests/linux/bench.c) and the tiny program its fork+execve figure executes:
 # `make bench` runs it here and on a Debian Linux kernel (tools/linux-bench.py); make check
@@ -136,4 +144,4 @@ $(BUILD)/linux-tty.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/tty.
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/tty.programs,$(LINUX_NATIVE),$(BUILD)/linux/tty)
 
 initrds: $(BUILD)/linux-tty.cpio $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio $(BUILD)/linux-mica.cpio \
-         $(BUILD)/linux-bench-quick.cpio
+         $(BUILD)/linux-bench-quick.cpio $(BUILD)/linux-isolation.cpio

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <mica.h>
 #include "linux_abi.h"
+#include "cred.h"
 #include "fdtable.h"
 #include "regions.h"
 #include "task.h"
@@ -70,6 +71,7 @@ struct process {
     char cmdline[CMDLINE_MAX]; /* its arguments, each with its NUL (cut at CMDLINE_MAX) */
     uint32_t cmdline_len;
     uint64_t start_ns; /* when the process was made (mica_clock_ns) */
+    struct cred cred;  /* its user and group ids (cred.h); all 0 (root) in a new process */
     int pgid, sid;     /* its process group and session (sys_pgrp.c): fork inherits them */
     bool ctty;   /* the console is its controlling terminal (while its session owns it, tty.h) */
     bool execed; /* it has called execve since fork: setpgid by its parent is EACCES */

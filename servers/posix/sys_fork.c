@@ -8,8 +8,8 @@
  * server's view of the copy); its descriptor table a copy of the
  * parent's whose descriptors share the parent's open files (offsets and
  * status flags), as Linux's fork shares open file descriptions; its
- * working directory, umask, signal actions and mask, program break and
- * TLS base the parent's.  Its thread starts with the parent's registers
+ * working directory, umask, credentials (cred.h), signal actions and
+ * mask, program break and TLS base the parent's.  Its thread starts with the parent's registers
  * at the instruction after the `syscall`, with rax = 0; the parent gets
  * the child's pid.
  *
@@ -63,6 +63,7 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t stack, uint64
     memcpy(c->sigaction, p->sigaction, sizeof c->sigaction);
     ct->sigmask = self->sigmask;
     c->umask = p->umask;
+    c->cred = p->cred;
     c->pgid = p->pgid; /* the same process group, session and controlling terminal */
     c->sid = p->sid;
     c->ctty = p->ctty;

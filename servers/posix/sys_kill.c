@@ -12,8 +12,10 @@
  * signal that would run a handler, stop the process, or wait blocked in
  * its mask is ENOSYS.  A signal to a process group (kill(0, sig),
  * kill(-pgid, sig), the terminal's ^C) goes to each member in turn through
- * the same one-process path, kill_process().  Every process is root, so
- * there is no EPERM.
+ * the same one-process path, kill_process().  Who may signal whom is
+ * Linux's rule (cred_may_signal): root, or a sender whose real or
+ * effective uid is the target's real or saved uid; else EPERM, for the
+ * signal 0 too (the terminal's signals are the kernel's: always allowed).
  */
 #include "posix.h"
 #include "proctable.h"
@@ -50,6 +52,8 @@ static enum default_action default_action(unsigned sig)
  */
 static int64_t kill_process(struct process *p, struct process *t, uint64_t sig)
 {
+    if (p && !cred_may_signal(&p->cred, &t->cred))
+        return -LINUX_EPERM;
     if (sig == 0 || t->state != PROC_RUNNING)
         return 0; /* it exists (a zombie takes signals and ignores them) */
     if (sig != LINUX_SIGKILL) {

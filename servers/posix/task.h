@@ -47,6 +47,10 @@ struct task {
     uint64_t since;      /* ... a number that grows with each wait: the longest-waiting first */
     bool ready;          /* ... woken or timed out: run it again */
     bool timed_out;      /* ... the run is because the deadline passed */
+    bool fifo_write;     /* ... an open of a FIFO, for writing (else reading): sys_fifo.c */
+    const struct vnode *lock_node; /* ... F_SETLKW: the lock it waits to take (sys_fd.c) */
+    uint64_t lock_start, lock_end;
+    uint32_t lock_type;
 };
 
 /* A new task of process p with thread id tid (zeroed otherwise), or NULL if the table is
