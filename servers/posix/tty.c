@@ -29,6 +29,10 @@ static void *input_thread(void *arg)
 {
     mica_handle_t to_loop = (mica_handle_t)(uintptr_t)arg;
     struct mica_client console = {.ep = posix.console.ep, .ipc = mica_thread_ipc_buffer()};
+    if (!console.ipc) {
+        posix_say("posix: no memory for the terminal's input thread: no input\n");
+        return 0;
+    }
     for (;;) {
         uint32_t n = 0;
         if (console_read_r(&console, CONSOLE_CHUNK, true, input_buf, &n) < 0) {
