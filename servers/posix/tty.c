@@ -29,8 +29,8 @@ static void *input_thread(void *arg)
 {
     mica_handle_t to_loop = (mica_handle_t)(uintptr_t)arg;
     struct mica_client console = {.ep = posix.console.ep, .ipc = mica_thread_ipc_buffer()};
-    if (!console.ipc) {
-        posix_say("posix: no memory for the terminal's input thread: no input\n");
+    if (!console.ipc) { /* (not posix_say: that uses the serve loop's IPC buffer) */
+        mica_printf("posix: no memory for the terminal's input thread: no input\n");
         return 0;
     }
     for (;;) {
