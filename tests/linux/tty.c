@@ -115,6 +115,13 @@ static void window(void)
     result("TIOCSWINSZ", ioctl(0, TIOCSWINSZ, &big));
     ioctl(0, TIOCGWINSZ, &w);
     printf("window: %d x %d\n", w.ws_row, w.ws_col);
+    result("TCGETS to a bad pointer", ioctl(0, TCGETS, (void *)8));
+    result("TCSETS from a bad pointer", ioctl(0, TCSETS, (void *)8));
+    result("TIOCGWINSZ to a bad pointer", ioctl(0, TIOCGWINSZ, (void *)8));
+    result("TIOCSPGRP from a bad pointer", ioctl(0, TIOCSPGRP, (void *)8));
+    result("FIONREAD to a bad pointer", ioctl(0, FIONREAD, (void *)8));
+    result("an unknown ioctl", ioctl(0, 0x5499, 0));
+    result("TCFLSH with a bad queue", ioctl(0, TCFLSH, 7));
 }
 
 static void job_control(void)
