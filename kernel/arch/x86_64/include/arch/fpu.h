@@ -17,7 +17,7 @@ bool fpu_first_use(void);
 /* A stopped thread's x87/SSE registers in the 512-byte FXSAVE layout, from and into its area. */
 void fpu_get_legacy(const void *area, uint8_t out[512]);
 int fpu_set_legacy(void *area, const uint8_t in[512]);
-    /* -EINVAL: MXCSR bits the CPU refuses */ /* #NM from user mode: true if it was the thread's
-                                                 first use */
+/* -EINVAL: MXCSR bits the CPU refuses */ /* #NM from user mode: true if it was the thread's
+                                             first use */
 
 #endif
