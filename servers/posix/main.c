@@ -26,6 +26,7 @@
 #include <mica/cpio.h>
 #include <mica/string.h>
 #include "posix.h"
+#include "block.h"
 #include "loader.h"
 #include "procmem.h"
 #include "rootfs.h"
@@ -82,49 +83,53 @@ static uint64_t cpu_hwcap(void)
     return d; /* Linux's AT_HWCAP on x86: CPUID leaf 1, EDX */
 }
 
-/* Its thread, stopped, with registers r (a new program's, or a forked parent's), started. */
-int posix_thread_start(struct process *p, const struct mica_regs *r)
+/* t's thread, stopped, with registers r (a new program's, or a forked parent's), started. */
+int posix_task_start(struct task *t, const struct mica_regs *r)
 {
-    int64_t t = mica_thread_create(p->as, (void (*)(uint64_t))r->rip, (void *)r->rsp, 0);
-    if (t < 0)
-        return (int)t;
-    p->thread = (mica_handle_t)t;
-    int64_t err = mica_thread_write_regs(p->thread, r);
+    int64_t th = mica_thread_create(t->proc->as, (void (*)(uint64_t))r->rip, (void *)r->rsp, 0);
+    if (th < 0)
+        return (int)th;
+    t->thread = (mica_handle_t)th;
+    int64_t err = mica_thread_write_regs(t->thread, r);
+    if (err >= 0 && t->fs_base)
+        err = mica_thread_set_tls(t->thread, 0, t->fs_base);
     int64_t sc = err < 0 ? err
-                         : mica_endpoint_mint(endpoint, (uint64_t)p->pid << 8 | BADGE_SYSCALL,
+                         : mica_endpoint_mint(endpoint, (uint64_t)t->tid << 8 | BADGE_SYSCALL,
                                               MICA_RIGHT_SEND);
     int64_t fl =
         sc < 0 ? sc
-               : mica_endpoint_mint(endpoint, (uint64_t)p->pid << 8 | BADGE_FAULT, MICA_RIGHT_SEND);
+               : mica_endpoint_mint(endpoint, (uint64_t)t->tid << 8 | BADGE_FAULT, MICA_RIGHT_SEND);
     if (fl >= 0)
-        err = mica_thread_set_syscall_handler(p->thread, (mica_handle_t)sc);
+        err = mica_thread_set_syscall_handler(t->thread, (mica_handle_t)sc);
     if (fl >= 0 && err >= 0)
-        err = mica_thread_set_fault_handler(p->thread, (mica_handle_t)fl);
+        err = mica_thread_set_fault_handler(t->thread, (mica_handle_t)fl);
     if (sc >= 0)
         mica_handle_close((mica_handle_t)sc); /* the thread holds what it needs */
     if (fl >= 0)
         mica_handle_close((mica_handle_t)fl);
-    return (int)(fl < 0 ? fl : err < 0 ? err : mica_thread_start(p->thread));
+    return (int)(fl < 0 ? fl : err < 0 ? err : mica_thread_start(t->thread));
 }
 
 void posix_release(struct process *p)
 {
-    if (p->waiting) /* a wait4 that will not be answered: its thread is going */
-        mica_handle_close(p->waiting);
-    p->waiting = 0;
-    pipe_cancel(p); /* before its descriptors close: that may wake other processes' calls */
+    struct task *t = 0;
+    while ((t = task_next(p, t)) != 0)
+        block_cancel(t); /* before its descriptors close: that may wake other processes' calls */
     fdtable_clear(&p->files);
     if (p->cwd)
         vnode_put(p->cwd);
     p->cwd = 0;
     if (p->as)
-        mica_aspace_kill(p->as);
+        mica_aspace_kill(p->as); /* every thread of it ends */
     procmem_release(p);
-    if (p->thread)
-        mica_handle_close(p->thread);
+    while ((t = task_next(p, 0)) != 0) {
+        if (t->thread)
+            mica_handle_close(t->thread);
+        task_free(t);
+    }
     if (p->as)
         mica_handle_close(p->as);
-    p->thread = p->as = 0;
+    p->as = 0;
 }
 
 /* A run-list program: a new process whose parent is the reaper (0). */
@@ -155,12 +160,16 @@ static struct process *start(const struct command *c)
         return 0;
     }
     p->as = (mica_handle_t)as;
+    struct task *t = task_new(p, p->pid);
     struct initstack_args args = {
         .argc = c->argc, .envc = c->envc, .argv = c->argv, .envp = c->env, .execfn = c->argv[0]};
     struct loaded l;
-    if ((err = posix_load(p, image.data, image.size, &args, &l, &why)) < 0 ||
-        (err = posix_thread_start(
-             p, &(struct mica_regs){.rip = l.entry, .rsp = l.sp, .rflags = 0x202})) < 0) {
+    if (!t)
+        err = -LINUX_EAGAIN, why = "the thread table is full";
+    else if ((err = posix_load(p, image.data, image.size, &args, &l, &why)) == 0)
+        err =
+            posix_task_start(t, &(struct mica_regs){.rip = l.entry, .rsp = l.sp, .rflags = 0x202});
+    if (err < 0) {
         posix_say("posix: %s: cannot start: %s (error %d)\n", c->argv[0], why, err);
         posix_release(p);
         proc_free(p);
@@ -196,16 +205,18 @@ static int fault_signal(uint64_t vector)
     }
 }
 
-static void on_fault(struct process *p, const struct mica_msg *m)
+static void on_fault(struct task *t, const struct mica_msg *m)
 {
+    struct process *p = t->proc;
     p->ended = true;
     p->signal = fault_signal(m->w[0]);
     posix_say("posix: pid %d: %s at rip %#lx, address %#lx\n", p->pid, mica_vector_name(m->w[0]),
               m->w[3], m->w[2]);
 }
 
-static int64_t on_syscall(struct process *p, const struct mica_msg *m)
+static int64_t on_syscall(struct task *t, const struct mica_msg *m)
 {
+    struct process *p = t->proc;
     uint64_t nr = m->w[0];
     const struct linux_syscall *s = syscall_lookup(nr);
     if (!s) {
@@ -215,16 +226,18 @@ static int64_t on_syscall(struct process *p, const struct mica_msg *m)
     uint64_t a[6] = {m->w[1], m->w[2], m->w[3], 0, 0, 0};
     if (s->nargs > 3) {
         struct mica_regs r;
-        if (mica_thread_read_regs(p->thread, &r) < 0)
+        if (mica_thread_read_regs(t->thread, &r) < 0)
             return -LINUX_EFAULT;
         a[3] = r.r10;
         a[4] = r.r8;
         a[5] = r.r9;
     }
-    p->call = s->fn; /* kept for a call that waits for a pipe and runs again (sys_pipe.c) */
-    memcpy(p->call_args, a, sizeof a);
-    p->pipe_done = 0;
-    return s->fn(p, a);
+    t->call = s->fn; /* kept for a call that waits and runs again (block.h) */
+    memcpy(t->args, a, sizeof a);
+    t->done = 0;
+    t->timed_out = false;
+    task_set_current(t);
+    return s->fn(p, t->args);
 }
 
 static void report_unknown(const struct process *p)
@@ -263,7 +276,7 @@ void posix_end_process(struct process *p)
     if (p->ppid != 0) {
         struct process *parent = proc_find(p->ppid);
         if (parent)
-            wait_notify(parent);
+            posix_wakeup(parent); /* its wait4 (sys_wait.c) */
     } else if (!p->toplevel) {
         posix_say("posix: pid %d: an orphan, ended with wait status %#x\n", p->pid, p->wait_status);
         proc_free(p);
@@ -274,12 +287,14 @@ void posix_end_process(struct process *p)
 static bool handle(const struct mica_msg *m, struct mica_msg *answer)
 {
     uint32_t label = mica_tag_label(m->tag);
-    struct process *p = proc_find((int)(m->badge >> 8));
+    struct task *t = task_find((int)(m->badge >> 8));
+    struct process *p = t ? t->proc : 0;
     *answer = (struct mica_msg){0, 0, {MICA_FAULT_KILL, 0, 0, 0}};
     if (!p || p->state != PROC_RUNNING)
         return true; /* a process that has ended: its thread ends too */
     if (label == MICA_MSG_SYSCALL && (m->badge & 0xff) == BADGE_SYSCALL) {
-        int64_t v = on_syscall(p, m);
+        int64_t v = on_syscall(t, m);
+        task_set_current(0);
         if (v == POSIX_DEFERRED)
             return false;
         if (!p->ended) {
@@ -288,7 +303,7 @@ static bool handle(const struct mica_msg *m, struct mica_msg *answer)
             return true;
         }
     } else if (label == MICA_MSG_FAULT && (m->badge & 0xff) == BADGE_FAULT) {
-        on_fault(p, m);
+        on_fault(t, m);
     } else {
         return true;
     }
@@ -307,6 +322,25 @@ static bool proc_any(void)
     return false;
 }
 
+/*
+ * Answer (if answer is not NULL) and receive the next message into m; if a call waits with a
+ * deadline or a timer is armed, receive only until the earliest: then -MICA_ETIMEDOUT.
+ */
+static int64_t receive(struct mica_msg *m, const struct mica_msg *answer)
+{
+    uint64_t deadline = block_next_deadline();
+    if (!deadline) {
+        if (!answer)
+            return mica_recv(endpoint, m);
+        *m = *answer;
+        return mica_reply_recv(endpoint, m);
+    }
+    if (answer)
+        mica_reply(answer);
+    uint64_t now = mica_clock_ns();
+    return mica_recv_timed(endpoint, m, deadline > now ? deadline - now : 0);
+}
+
 /* Answer the calls of all processes until `until` is a zombie (NULL: until none is left). */
 static void serve(const struct process *until)
 {
@@ -318,19 +352,19 @@ static void serve(const struct process *until)
                 mica_reply(&answer);
             return;
         }
-        int64_t r;
-        if (answering) {
-            m = answer;
-            r = mica_reply_recv(endpoint, &m);
-        } else {
-            r = mica_recv(endpoint, &m);
+        int64_t r = receive(&m, answering ? &answer : 0);
+        answering = false;
+        if (r == -MICA_ETIMEDOUT) { /* a deadline has passed */
+            block_expire(mica_clock_ns());
+            block_retry();
+            continue;
         }
         if (r < 0) {
             posix_say("posix: receiving failed (error %ld)\n", r);
             return;
         }
         answering = handle(&m, &answer);
-        pipe_retry(); /* calls waiting for pipes that this message changed */
+        block_retry(); /* calls waiting for what this message changed */
     }
 }
 

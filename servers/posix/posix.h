@@ -32,29 +32,27 @@ int64_t posix_console_write(const void *buf, uint64_t len);
 
 /*
  * What a system call's handler may return besides a result: POSIX_DEFERRED
- * - it took the caller's reply (mica_reply_take) and answers later, from
- * another event (wait4); POSIX_EXEC - it wrote the thread's registers, the
+ * - the call waits (posix_block, block.h) and is answered later;
+ * POSIX_EXEC - it wrote the thread's registers, the
  * answer is MICA_SYSCALL_REGS (execve).  Neither is a possible result.
  */
 #define POSIX_DEFERRED INT64_MIN
 #define POSIX_EXEC     (INT64_MIN + 1)
 
-/* Give p a thread with registers r (and its handler handles) and start it: 0 or an error. */
-int posix_thread_start(struct process *p, const struct mica_regs *r);
+/* Give task t (of a process with an address space) a thread with registers r and its
+ * handler handles, and start it: 0 or an error. */
+int posix_task_start(struct task *t, const struct mica_regs *r);
 
 /* Load a program into p (loader_load with AT_HWCAP and AT_RANDOM filled in). */
 int posix_load(struct process *p, const uint8_t *image, uint64_t size, struct initstack_args *args,
                struct loaded *l, const char **why);
 
-/* Free what a process has: descriptors, working directory, address space, shadows, thread. */
+/* Free what a process has: descriptors, working directory, address space, shadows, threads
+ * (its tasks, whose waiting calls are dropped). */
 void posix_release(struct process *p);
 
 /* p has ended (p->ended, p->status or p->signal set): it becomes a zombie, its resources go,
  * its parent learns of it (main.c). */
 void posix_end_process(struct process *p);
-
-/* A child of parent became a zombie: answer parent's waiting wait4 if it is one it waits for
- * (sys_wait.c). */
-void wait_notify(struct process *parent);
 
 #endif

@@ -163,8 +163,9 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
     for (unsigned s = 1; s <= LINUX_NSIG; s++)
         if (p->sigaction[s].handler != 1) /* SIG_IGN stays ignored; handlers are gone */
             memset(&p->sigaction[s], 0, sizeof p->sigaction[s]);
-    p->fs_base = 0;
-    p->clear_tid = 0;
+    struct task *t = task_current();
+    t->fs_base = 0;
+    t->clear_tid = 0;
     struct initstack_args args = {
         .argc = argc, .envc = envc, .argv = argv, .envp = envp, .execfn = path};
     struct loaded l;
@@ -173,7 +174,7 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
     memset(&r, 0, sizeof r);
     if (posix_load(p, image, size, &args, &l, &why) < 0 ||
         (r.rip = l.entry, r.rsp = l.sp, r.rflags = 0x202,
-         mica_thread_write_regs(p->thread, &r) < 0)) {
+         mica_thread_write_regs(t->thread, &r) < 0)) {
         posix_say("posix: pid %d: execve %s failed late: %s\n", p->pid, path, why);
         p->ended = true;
         p->signal = LINUX_SIGSEGV;

@@ -32,14 +32,20 @@
 
 static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, uint64_t child_tid)
 {
+    struct task *self = task_current();
     struct mica_regs r;
-    if (mica_thread_read_regs(p->thread, &r) < 0)
+    if (mica_thread_read_regs(self->thread, &r) < 0)
         return -LINUX_EFAULT;
     struct process *c = proc_new(p->pid);
-    if (!c)
+    struct task *ct = c ? task_new(c, c->pid) : 0;
+    if (!ct) {
+        if (c)
+            proc_free(c);
         return -LINUX_EAGAIN; /* Linux's answer when no more processes may be made */
+    }
     int64_t as = mica_aspace_create();
     if (as < 0) {
+        task_free(ct);
         proc_free(c);
         return -LINUX_ENOMEM;
     }
@@ -47,9 +53,9 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, u
     c->brk_start = p->brk_start;
     c->brk = p->brk;
     c->brk_mapped = p->brk_mapped;
-    c->fs_base = p->fs_base;
+    ct->fs_base = self->fs_base;
     memcpy(c->sigaction, p->sigaction, sizeof c->sigaction);
-    c->sigmask = p->sigmask;
+    ct->sigmask = self->sigmask;
     c->umask = p->umask;
     c->cwd = p->cwd;
     vnode_get(c->cwd);
@@ -64,9 +70,9 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, u
     if (err == 0 && (flags & LINUX_CLONE_PARENT_SETTID))
         err = user_write(&p->mem, parent_tid, &tid, sizeof tid);
     if (flags & LINUX_CLONE_CHILD_CLEARTID)
-        c->clear_tid = child_tid;
+        ct->clear_tid = child_tid;
     if (err == 0)
-        err = posix_thread_start(c, &r);
+        err = posix_task_start(ct, &r);
     if (err < 0) {
         posix_release(c);
         proc_free(c);

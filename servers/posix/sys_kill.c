@@ -60,7 +60,7 @@ int64_t sys_kill(struct process *p, const uint64_t *a)
         uint64_t handler = t->sigaction[sig].handler;
         if (handler == SIG_IGN)
             return 0;
-        if (handler != SIG_DFL || (t->sigmask & (1ull << (sig - 1))) ||
+        if (handler != SIG_DFL || (task_next(t, 0)->sigmask & (1ull << (sig - 1))) ||
             default_action((unsigned)sig) == ACT_STOP)
             return -LINUX_ENOSYS; /* needs delivery, stopping or pending signals */
         if (default_action((unsigned)sig) == ACT_IGNORE)

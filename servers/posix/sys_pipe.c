@@ -5,19 +5,14 @@
  *
  * The pipe itself is pipe.c's bounded buffer.  Here a read of an empty
  * pipe that still has writers, and a write to a pipe without room, block -
- * but not the server: the call takes its reply handle (mica_reply_take),
- * notes the pipe it waits for and answers POSIX_DEFERRED, as wait4 does.
- * Whenever a pipe changes (bytes in, bytes out, an end closed) every
- * process waiting for it is marked ready, and after each message the serve
- * loop runs pipe_retry(): a ready process's call runs again from the
- * start, with the same arguments; if it can finish now its answer goes
- * through the taken handle, else it waits on.  A write remembers how many
- * bytes it has moved already (pipe_done), so it goes on where it stopped:
- * writes of at most PIPE_BUF bytes go in whole (atomic), larger ones in
- * pieces, as on Linux.  The wait list is the process table itself: a
- * process waits for at most one pipe, and a process that ends (killed, or
- * its thread gone) gives back its reply handle first (pipe_cancel), so no
- * answer is left dangling.
+ * but not the server: the call waits with the pipe as its channel
+ * (posix_block, block.h), as wait4 does.  Whenever a pipe changes (bytes
+ * in, bytes out, an end closed) every call waiting for it is woken, and
+ * runs again from the start with the same arguments; if it can finish now
+ * its answer goes through the taken reply handle, else it waits on.  A
+ * write remembers how many bytes it has moved already (its task's `done`),
+ * so it goes on where it stopped: writes of at most PIPE_BUF bytes go in
+ * whole (atomic), larger ones in pieces, as on Linux.
  *
  * O_NONBLOCK answers EAGAIN instead of waiting.  A write with no reader
  * left is EPIPE; SIGPIPE is not delivered (no signal delivery yet), but a
@@ -26,6 +21,7 @@
  * EPIPE.
  */
 #include "posix.h"
+#include "block.h"
 #include "proctable.h"
 #include "syscalls.h"
 #include "usercopy.h"
@@ -33,79 +29,15 @@
 #define CHUNK   4096 /* bytes copied at a time */
 #define SIG_DFL 0
 
-static bool any_ready; /* some process is marked ready (pipe_retry has work) */
-
-/* Every process waiting for pp may go on now. */
+/* Every call waiting for pp may go on now. */
 static void pipe_changed(struct pipe *pp)
 {
-    for (unsigned i = 0; i < PROC_MAX; i++) {
-        struct process *w = proc_at(i);
-        if (w && w->pipe_reply && w->pipe_wait == pp) {
-            w->pipe_ready = true;
-            any_ready = true;
-        }
-    }
+    posix_wakeup(pp);
 }
 
 void pipe_setup(void)
 {
     pipe_on_change = pipe_changed;
-}
-
-/* p's call cannot go on yet: it waits for pp (its reply taken at the first wait). */
-static int64_t pipe_block(struct process *p, struct pipe *pp)
-{
-    if (!p->pipe_reply) {
-        int64_t reply = mica_reply_take();
-        if (reply < 0)
-            return -LINUX_ENOMEM;
-        p->pipe_reply = (mica_handle_t)reply;
-    }
-    p->pipe_wait = pp;
-    p->pipe_ready = false;
-    return POSIX_DEFERRED;
-}
-
-void pipe_cancel(struct process *p)
-{
-    if (p->pipe_reply) /* the call will not be answered: its thread is going */
-        mica_handle_close(p->pipe_reply);
-    p->pipe_reply = 0;
-    p->pipe_wait = 0;
-    p->pipe_ready = false;
-}
-
-/* Answer p's waiting call with the answer's first two words. */
-static void answer(struct process *p, uint64_t kind, uint64_t value)
-{
-    struct mica_msg m = {0, 0, {kind, value, 0, 0}};
-    mica_reply_send(p->pipe_reply, &m);
-    mica_handle_close(p->pipe_reply);
-    p->pipe_reply = 0;
-    p->pipe_wait = 0;
-    p->pipe_ready = false;
-}
-
-void pipe_retry(void)
-{
-    while (any_ready) {
-        any_ready = false;
-        for (unsigned i = 0; i < PROC_MAX; i++) {
-            struct process *p = proc_at(i);
-            if (!p || !p->pipe_reply || !p->pipe_ready || p->state != PROC_RUNNING)
-                continue;
-            p->pipe_ready = false;
-            int64_t v = p->call(p, p->call_args);
-            if (v == POSIX_DEFERRED)
-                continue;
-            if (!p->ended) {
-                answer(p, MICA_SYSCALL_RETURN, (uint64_t)v);
-                continue;
-            }
-            answer(p, MICA_FAULT_KILL, 0); /* killed by SIGPIPE */
-            posix_end_process(p);
-        }
-    }
 }
 
 /* Byte pos of a request's bytes (its vectors one after the other): its address in the
@@ -151,7 +83,7 @@ static uint64_t put_from(struct process *p, struct pipe *pp, const struct linux_
 static void sigpipe(struct process *p)
 {
     uint64_t bit = 1ull << (LINUX_SIGPIPE - 1);
-    if (p->sigaction[LINUX_SIGPIPE].handler != SIG_DFL || (p->sigmask & bit))
+    if (p->sigaction[LINUX_SIGPIPE].handler != SIG_DFL || (task_current()->sigmask & bit))
         return;
     p->ended = true;
     p->signal = LINUX_SIGPIPE;
@@ -161,7 +93,8 @@ int64_t pipe_write_iov(struct process *p, struct ofile *f, const struct linux_io
                        int64_t cnt, uint64_t total)
 {
     struct pipe *pp = f->pipe;
-    uint64_t done = p->pipe_done; /* moved before this call last waited */
+    struct task *t = task_current();
+    uint64_t done = t->done; /* moved before this call last waited */
     if (total == 0)
         return 0;
     for (;;) {
@@ -173,8 +106,8 @@ int64_t pipe_write_iov(struct process *p, struct ofile *f, const struct linux_io
         if (n == 0) {
             if (f->flags & LINUX_O_NONBLOCK)
                 return done ? (int64_t)done : -LINUX_EAGAIN;
-            p->pipe_done = done;
-            return pipe_block(p, pp);
+            t->done = done;
+            return posix_block(p, pp, 0);
         }
         uint64_t moved = put_from(p, pp, iov, cnt, done, n);
         done += moved;
@@ -199,7 +132,7 @@ int64_t pipe_read_iov(struct process *p, struct ofile *f, const struct linux_iov
             return 0; /* end of file */
         if (f->flags & LINUX_O_NONBLOCK)
             return -LINUX_EAGAIN;
-        return pipe_block(p, pp);
+        return posix_block(p, pp, 0);
     }
     uint64_t done = 0, run;
     while (done < total && pp->count) {

@@ -45,8 +45,10 @@ int64_t sys_getuid(struct process *p, const uint64_t *a)
 /* Recorded for the thread-exit wake-up that comes with threads; the answer is the tid. */
 int64_t sys_set_tid_address(struct process *p, const uint64_t *a)
 {
-    p->clear_tid = a[0];
-    return p->pid;
+    (void)p;
+    struct task *t = task_current();
+    t->clear_tid = a[0];
+    return t->tid;
 }
 
 /* Accepted (the robust-futex list matters once a thread can die holding a lock). */
@@ -65,16 +67,17 @@ static bool canonical(uint64_t addr)
 
 int64_t sys_arch_prctl(struct process *p, const uint64_t *a)
 {
+    struct task *t = task_current();
     switch (a[0]) {
     case LINUX_ARCH_SET_FS:
         if (!canonical(a[1]))
             return -LINUX_EPERM;
-        if (mica_thread_set_tls(p->thread, 0, a[1]) < 0)
+        if (mica_thread_set_tls(t->thread, 0, a[1]) < 0)
             return -LINUX_EPERM;
-        p->fs_base = a[1];
+        t->fs_base = a[1];
         return 0;
     case LINUX_ARCH_GET_FS:
-        return user_write(&p->mem, a[1], &p->fs_base, sizeof p->fs_base);
+        return user_write(&p->mem, a[1], &t->fs_base, sizeof t->fs_base);
     default:
         return -LINUX_EINVAL;
     }

@@ -39,7 +39,8 @@ int64_t sys_rt_sigprocmask(struct process *p, const uint64_t *a)
 {
     if (a[3] != 8)
         return -LINUX_EINVAL;
-    uint64_t set = 0, old = p->sigmask;
+    struct task *t = task_current();
+    uint64_t set = 0, old = t->sigmask;
     if (a[1]) {
         if (a[0] != SIG_BLOCK && a[0] != SIG_UNBLOCK && a[0] != SIG_SETMASK)
             return -LINUX_EINVAL;
@@ -49,11 +50,11 @@ int64_t sys_rt_sigprocmask(struct process *p, const uint64_t *a)
     if (a[2] && user_write(&p->mem, a[2], &old, sizeof old) < 0)
         return -LINUX_EFAULT;
     if (a[1] && a[0] == SIG_BLOCK)
-        p->sigmask |= set;
+        t->sigmask |= set;
     else if (a[1] && a[0] == SIG_UNBLOCK)
-        p->sigmask &= ~set;
+        t->sigmask &= ~set;
     else if (a[1])
-        p->sigmask = set;
-    p->sigmask &= ~UNBLOCKABLE;
+        t->sigmask = set;
+    t->sigmask &= ~UNBLOCKABLE;
     return 0;
 }

@@ -36,11 +36,18 @@ static int clock_ns(struct process *p, uint64_t clock, uint64_t *ns)
     case LINUX_CLOCK_BOOTTIME:
         *ns = mica_clock_ns();
         return 0;
-    case CLOCK_PROCESS_CPUTIME:
     case CLOCK_THREAD_CPUTIME:
-        if (mica_thread_info(p->thread, &info) < 0)
+        if (mica_thread_info(task_current()->thread, &info) < 0)
             return -LINUX_EINVAL;
         *ns = info.run_ns;
+        return 0;
+    case CLOCK_PROCESS_CPUTIME: /* the time of all its threads */
+        *ns = 0;
+        for (struct task *t = task_next(p, 0); t; t = task_next(p, t)) {
+            if (mica_thread_info(t->thread, &info) < 0)
+                return -LINUX_EINVAL;
+            *ns += info.run_ns;
+        }
         return 0;
     default:
         return -LINUX_EINVAL;

@@ -4,13 +4,13 @@
  *
  * A child that has ended is a zombie (proctable.h) until its parent asks
  * for its status.  wait4 reaps one at once if there is one; with WNOHANG
- * it answers 0 if there is none yet; otherwise the call blocks - but not
- * the server: the handler takes the caller's reply handle
- * (SYS_REPLY_TAKE) and returns POSIX_DEFERRED, the server goes on serving
- * the other processes, and when a child ends wait_notify() answers through
- * the handle (SYS_REPLY_SEND) with MICA_SYSCALL_RETURN and the child's pid.
+ * it answers 0 if there is none yet; otherwise the call waits (block.h) -
+ * but not the server - on the parent process itself as its channel: when
+ * a child ends, posix_end_process() wakes that channel, and the call runs
+ * again and finds the zombie.
  */
 #include "posix.h"
+#include "block.h"
 #include "proctable.h"
 #include "syscalls.h"
 #include "usercopy.h"
@@ -50,25 +50,5 @@ int64_t sys_wait4(struct process *p, const uint64_t *a)
         return reap(p, z, a[1], a[3]);
     if (options & LINUX_WNOHANG)
         return 0;
-    int64_t reply = mica_reply_take();
-    if (reply < 0)
-        return -LINUX_ENOMEM;
-    p->waiting = (mica_handle_t)reply;
-    p->wait_pid = pid;
-    p->wait_status_addr = a[1];
-    p->wait_rusage_addr = a[3];
-    return POSIX_DEFERRED;
-}
-
-void wait_notify(struct process *parent)
-{
-    struct process *z;
-    if (!parent->waiting || parent->state != PROC_RUNNING ||
-        proc_wait_match(parent->pid, parent->wait_pid, &z) < 0 || !z)
-        return;
-    int64_t v = reap(parent, z, parent->wait_status_addr, parent->wait_rusage_addr);
-    struct mica_msg answer = {0, 0, {MICA_SYSCALL_RETURN, (uint64_t)v, 0, 0}};
-    mica_reply_send(parent->waiting, &answer);
-    mica_handle_close(parent->waiting);
-    parent->waiting = 0;
+    return posix_block(p, p, 0); /* until a child of p ends (posix_end_process) */
 }

@@ -44,10 +44,6 @@ int64_t pipe_write_iov(struct process *p, struct ofile *f, const struct linux_io
                        int64_t cnt, uint64_t total);
 /* Wake the calls waiting for pipes when pipes change (at start-up). */
 void pipe_setup(void);
-/* Run again the waiting calls whose pipes have changed (after each message). */
-void pipe_retry(void);
-/* p is going: drop its waiting pipe call (its reply handle is closed unanswered). */
-void pipe_cancel(struct process *p);
 
 /* sys_fd.c: the descriptor table. */
 int64_t sys_close(struct process *p, const uint64_t *a);

@@ -4,7 +4,8 @@
  * limit, which children wait4(pid) means (one, any, none: ECHILD), the
  * zombie found, orphans reparented to the reaper; and, for fork and exec,
  * the descriptor table copied with shared open files and close-on-exec
- * closing only the marked descriptors (servers/posix/fdtable.c).
+ * closing only the marked descriptors (servers/posix/fdtable.c); the
+ * thread table (servers/posix/task.c).
  */
 #include <errno.h>
 #include "../../servers/posix/fdtable.h"
@@ -83,10 +84,44 @@ static void test_fork_and_exec_descriptors(void)
     fdtable_clear(&t); /* the last references: freed (ASan checks) */
 }
 
+/* The thread table: tasks found by tid, walked per process, counted, freed; the current one. */
+static void test_tasks(void)
+{
+    struct process *p = proc_new(0), *q = proc_new(0);
+    struct task *a = task_new(p, p->pid), *b = task_new(q, q->pid), *c = task_new(p, 1000);
+    CHECK(a && b && c);
+    CHECK(a->proc == p && c->proc == p && b->proc == q);
+    CHECK(task_find(1000) == c && task_find(p->pid) == a && task_find(4242) == NULL);
+    CHECK(task_next(p, NULL) == a);
+    CHECK(task_next(p, a) == c);
+    CHECK(task_next(p, c) == NULL);
+    CHECK(task_next(q, NULL) == b && task_next(q, b) == NULL);
+    CHECK_EQ(task_count(p), 2u);
+    task_set_current(c);
+    CHECK(task_current() == c);
+    task_free(c); /* the current task freed: no current one is left */
+    CHECK(task_current() == NULL);
+    CHECK_EQ(task_count(p), 1u);
+    CHECK(task_next(p, a) == NULL);
+    unsigned n = 2;
+    struct task *all[TASK_MAX];
+    while (n - 2 < TASK_MAX && (all[n - 2] = task_new(q, (int)(2000 + n))) != NULL)
+        n++;
+    CHECK_EQ(n - 2, TASK_MAX - 2u); /* a and b hold two slots */
+    CHECK_EQ(task_count(q), TASK_MAX - 1u);
+    for (unsigned i = 0; i < n - 2; i++)
+        task_free(all[i]);
+    task_free(a);
+    task_free(b);
+    proc_free(p);
+    proc_free(q);
+}
+
 int main(void)
 {
     unit_run("proctable", "pids in order, not reused; the table's limit", test_pids_and_limit);
     unit_run("proctable", "which children wait4 means; reparenting", test_wait_match);
     unit_run("proctable", "descriptors at fork and exec", test_fork_and_exec_descriptors);
+    unit_run("proctable", "the thread table", test_tasks);
     return unit_exit_code();
 }

@@ -1,0 +1,80 @@
+/*
+ * task.c - the table of Linux threads (concepts: threads, the thread
+ * control block).  See task.h.  Pure code: no system calls.
+ */
+#include "task.h"
+#include <malloc.h> /* the server's heap; on the host, the C library's */
+
+static struct task *table[TASK_MAX];
+static struct task *current;
+
+struct task *task_new(struct process *p, int tid)
+{
+    for (unsigned i = 0; i < TASK_MAX; i++) {
+        if (table[i])
+            continue;
+        struct task *t = calloc(1, sizeof *t);
+        if (!t)
+            return 0;
+        t->tid = tid;
+        t->proc = p;
+        table[i] = t;
+        return t;
+    }
+    return 0;
+}
+
+struct task *task_find(int tid)
+{
+    for (unsigned i = 0; i < TASK_MAX; i++)
+        if (table[i] && table[i]->tid == tid)
+            return table[i];
+    return 0;
+}
+
+struct task *task_at(unsigned n)
+{
+    return n < TASK_MAX ? table[n] : 0;
+}
+
+void task_free(struct task *t)
+{
+    for (unsigned i = 0; i < TASK_MAX; i++)
+        if (table[i] == t)
+            table[i] = 0;
+    if (current == t)
+        current = 0;
+    free(t);
+}
+
+struct task *task_next(const struct process *p, const struct task *prev)
+{
+    unsigned i = 0;
+    if (prev) {
+        while (i < TASK_MAX && table[i] != prev)
+            i++;
+        i++; /* the slot after prev's */
+    }
+    for (; i < TASK_MAX; i++)
+        if (table[i] && table[i]->proc == p)
+            return table[i];
+    return 0;
+}
+
+unsigned task_count(const struct process *p)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < TASK_MAX; i++)
+        n += table[i] && table[i]->proc == p;
+    return n;
+}
+
+struct task *task_current(void)
+{
+    return current;
+}
+
+void task_set_current(struct task *t)
+{
+    current = t;
+}
