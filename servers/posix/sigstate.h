@@ -109,7 +109,8 @@ void sig_fault_info(uint64_t vector, uint64_t cr2, uint64_t rip, bool mapped, ui
                     struct linux_siginfo *out);
 
 /* Wait statuses of stopped and continued children (WIFSTOPPED, WIFCONTINUED), and of one killed
- * by a signal whose default action dumps core (WCOREDUMP). */
+ * by a signal (WTERMSIG; WCOREDUMP, 0x80, only if a core file was written: Linux sets it only
+ * then - never with the default core limit 0 - and Mica writes none). */
 static inline int sig_status_stopped(int sig)
 {
     return 0x7f | sig << 8;
@@ -117,9 +118,9 @@ static inline int sig_status_stopped(int sig)
 
 #define SIG_STATUS_CONTINUED 0xffff
 
-static inline int sig_status_killed(int sig)
+static inline int sig_status_killed(int sig, bool core_dumped)
 {
-    return (sig & 0x7f) | (sig_default_action(sig) == SIG_DEF_CORE ? 0x80 : 0);
+    return (sig & 0x7f) | (core_dumped ? 0x80 : 0);
 }
 
 #endif

@@ -160,9 +160,9 @@ static void test_statuses(void)
     CHECK_EQ(sig_status_stopped(SIGSTOP), 0x137f);
     CHECK_EQ(sig_status_stopped(SIGTSTP), 0x147f);
     CHECK_EQ(SIG_STATUS_CONTINUED, 0xffff);
-    CHECK_EQ(sig_status_killed(SIGTERM), SIGTERM);
-    CHECK_EQ(sig_status_killed(SIGSEGV), SIGSEGV | 0x80);
-    CHECK_EQ(sig_status_killed(SIGKILL), SIGKILL);
+    CHECK_EQ(sig_status_killed(SIGTERM, false), SIGTERM);
+    CHECK_EQ(sig_status_killed(SIGSEGV, true), SIGSEGV | 0x80);
+    CHECK_EQ(sig_status_killed(SIGSEGV, false), SIGSEGV);
 }
 
 int main(void)

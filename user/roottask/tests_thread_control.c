@@ -55,6 +55,9 @@ static void test_suspend_and_registers(void)
     while ((err = mica_thread_read_regs((mica_handle_t)t, &regs)) == -MICA_EBUSY)
         mica_yield(); /* it stops on its next way through the kernel */
     RT_EQ(err, 0);
+    struct mica_thread_info info;
+    RT_EQ(mica_thread_info((mica_handle_t)t, &info), 0);
+    RT_EQ(info.stopped, MICA_THREAD_SUSPENDED);
     uint64_t frozen = spin_count;
     for (int i = 0; i < 20; i++)
         mica_yield();
@@ -236,6 +239,9 @@ static void test_fpu_registers(void)
     struct mica_msg m = {0};
     RT_EQ(mica_recv(ep, &m), 0);
     RT_EQ(m.w[0], 6); /* invalid opcode */
+    struct mica_thread_info info;
+    RT_EQ(mica_thread_info((mica_handle_t)t, &info), 0);
+    RT_EQ(info.stopped, MICA_THREAD_IN_HANDLER);
     RT_EQ(mica_thread_read_fpu((mica_handle_t)t, area), 0);
     uint64_t xmm0;
     memcpy(&xmm0, area + FX_XMM0, sizeof xmm0);
@@ -258,6 +264,8 @@ static void test_fpu_registers(void)
     struct mica_msg answer = {0, 0, {MICA_FAULT_RESUME, 0, 0, 0}};
     RT_EQ(mica_reply(&answer), 0);
     RT_EQ(mica_notify_wait(fpu_done), (int64_t)xmm1);
+    RT_EQ(mica_thread_info((mica_handle_t)t, &info), 0);
+    RT_EQ(info.stopped, 0);
     mica_handle_close((mica_handle_t)t);
     mica_handle_close(ep);
     mica_handle_close(fpu_done);

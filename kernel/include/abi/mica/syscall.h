@@ -243,7 +243,11 @@ struct mica_thread_info {
     uint64_t
         blocked_ns;    /* waiting for something else: a message, a signal, a timeout, resumption */
     uint64_t switches; /* times a CPU switched to it */
+    uint64_t stopped;  /* MICA_THREAD_SUSPENDED, MICA_THREAD_IN_HANDLER: why it is stopped */
 };
+
+#define MICA_THREAD_SUSPENDED  1u /* stopped by SYS_THREAD_SUSPEND on its way to user mode */
+#define MICA_THREAD_IN_HANDLER 2u /* stopped in a call to its fault or system-call handler */
 
 #define MICA_THREAD_STATE_NEW     0
 #define MICA_THREAD_STATE_READY   1
