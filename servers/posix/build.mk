@@ -7,7 +7,8 @@ POSIX_SRC := $(addprefix servers/posix/,main.c loader.c initstack.c regions.c us
                procmem.c runlist.c syscall_table.c sys_io.c sys_memory.c sys_process.c \
                sys_signal.c sys_time.c sys_random.c vfs.c fdtable.c sys_fd.c sys_fs.c \
                rootfs.c proctable.c sys_fork.c sys_exec.c sys_wait.c sys_kill.c \
-               pipe.c sys_pipe.c task.c block.c) \
+               pipe.c sys_pipe.c task.c block.c sigframe.c sigstate.c sigdeliver.c \
+               sys_alarm.c) \
              kernel/lib/cpio.c kernel/core/elf.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(POSIX_SRC)) \
               $(BUILD)/user-obj/$(BUILD)/gen/console_client.c.o \

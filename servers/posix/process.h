@@ -19,14 +19,10 @@
 #include "fdtable.h"
 #include "regions.h"
 #include "task.h"
+#include "sigdeliver.h"
 #include "vfs.h"
 
 #define LINUX_NSIG 64 /* signals 1..64 */
-
-/* What rt_sigaction records: the kernel's struct sigaction on x86-64 (32 bytes). */
-struct linux_sigaction {
-    uint64_t handler, flags, restorer, mask;
-};
 
 enum proc_state {
     PROC_RUNNING = 1, /* it has a thread and memory */
@@ -43,7 +39,7 @@ struct process {
     uint64_t brk_start;  /* the heap starts after the highest segment */
     uint64_t brk;        /* the program break the program asked for */
     uint64_t brk_mapped; /* the heap's pages end here (page-aligned, >= brk) */
-    struct linux_sigaction sigaction[LINUX_NSIG + 1]; /* recorded, not delivered yet */
+    struct linux_sigaction sigaction[LINUX_NSIG + 1]; /* rt_sigaction (sigstate.h) */
     struct fdtable files;                             /* its descriptors (fdtable.h) */
     struct vnode *cwd;                                /* its working directory (a reference) */
     uint32_t umask; /* umask(): taken out of the mode of every file it creates */
@@ -51,6 +47,7 @@ struct process {
     int status;     /* the exit status (ended by exit) */
     int signal;     /* the signal that killed it, 0 if it exited */
     uint32_t unknown[LINUX_NR_MAX + 1]; /* ENOSYS answers per number; [MAX]: larger numbers */
+    struct proc_signals sig;            /* pending signals, stopped, the alarm (sigdeliver.h) */
 };
 
 #endif

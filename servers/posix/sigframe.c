@@ -16,6 +16,8 @@
 
 int sigframe_on_altstack(const struct sigaltstack_state *alt, uint64_t sp)
 {
+    if (alt->flags & LINUX_SS_AUTODISARM)
+        return 0; /* Linux: such a stack is given up while in use, so never "on" it */
     return alt->size && sp > alt->sp && sp - alt->sp <= alt->size;
 }
 

@@ -175,3 +175,29 @@ void sig_fault_info(uint64_t vector, uint64_t cr2, uint64_t rip, bool mapped, ui
         break;
     }
 }
+
+void sig_pending_add(struct sig_pending *q, int sig, const struct sig_info *info)
+{
+    if (q->set & sig_bit(sig))
+        return;
+    q->set |= sig_bit(sig);
+    q->info[sig] = *info;
+}
+
+void sig_pending_take(struct sig_pending *q, int sig, struct linux_siginfo *out)
+{
+    const struct sig_info *i = &q->info[sig];
+    memset(out, 0, sizeof *out);
+    out->signo = sig;
+    out->code = i->code;
+    bool fault_signal = sig == LINUX_SIGSEGV || sig == LINUX_SIGBUS || sig == LINUX_SIGILL ||
+                        sig == LINUX_SIGFPE || sig == LINUX_SIGTRAP;
+    if (fault_signal && i->code > 0 && i->code != LINUX_SI_KERNEL) {
+        out->u.fault.addr = i->addr; /* a fault's: the union holds the address */
+    } else { /* sent with kill or tkill, or SIGCHLD: the sender or the child is named */
+        out->u.proc.pid = i->pid;
+        out->u.proc.uid = i->uid;
+        out->u.proc.status = i->status;
+    }
+    q->set &= ~sig_bit(sig);
+}

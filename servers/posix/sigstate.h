@@ -67,6 +67,40 @@ enum sig_default {
     SIG_DEF_CONT,   /* continue a stopped process (and otherwise nothing) */
 };
 
+/* What a pending signal's siginfo will say (the rest of struct linux_siginfo is zero). */
+struct sig_info {
+    int32_t code;   /* si_code: SI_USER, SI_TKILL, SI_KERNEL, CLD_*, a fault's code */
+    int32_t pid;    /* si_pid: the sender, or the child (SIGCHLD) */
+    int32_t status; /* si_status (SIGCHLD) */
+    uint32_t uid;   /* si_uid */
+    uint64_t addr;  /* si_addr (faults) */
+};
+
+/*
+ * Pending signals: a set, and for each signal in it the siginfo of its first sending.  A signal
+ * sent again while pending is merged with the first, as Linux does for signals 1..31 (Linux
+ * queues every sending of a real-time signal 32..64; here those merge too).
+ */
+struct sig_pending {
+    uint64_t set;
+    struct sig_info info[SIG_NSIG + 1];
+};
+
+/* Add sig with its information (kept from the first sending if it is pending already). */
+void sig_pending_add(struct sig_pending *q, int sig, const struct sig_info *info);
+
+/* Take sig out of q (it must be in it): its siginfo in *out. */
+void sig_pending_take(struct sig_pending *q, int sig, struct linux_siginfo *out);
+
+/* What a thread has of signals besides its mask (task.h). */
+struct task_signals {
+    struct sig_pending pending;   /* sent to this thread: tkill, tgkill, SIGPIPE, its faults */
+    struct sigaltstack_state alt; /* sigaltstack */
+    uint64_t saved_mask;          /* rt_sigsuspend: the mask to put back after the handler ... */
+    bool mask_saved;              /* ... if this is set */
+    uint64_t waitset;             /* rt_sigtimedwait: the signals it waits for, 0 if none */
+};
+
 /* What Linux does with sig (1..64) when its action is SIG_DFL (signal(7)). */
 enum sig_default sig_default_action(int sig);
 

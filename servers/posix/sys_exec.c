@@ -166,6 +166,7 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
     struct task *t = task_current();
     t->fs_base = 0;
     t->clear_tid = 0;
+    t->sig.alt = (struct sigaltstack_state){0, 0, LINUX_SS_DISABLE}; /* mask, pending stay */
     struct initstack_args args = {
         .argc = argc, .envc = envc, .argv = argv, .envp = envp, .execfn = path};
     struct loaded l;

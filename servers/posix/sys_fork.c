@@ -56,6 +56,7 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, u
     ct->fs_base = self->fs_base;
     memcpy(c->sigaction, p->sigaction, sizeof c->sigaction);
     ct->sigmask = self->sigmask;
+    ct->sig.alt = self->sig.alt; /* pending signals are not inherited; the alarm neither */
     c->umask = p->umask;
     c->cwd = p->cwd;
     vnode_get(c->cwd);

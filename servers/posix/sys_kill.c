@@ -1,74 +1,80 @@
 /*
- * sys_kill.c - kill: sending a signal to a process (concepts: signals,
- * default actions, process termination).
+ * sys_kill.c - kill, tkill and tgkill: sending a signal to a process or to
+ * one of its threads (concepts: signals, process and thread identifiers).
  *
- * There is no signal delivery yet (no handler is ever run), so kill does
- * what can be done without it, and refuses the rest: signal 0 checks that
- * the process exists; SIGKILL ends it; any other signal whose action in
- * the target is the default ends it if the default is to terminate (with
- * or without a core dump: none is written), and does nothing if the
- * default is to ignore (SIGCHLD, SIGURG, SIGWINCH, and SIGCONT, as no
- * process is ever stopped); an ignored signal (SIG_IGN) does nothing.  A
- * signal that would run a handler, stop the process, or wait blocked in
- * its mask is ENOSYS.  Only pid > 0 is implemented (process groups and
- * "every process", pid <= 0, are ENOSYS).  Every process is root, so
- * there is no EPERM.
+ * The sending itself - the action, the default actions, delivery - is
+ * sigdeliver.c's (signal_send, signal_send_task); here are the targets and
+ * the errors: kill(pid > 0) is that process, kill(-1) every process but the
+ * caller and pid 1, as Linux does; process groups (pid 0 and below -1) are
+ * ENOSYS until there are process groups.  Signal 0 sends nothing and only
+ * checks that the target exists (a zombie exists).  The siginfo says SI_USER
+ * (kill) or SI_TKILL (tkill, tgkill) with the sender's pid and uid.  Every
+ * process is root, so there is no EPERM.
  */
 #include "posix.h"
 #include "proctable.h"
 #include "syscalls.h"
 
-#define SIG_DFL 0
-#define SIG_IGN 1
-
-enum default_action { ACT_TERMINATE, ACT_IGNORE, ACT_STOP };
-
-/* What Linux does with sig when its action is SIG_DFL (signal(7)). */
-static enum default_action default_action(unsigned sig)
+/* Send sig (0: none) from sender to process target. */
+static void kill_one(struct process *sender, struct process *target, int sig)
 {
-    switch (sig) {
-    case 17: /* SIGCHLD */
-    case 18: /* SIGCONT: continues a stopped process; none is ever stopped */
-    case 23: /* SIGURG */
-    case 28: /* SIGWINCH */
-        return ACT_IGNORE;
-    case 19: /* SIGSTOP */
-    case 20: /* SIGTSTP */
-    case 21: /* SIGTTIN */
-    case 22: /* SIGTTOU */
-        return ACT_STOP;
-    default: /* terminate, or terminate and dump core */
-        return ACT_TERMINATE;
-    }
+    struct sig_info info = {.code = LINUX_SI_USER, .pid = sender->pid};
+    if (sig != 0)
+        signal_send(target, sig, &info);
 }
 
 /* kill(pid, sig) */
 int64_t sys_kill(struct process *p, const uint64_t *a)
 {
     int64_t pid = (int32_t)a[0];
-    uint64_t sig = a[1] & 0xffffffffu;
-    if (sig > LINUX_NSIG)
+    int64_t sig = (int32_t)a[1];
+    if (sig < 0 || sig > SIG_NSIG)
         return -LINUX_EINVAL;
+    if (pid == -1) { /* every process but the caller and pid 1 */
+        bool any = false;
+        for (unsigned i = 0; i < PROC_MAX; i++) {
+            struct process *t = proc_at(i);
+            if (t && t != p && t->pid != 1 && t->state == PROC_RUNNING) {
+                kill_one(p, t, (int)sig);
+                any = true;
+            }
+        }
+        return any ? 0 : -LINUX_ESRCH;
+    }
     if (pid <= 0)
-        return -LINUX_ENOSYS; /* process groups and "all": not yet */
+        return -LINUX_ENOSYS; /* process groups: not yet */
     struct process *t = proc_find((int)pid);
     if (!t)
         return -LINUX_ESRCH;
-    if (sig == 0 || t->state != PROC_RUNNING)
-        return 0; /* it exists (a zombie takes signals and ignores them) */
-    if (sig != LINUX_SIGKILL) {
-        uint64_t handler = t->sigaction[sig].handler;
-        if (handler == SIG_IGN)
-            return 0;
-        if (handler != SIG_DFL || (task_next(t, 0)->sigmask & (1ull << (sig - 1))) ||
-            default_action((unsigned)sig) == ACT_STOP)
-            return -LINUX_ENOSYS; /* needs delivery, stopping or pending signals */
-        if (default_action((unsigned)sig) == ACT_IGNORE)
-            return 0;
-    }
-    t->ended = true;
-    t->signal = (int)sig;
-    if (t != p) /* the caller itself ends when this call is answered (main.c) */
-        posix_end_process(t);
+    kill_one(p, t, (int)sig); /* the caller itself: taken at this call's return */
     return 0;
+}
+
+/* Send sig to thread tid (of process tgid, or any if tgid is 0). */
+static int64_t thread_kill(struct process *p, int64_t tgid, int64_t tid, int64_t sig)
+{
+    if (tid <= 0 || sig < 0 || sig > SIG_NSIG)
+        return -LINUX_EINVAL;
+    struct task *t = task_find((int)tid);
+    if (!t || (tgid && t->proc->pid != tgid) || t->proc->state != PROC_RUNNING)
+        return -LINUX_ESRCH;
+    struct sig_info info = {.code = LINUX_SI_TKILL, .pid = p->pid};
+    if (sig != 0)
+        signal_send_task(t, (int)sig, &info);
+    return 0;
+}
+
+/* tkill(tid, sig) */
+int64_t sys_tkill(struct process *p, const uint64_t *a)
+{
+    return thread_kill(p, 0, (int32_t)a[0], (int32_t)a[1]);
+}
+
+/* tgkill(tgid, tid, sig) */
+int64_t sys_tgkill(struct process *p, const uint64_t *a)
+{
+    int64_t tgid = (int32_t)a[0];
+    if (tgid <= 0)
+        return -LINUX_EINVAL;
+    return thread_kill(p, tgid, (int32_t)a[1], (int32_t)a[2]);
 }

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <mica.h>
+#include "sigstate.h"
 
 #define TASK_MAX 256 /* threads (of all processes) at once */
 
@@ -38,12 +39,13 @@ struct task {
     /* The call being served, kept so that a call that waits can run again (block.h). */
     syscall_fn call;
     uint64_t args[6];
-    uint64_t done;       /* progress a call keeps across its runs (bytes a pipe write moved) */
-    mica_handle_t reply; /* a call that waits: its taken reply handle, else 0 */
-    const void *chan;    /* ... what it waits for */
-    uint64_t deadline;   /* ... until when (mica_clock_ns(); 0: no limit) */
-    bool ready;          /* ... woken or timed out: run it again */
-    bool timed_out;      /* ... the run is because the deadline passed */
+    uint64_t done;           /* progress a call keeps across its runs (bytes a pipe write moved) */
+    mica_handle_t reply;     /* a call that waits: its taken reply handle, else 0 */
+    const void *chan;        /* ... what it waits for */
+    uint64_t deadline;       /* ... until when (mica_clock_ns(); 0: no limit) */
+    bool ready;              /* ... woken or timed out: run it again */
+    bool timed_out;          /* ... the run is because the deadline passed */
+    struct task_signals sig; /* pending signals, alternate stack, sigsuspend (sigdeliver.h) */
 };
 
 /* A new task of process p with thread id tid (zeroed otherwise), or NULL if the table is

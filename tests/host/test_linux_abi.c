@@ -26,6 +26,17 @@ static void test_numbers(void)
     CHECK_EQ(LINUX_NR_brk, __NR_brk);
     CHECK_EQ(LINUX_NR_rt_sigaction, __NR_rt_sigaction);
     CHECK_EQ(LINUX_NR_rt_sigprocmask, __NR_rt_sigprocmask);
+    CHECK_EQ(LINUX_NR_rt_sigreturn, __NR_rt_sigreturn);
+    CHECK_EQ(LINUX_NR_pause, __NR_pause);
+    CHECK_EQ(LINUX_NR_getitimer, __NR_getitimer);
+    CHECK_EQ(LINUX_NR_alarm, __NR_alarm);
+    CHECK_EQ(LINUX_NR_setitimer, __NR_setitimer);
+    CHECK_EQ(LINUX_NR_rt_sigpending, __NR_rt_sigpending);
+    CHECK_EQ(LINUX_NR_rt_sigtimedwait, __NR_rt_sigtimedwait);
+    CHECK_EQ(LINUX_NR_rt_sigsuspend, __NR_rt_sigsuspend);
+    CHECK_EQ(LINUX_NR_sigaltstack, __NR_sigaltstack);
+    CHECK_EQ(LINUX_NR_tkill, __NR_tkill);
+    CHECK_EQ(LINUX_NR_tgkill, __NR_tgkill);
     CHECK_EQ(LINUX_NR_ioctl, __NR_ioctl);
     CHECK_EQ(LINUX_NR_readv, __NR_readv);
     CHECK_EQ(LINUX_NR_writev, __NR_writev);
@@ -81,6 +92,7 @@ static void test_errors(void)
     CHECK_EQ(LINUX_ENOENT, ENOENT);
     CHECK_EQ(LINUX_ESRCH, ESRCH);
     CHECK_EQ(LINUX_EIO, EIO);
+    CHECK_EQ(LINUX_EINTR, EINTR);
     CHECK_EQ(LINUX_E2BIG, E2BIG);
     CHECK_EQ(LINUX_ENOEXEC, ENOEXEC);
     CHECK_EQ(LINUX_EBADF, EBADF);
