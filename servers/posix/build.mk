@@ -24,12 +24,20 @@ $(POSIX_ELF): $(ULIB_OBJS) $(POSIX_OBJS) lib/mica/user.ld
 MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
-LINUX_TESTS := hello args memory clock fault files fork exec kill pipe
-LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie
+LINUX_TESTS := hello args memory clock fault files fork exec kill pipe signal sigfault sigchld alarm
+LINUX_GLIBC_TESTS := sigglibc
+LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS) $(LINUX_GLIBC_TESTS)) \
+               $(BUILD)/linux/hello-pie
 $(BUILD)/linux/%: tests/linux/%.c
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@"
 	@$(MUSL_GCC) -static $(LINUX_CFLAGS) -o $@ $<
+# A few programs with glibc instead of musl (libc6-dev's static libc.a): its own start-up,
+# restorer and raise.
+$(patsubst %,$(BUILD)/linux/%,$(LINUX_GLIBC_TESTS)): $(BUILD)/linux/%: tests/linux/%.c
+	@mkdir -p $(dir $@)
+	@echo "  GLIBCC  $@"
+	@gcc -static $(LINUX_CFLAGS) -o $@ $<
 $(BUILD)/linux/hello-pie: tests/linux/hello.c
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@ (static-pie)"

@@ -93,9 +93,10 @@ bool signal_child_ended(struct process *child)
     struct process *parent = proc_find(child->ppid);
     if (!parent || parent->state != PROC_RUNNING)
         return false;
-    int code = child->signal ? LINUX_CLD_KILLED : LINUX_CLD_EXITED;
-    notify_parent(child, code, child->signal ? child->signal : child->status);
     const struct linux_sigaction *act = &parent->sigaction[LINUX_SIGCHLD];
+    int code = child->signal ? LINUX_CLD_KILLED : LINUX_CLD_EXITED;
+    if (act->handler != LINUX_SIG_IGN) /* SIG_IGN: not even sent (Linux's do_notify_parent) */
+        notify_parent(child, code, child->signal ? child->signal : child->status);
     return act->handler == LINUX_SIG_IGN || (act->flags & LINUX_SA_NOCLDWAIT);
 }
 
@@ -328,13 +329,20 @@ static void interrupt_running(struct task *t)
     if (mica_thread_suspend(t->thread) < 0)
         return;
     struct mica_thread_info info = {0};
-    for (int tries = 0; tries < 100000; tries++) {
-        if (mica_thread_info(t->thread, &info) < 0 || info.stopped ||
-            info.state == MICA_THREAD_STATE_DEAD)
-            break;
-        mica_yield(); /* it stops on its next way through the kernel */
+    bool call_queued = false, stopped = false;
+    for (int tries = 0; tries < 100000 && !call_queued && !stopped; tries++) {
+        if (mica_thread_info(t->thread, &info) < 0 || info.state == MICA_THREAD_STATE_DEAD)
+            return;
+        /* In a call to its handler and blocked: waiting for the answer to a call whose message
+         * has not come yet.  In a call but running: on its way out of an answered one. */
+        call_queued =
+            (info.stopped & MICA_THREAD_IN_HANDLER) && info.state == MICA_THREAD_STATE_BLOCKED;
+        stopped =
+            (info.stopped & MICA_THREAD_SUSPENDED) && !(info.stopped & MICA_THREAD_IN_HANDLER);
+        if (!call_queued && !stopped)
+            mica_yield(); /* it stops on its next way through the kernel */
     }
-    if ((info.stopped & MICA_THREAD_SUSPENDED) && !(info.stopped & MICA_THREAD_IN_HANDLER)) {
+    if (stopped) {
         struct mica_regs r;
         if (mica_thread_read_regs(t->thread, &r) == 0) {
             enum outcome out = deliver(t, &r);
@@ -411,7 +419,7 @@ static void kick(struct process *p, int sig)
 static bool act_now(struct process *p, int sig, uint64_t blocked)
 {
     if (sig == LINUX_SIGKILL) {
-        continue_process(p); /* a stopped process ends too */
+        p->sig.stopped = false; /* a stopped process ends too: its threads go with its space */
         end_by(p, sig);
         return false;
     }
@@ -450,7 +458,8 @@ void signal_send(struct process *p, int sig, const struct sig_info *info)
     uint64_t blocked = ~0ull; /* blocked only if every thread blocks it */
     struct task *t = 0;
     while ((t = task_next(p, t)) != 0)
-        blocked &= t->sigmask & ~t->sig.waitset; /* rt_sigtimedwait takes what it waits for */
+        blocked &= t->sigmask; /* the mask, also while rt_sigtimedwait waits (Linux's
+                                  real_blocked): such a signal is queued, never ignored */
     if (!act_now(p, sig, blocked))
         return;
     sig_pending_add(&p->sig.pending, sig, info);
@@ -462,7 +471,7 @@ void signal_send_task(struct task *t, int sig, const struct sig_info *info)
     struct process *p = t->proc;
     if (p->state != PROC_RUNNING || p->ended)
         return;
-    if (!act_now(p, sig, t->sigmask & ~t->sig.waitset))
+    if (!act_now(p, sig, t->sigmask))
         return;
     sig_pending_add(&t->sig.pending, sig, info);
     kick(p, sig);

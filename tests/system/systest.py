@@ -572,7 +572,7 @@ def linux_cases():
             Case("linux-programs", smp=2, exit_code=0, timeout=180,
                  initrd=os.path.join(BUILD, "linux-tests.cpio"),
                  until=r"^posix: \d+ programs run",
-                 expect=[r"^posix: 13 programs run, 0 could not start$",
+                 expect=[r"^posix: 18 programs run, 0 could not start$",
                          r"^posix: pid 5: unknown system calls \(number x times\): 1000 x1$",
                          r"^posix: pid 7: page fault at rip 0x[0-9a-f]+, address 0$"],
                  forbid=[r"init: posix ended"],

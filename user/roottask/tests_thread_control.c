@@ -199,6 +199,35 @@ static void test_sse_registers_per_thread(void)
     mica_handle_close(sse_done);
 }
 
+static mica_handle_t trap_done;
+
+static void breakpointer(uint64_t arg)
+{
+    (void)arg;
+    __asm__ volatile("int3");
+    mica_notify_signal(trap_done, 1);
+    mica_thread_exit();
+}
+
+/* `int3` in user mode is a breakpoint (vector 3) for the fault handler, with rip after it. */
+static void test_breakpoint(void)
+{
+    trap_done = (mica_handle_t)mica_notify_create();
+    mica_handle_t ep = (mica_handle_t)mica_endpoint_create();
+    int64_t t = new_thread(breakpointer, 0);
+    RT_EQ(mica_thread_set_fault_handler((mica_handle_t)t, ep), 0);
+    RT_EQ(mica_thread_start((mica_handle_t)t), 0);
+    struct mica_msg m = {0};
+    RT_EQ(mica_recv(ep, &m), 0);
+    RT_EQ(m.w[0], 3); /* breakpoint, not a general protection fault */
+    struct mica_msg answer = {0, 0, {MICA_FAULT_RESUME, 0, 0, 0}};
+    RT_EQ(mica_reply(&answer), 0); /* a trap: it resumes after the instruction */
+    RT_EQ(mica_notify_wait(trap_done), 1);
+    mica_handle_close((mica_handle_t)t);
+    mica_handle_close(ep);
+    mica_handle_close(trap_done);
+}
+
 static mica_handle_t fpu_done;
 
 /* Put a value in xmm0, stop at ud2 (its handler skips it and sets xmm1), report xmm1. */
@@ -295,6 +324,7 @@ const struct rt_test rt_thread_control_tests[] = {
     {"thread_fault_handler", test_fault_handler},
     {"thread_sse_registers", test_sse_registers_per_thread},
     {"thread_fpu_registers", test_fpu_registers},
+    {"thread_breakpoint", test_breakpoint},
     {"thread_control_bad_handles", test_thread_control_bad_handles},
 };
 const unsigned rt_thread_control_test_count =
