@@ -13,8 +13,9 @@
  * The server answers a system call with MICA_SYSCALL_RETURN and the value for rax, or ends the
  * thread with MICA_FAULT_KILL (exit, exit_group, a fault); a call that
  * must wait (wait4, a pipe's read or write) is answered later through a taken reply handle, and
- * execve's answer is MICA_SYSCALL_REGS.  docs/posix.md
- * describes the personality; docs/linux-abi.md the calls.
+ * execve's answer is MICA_SYSCALL_REGS, as is an answer that starts a signal handler
+ * (signal_answer, sigdeliver.h); a fault a handler takes is answered MICA_FAULT_RESUME.
+ * docs/posix.md describes the personality; docs/linux-abi.md the calls.
  */
 #include <stdarg.h>
 #include <mica.h>
