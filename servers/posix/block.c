@@ -90,8 +90,10 @@ static void retry(struct task *t)
     task_set_current(t);
     int64_t v = t->call(p, t->args);
     t->timed_out = false;
-    if (v == POSIX_DEFERRED)
+    if (v == POSIX_DEFERRED) {
+        signal_still_waiting(t); /* a signal that came while it was woken (sigdeliver.h) */
         return;
+    }
     if (!p->ended) {
         struct mica_msg m = {
             0, 0, {v == POSIX_EXEC ? MICA_SYSCALL_REGS : MICA_SYSCALL_RETURN, (uint64_t)v, 0, 0}};

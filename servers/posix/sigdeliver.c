@@ -389,7 +389,18 @@ static void interrupt_waiting(struct task *t, int sig)
     block_answer(t, MICA_SYSCALL_REGS, 0);
 }
 
-/* sig is pending in p (or in one of its threads): let a thread that does not block it take it. */
+void signal_still_waiting(struct task *t)
+{
+    int sig = next_for(t);
+    if (!sig || t->proc->sig.stopped || (t->sig.waitset & sig_bit(sig)))
+        return;
+    task_set_current(0); /* not served now: an end here is carried out here (end_by) */
+    interrupt_waiting(t, sig);
+}
+
+/* sig is pending in p (or in one of its threads): let a thread that does not block it take it.
+ * A woken call runs first (as Linux's wait4 finds the ended child before it looks at the
+ * SIGCHLD that came with it): its answer delivers, or it waits again and is interrupted then. */
 static void kick(struct process *p, int sig)
 {
     if (p->sig.stopped || p->ended)
@@ -405,8 +416,8 @@ static void kick(struct process *p, int sig)
         if ((t->sigmask & sig_bit(sig)) ||
             !((t->sig.pending.set | p->sig.pending.set) & sig_bit(sig)))
             continue;
-        if (t == task_current())
-            return; /* its call's answer delivers (signal_answer) */
+        if (t == task_current() || (t->reply && t->ready))
+            return; /* its call's answer delivers (signal_answer), or signal_still_waiting */
         if (t->reply)
             interrupt_waiting(t, sig);
         else

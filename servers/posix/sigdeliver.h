@@ -51,6 +51,9 @@ void signal_answer(struct task *t, struct mica_msg *answer);
  * if it ends the process (no handler, or the signal blocked: as Linux, the default action). */
 bool signal_fault(struct task *t, const struct mica_msg *m);
 
+/* t's woken call ran again and waits on: a signal that came meanwhile interrupts it now. */
+void signal_still_waiting(struct task *t);
+
 /* Is a signal pending for t that t does not block? */
 bool signal_deliverable(const struct task *t);
 

@@ -3,7 +3,8 @@
  * stop and a continue; wait4 with WUNTRACED and WCONTINUED (stopped and
  * continued statuses); SIGSTOP, SIGTSTP and SIGCONT really stop and resume
  * the child; SA_NOCLDSTOP; SIGCHLD ignored (SIG_IGN or SA_NOCLDWAIT): children
- * are reaped at once and wait4 ends with ECHILD; a stopped child killed.
+ * are reaped at once and wait4 ends with ECHILD; a stopped child killed; a
+ * wait4 that a SIGCHLD handler does not interrupt.
  * SIGCHLD is blocked and taken with sigtimedwait, so nothing depends on timing.
  */
 #define _GNU_SOURCE
@@ -142,6 +143,28 @@ static void test_ignored(void)
     sigaction(SIGCHLD, &sa, NULL);
 }
 
+static volatile int chld_handled;
+
+static void on_chld(int sig)
+{
+    (void)sig;
+    chld_handled++;
+}
+
+/* A wait4 woken by the child's end is not interrupted by the SIGCHLD that comes with it (no
+ * SA_RESTART here): it returns the child, then the handler runs, as on Linux. */
+static void test_handler_and_wait(void)
+{
+    signal(SIGCHLD, on_chld);
+    sigprocmask(SIG_UNBLOCK, &chld, NULL);
+    pid_t c = fork();
+    if (c == 0)
+        _exit(2);
+    show("wait4 with a SIGCHLD handler", c, 0);
+    printf("  the handler ran %d\n", chld_handled);
+    signal(SIGCHLD, SIG_DFL);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -153,5 +176,6 @@ int main(void)
     test_exit_and_kill();
     test_stop_continue();
     test_ignored();
+    test_handler_and_wait();
     return 0;
 }
