@@ -240,7 +240,9 @@ static enum outcome deliver(struct task *t, struct mica_regs *r)
     return out;
 }
 
-/* After frames were pushed: the registers to the thread, its FPU in the initial state. */
+/* After frames were pushed: the registers to the thread, its FPU in the initial state.  A
+ * handler address the kernel refuses (not a user address) ends the process with SIGSEGV, the
+ * fault Linux's thread would take there. */
 static int commit(struct task *t, const struct mica_regs *r)
 {
     static uint8_t init[SIGFRAME_FPU_SIZE];
@@ -248,6 +250,8 @@ static int commit(struct task *t, const struct mica_regs *r)
     int64_t err = mica_thread_write_regs(t->thread, r);
     if (err == 0)
         err = mica_thread_write_fpu(t->thread, init);
+    if (err < 0)
+        end_by(t->proc, LINUX_SIGSEGV);
     return (int)err;
 }
 

@@ -165,6 +165,53 @@ static void test_statuses(void)
     CHECK_EQ(sig_status_killed(SIGSEGV, false), SIGSEGV);
 }
 
+static void test_pending(void)
+{
+    static struct sig_pending q;
+    struct sig_info first = {.code = SI_USER, .pid = 7, .uid = 3};
+    struct sig_info second = {.code = SI_TKILL, .pid = 8};
+    sig_pending_add(&q, SIGUSR1, &first);
+    sig_pending_add(&q, SIGUSR1, &second); /* merged: the first sending's information stays */
+    CHECK_EQ(q.set, sig_bit(SIGUSR1));
+    struct linux_siginfo si;
+    sig_pending_take(&q, SIGUSR1, &si);
+    CHECK_EQ(q.set, 0);
+    CHECK_EQ(si.signo, SIGUSR1);
+    CHECK_EQ(si.code, SI_USER);
+    CHECK_EQ(si.u.proc.pid, 7);
+    CHECK_EQ(si.u.proc.uid, 3);
+    struct sig_info fault = {.code = SEGV_MAPERR, .addr = 0x1234};
+    sig_pending_add(&q, SIGSEGV, &fault);
+    sig_pending_take(&q, SIGSEGV, &si);
+    CHECK_EQ(si.code, SEGV_MAPERR);
+    CHECK_EQ(si.u.fault.addr, 0x1234);
+    struct sig_info killed = {.code = SI_USER, .pid = 9}; /* kill(pid, SIGSEGV): the sender */
+    sig_pending_add(&q, SIGSEGV, &killed);
+    sig_pending_take(&q, SIGSEGV, &si);
+    CHECK_EQ(si.u.proc.pid, 9);
+    struct sig_info child = {.code = CLD_EXITED, .pid = 12, .status = 3};
+    sig_pending_add(&q, SIGCHLD, &child);
+    sig_pending_take(&q, SIGCHLD, &si);
+    CHECK_EQ(si.code, CLD_EXITED);
+    CHECK_EQ(si.u.proc.pid, 12);
+    CHECK_EQ(si.u.proc.status, 3);
+}
+
+static void test_signal_numbers(void)
+{
+    CHECK_EQ(LINUX_SIGILL, SIGILL);
+    CHECK_EQ(LINUX_SIGTRAP, SIGTRAP);
+    CHECK_EQ(LINUX_SIGBUS, SIGBUS);
+    CHECK_EQ(LINUX_SIGFPE, SIGFPE);
+    CHECK_EQ(LINUX_SIGKILL, SIGKILL);
+    CHECK_EQ(LINUX_SIGSEGV, SIGSEGV);
+    CHECK_EQ(LINUX_SIGPIPE, SIGPIPE);
+    CHECK_EQ(LINUX_SIGALRM, SIGALRM);
+    CHECK_EQ(LINUX_SIGCHLD, SIGCHLD);
+    CHECK_EQ(LINUX_SIGCONT, SIGCONT);
+    CHECK_EQ(LINUX_SIGSTOP, SIGSTOP);
+}
+
 int main(void)
 {
     unit_run("sigstate", "constants", test_constants);
@@ -174,5 +221,7 @@ int main(void)
     unit_run("sigstate", "restart", test_restart);
     unit_run("sigstate", "faults", test_faults);
     unit_run("sigstate", "statuses", test_statuses);
+    unit_run("sigstate", "pending", test_pending);
+    unit_run("sigstate", "signal_numbers", test_signal_numbers);
     return unit_exit_code();
 }
