@@ -839,6 +839,7 @@ static int64_t sys_kernel_stats(struct syscall_regs *r)
     memset(&s, 0, sizeof s);
     pmm_get_stats(&b);
     s.free_pages = b.free_pages;
+    s.total_pages = b.managed_pages;
     for (unsigned t = 0; t < OBJ_TYPE_COUNT && t < 16; t++)
         s.objects[t] = object_live_count((enum obj_type)t);
     s.handles = handle_count(caller_handles());

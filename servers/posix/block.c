@@ -6,6 +6,7 @@
 #include "posix.h"
 
 static bool any_ready;       /* some task is woken: block_retry has work */
+static uint64_t waits;       /* waits begun: each waiting call's `since` */
 static struct timer *timers; /* the armed timers, in no order */
 
 int64_t posix_block(struct process *p, const void *chan, uint64_t deadline_ns)
@@ -18,6 +19,7 @@ int64_t posix_block(struct process *p, const void *chan, uint64_t deadline_ns)
         if (reply < 0)
             return -LINUX_ENOMEM;
         t->reply = (mica_handle_t)reply;
+        t->since = ++waits;
     }
     t->chan = chan;
     t->deadline = deadline_ns;
@@ -32,13 +34,27 @@ static void wake(struct task *t)
     any_ready = true;
 }
 
+const char block_any;
+
 void posix_wakeup(const void *chan)
 {
     for (unsigned i = 0; i < TASK_MAX; i++) {
         struct task *t = task_at(i);
-        if (t && t->reply && t->chan == chan)
+        if (t && t->reply && (t->chan == chan || t->chan == BLOCK_ANY))
             wake(t);
     }
+}
+
+struct task *block_first_waiter(const void *chan, bool (*match)(const struct task *t))
+{
+    struct task *first = 0;
+    for (unsigned i = 0; i < TASK_MAX; i++) {
+        struct task *t = task_at(i);
+        if (t && t->reply && t->chan == chan && !t->ready && (!match || match(t)) &&
+            (!first || t->since < first->since))
+            first = t;
+    }
+    return first;
 }
 
 bool posix_timed_out(struct process *p)

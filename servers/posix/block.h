@@ -31,8 +31,17 @@
  * time, 0: no limit): POSIX_DEFERRED, which the handler returns, or -ENOMEM. */
 int64_t posix_block(struct process *p, const void *chan, uint64_t deadline_ns);
 
-/* Every call waiting for chan runs again (after the current message). */
+/* Every call waiting for chan runs again (after the current message), and so does every call
+ * waiting for BLOCK_ANY. */
 void posix_wakeup(const void *chan);
+
+/* The channel of calls that wait for any change at all (poll, select): every wakeup wakes it. */
+extern const char block_any;
+#define BLOCK_ANY ((const void *)&block_any)
+
+/* The call that has waited longest for chan (and is not woken yet) among those match accepts
+ * (match NULL: all), or NULL - to wake waiters one by one (futexes). */
+struct task *block_first_waiter(const void *chan, bool (*match)(const struct task *t));
 
 /* In a call's run: it runs because its deadline passed. */
 bool posix_timed_out(struct process *p);

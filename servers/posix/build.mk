@@ -7,8 +7,8 @@ POSIX_SRC := $(addprefix servers/posix/,main.c loader.c initstack.c regions.c us
                procmem.c runlist.c syscall_table.c sys_io.c sys_memory.c sys_process.c \
                sys_signal.c sys_time.c sys_random.c vfs.c fdtable.c sys_fd.c sys_fs.c \
                rootfs.c proctable.c sys_fork.c sys_exec.c sys_wait.c sys_kill.c \
-               pipe.c sys_pipe.c task.c block.c sigframe.c sigstate.c sigdeliver.c \
-               sys_alarm.c) \
+               pipe.c sys_pipe.c task.c block.c sys_thread.c sys_futex.c sys_resource.c poll.c sys_poll.c \
+               sigframe.c sigstate.c sigdeliver.c sys_alarm.c) \
              kernel/lib/cpio.c kernel/core/elf.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(POSIX_SRC)) \
               $(BUILD)/user-obj/$(BUILD)/gen/console_client.c.o \
@@ -24,20 +24,20 @@ $(POSIX_ELF): $(ULIB_OBJS) $(POSIX_OBJS) lib/mica/user.ld
 MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
-LINUX_TESTS := hello args memory clock fault files fork exec kill pipe signal sigfault sigchld alarm
-LINUX_GLIBC_TESTS := sigglibc
-LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS) $(LINUX_GLIBC_TESTS)) \
-               $(BUILD)/linux/hello-pie
+LINUX_TESTS := hello args memory clock fault files fork exec kill pipe threads resource poll \
+               signal sigfault sigchld alarm
+# A few also with glibc (gcc -static): its start-up, TLS and pthreads differ from musl's.
+LINUX_GLIBC_TESTS := threads signal sigfault
+LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie \
+               $(patsubst %,$(BUILD)/linux/%-glibc,$(LINUX_GLIBC_TESTS))
+$(BUILD)/linux/%-glibc: tests/linux/%.c
+	@mkdir -p $(dir $@)
+	@echo "  GLIBCC  $@"
+	@gcc -static -pthread $(LINUX_CFLAGS) -o $@ $< -lm
 $(BUILD)/linux/%: tests/linux/%.c
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@"
 	@$(MUSL_GCC) -static $(LINUX_CFLAGS) -o $@ $<
-# A few programs with glibc instead of musl (libc6-dev's static libc.a): its own start-up,
-# restorer and raise.
-$(patsubst %,$(BUILD)/linux/%,$(LINUX_GLIBC_TESTS)): $(BUILD)/linux/%: tests/linux/%.c
-	@mkdir -p $(dir $@)
-	@echo "  GLIBCC  $@"
-	@gcc -static $(LINUX_CFLAGS) -o $@ $<
 $(BUILD)/linux/hello-pie: tests/linux/hello.c
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@ (static-pie)"
@@ -75,4 +75,10 @@ $(BUILD)/linux-busybox.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/
                              $(LINUX_NATIVE) $(BUSYBOX)
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/busybox.programs,$(LINUX_NATIVE),$(BUSYBOX))
 
-initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio
+# The robustness test: random system calls (Mica only).
+$(BUILD)/linux/fuzz: tests/linux/fuzz.c
+$(BUILD)/linux-fuzz.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/fuzz.programs \
+                          $(LINUX_NATIVE) $(BUILD)/linux/fuzz $(BUILD)/linux/hello
+	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/fuzz.programs,$(LINUX_NATIVE),$(BUILD)/linux/fuzz $(BUILD)/linux/hello)
+
+initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio $(BUILD)/linux-fuzz.cpio

@@ -71,8 +71,15 @@ void fdtable_clear(struct fdtable *t)
         fdtable_close(t, fd);
 }
 
+/* The first descriptor that cannot be made. */
+static int64_t top(const struct fdtable *t)
+{
+    return t->limit && t->limit < FD_MAX ? t->limit : FD_MAX;
+}
+
 void fdtable_copy(struct fdtable *dst, const struct fdtable *src)
 {
+    dst->limit = src->limit;
     for (int fd = 0; fd < FD_MAX; fd++) {
         dst->fd[fd] = src->fd[fd];
         dst->cloexec[fd] = src->fd[fd] ? src->cloexec[fd] : false;
@@ -97,7 +104,7 @@ struct ofile *fdtable_get(const struct fdtable *t, int64_t fd)
 
 int fdtable_install(struct fdtable *t, struct ofile *f, int64_t min, bool cloexec)
 {
-    for (int64_t fd = min < 0 ? 0 : min; fd < FD_MAX; fd++) {
+    for (int64_t fd = min < 0 ? 0 : min; fd < top(t); fd++) {
         if (!t->fd[fd]) {
             t->fd[fd] = f;
             t->cloexec[fd] = cloexec;
@@ -126,7 +133,7 @@ int fdtable_dup(struct fdtable *t, int64_t fd, int64_t min, bool cloexec)
     struct ofile *f = fdtable_get(t, fd);
     if (!f)
         return -LINUX_EBADF;
-    if (min < 0 || min >= FD_MAX)
+    if (min < 0 || min >= top(t))
         return -LINUX_EINVAL;
     return fdtable_install(t, f, min, cloexec);
 }
@@ -139,7 +146,7 @@ int fdtable_dup3(struct fdtable *t, int64_t oldfd, int64_t newfd, int64_t flags)
     if (!dup2 && oldfd == newfd)
         return -LINUX_EINVAL;
     struct ofile *f = fdtable_get(t, oldfd);
-    if (!f || newfd < 0 || newfd >= FD_MAX)
+    if (!f || newfd < 0 || newfd >= top(t))
         return -LINUX_EBADF;
     if (oldfd == newfd)
         return (int)newfd; /* dup2 of a descriptor onto itself: nothing changes */

@@ -39,6 +39,7 @@ struct ofile {
 struct fdtable {
     struct ofile *fd[FD_MAX];
     bool cloexec[FD_MAX];
+    uint32_t limit; /* no new descriptor at or above it (RLIMIT_NOFILE's soft limit); 0: FD_MAX */
 };
 
 /* A new open file (refs 0 until installed): NULL if there is no memory. It takes a reference

@@ -24,6 +24,7 @@
 #define LINUX_NR_stat            4
 #define LINUX_NR_fstat           5
 #define LINUX_NR_lstat           6
+#define LINUX_NR_poll            7
 #define LINUX_NR_lseek           8
 #define LINUX_NR_mmap            9
 #define LINUX_NR_mprotect        10
@@ -37,7 +38,11 @@
 #define LINUX_NR_readv           19
 #define LINUX_NR_writev          20
 #define LINUX_NR_access          21
+#define LINUX_NR_mremap          25
+#define LINUX_NR_msync           26
+#define LINUX_NR_madvise         28
 #define LINUX_NR_pipe            22
+#define LINUX_NR_select          23
 #define LINUX_NR_dup             32
 #define LINUX_NR_dup2            33
 #define LINUX_NR_getpid          39
@@ -58,25 +63,41 @@
 #define LINUX_NR_creat           85
 #define LINUX_NR_unlink          87
 #define LINUX_NR_umask           95
+#define LINUX_NR_gettimeofday    96
+#define LINUX_NR_getrlimit       97
+#define LINUX_NR_getrusage       98
+#define LINUX_NR_sysinfo         99
+#define LINUX_NR_times           100
 #define LINUX_NR_getuid          102
 #define LINUX_NR_getgid          104
 #define LINUX_NR_geteuid         107
 #define LINUX_NR_getegid         108
 #define LINUX_NR_getppid         110
+#define LINUX_NR_sched_yield     24
+#define LINUX_NR_prctl           157
 #define LINUX_NR_arch_prctl      158
+#define LINUX_NR_setrlimit       160
+#define LINUX_NR_tkill           200
+#define LINUX_NR_time            201
+#define LINUX_NR_futex           202
 #define LINUX_NR_gettid          186
 #define LINUX_NR_getdents64      217
 #define LINUX_NR_set_tid_address 218
 #define LINUX_NR_clock_gettime   228
+#define LINUX_NR_clock_getres    229
 #define LINUX_NR_exit_group      231
+#define LINUX_NR_tgkill          234
 #define LINUX_NR_openat          257
 #define LINUX_NR_mkdirat         258
 #define LINUX_NR_newfstatat      262
 #define LINUX_NR_unlinkat        263
 #define LINUX_NR_faccessat       269
+#define LINUX_NR_pselect6        270
+#define LINUX_NR_ppoll           271
 #define LINUX_NR_set_robust_list 273
 #define LINUX_NR_dup3            292
 #define LINUX_NR_pipe2           293
+#define LINUX_NR_prlimit64       302
 #define LINUX_NR_getrandom       318
 #define LINUX_NR_faccessat2      439
 #define LINUX_NR_rt_sigreturn    15
@@ -88,8 +109,6 @@
 #define LINUX_NR_rt_sigtimedwait 128
 #define LINUX_NR_rt_sigsuspend   130
 #define LINUX_NR_sigaltstack     131
-#define LINUX_NR_tkill           200
-#define LINUX_NR_tgkill          234
 #define LINUX_NR_MAX             1024 /* numbers at or above are unknown (counted together) */
 
 /* Error numbers (asm-generic/errno-base.h, errno.h); a call returns -E. */
@@ -123,6 +142,7 @@
 #define LINUX_ENAMETOOLONG 36
 #define LINUX_ENOSYS       38
 #define LINUX_ENOTEMPTY    39
+#define LINUX_ETIMEDOUT    110
 
 /* open flags (asm-generic/fcntl.h), fcntl commands, *at flags (linux/fcntl.h), lseek
  * (linux/fs.h), access modes (unistd.h), directory entry types (dirent.h). */
@@ -197,6 +217,18 @@ struct linux_iovec {
 #define LINUX_MAP_NORESERVE       0x4000
 #define LINUX_MAP_STACK           0x20000
 #define LINUX_MAP_FIXED_NOREPLACE 0x100000
+#define LINUX_MREMAP_MAYMOVE      1
+#define LINUX_MREMAP_FIXED        2
+#define LINUX_MREMAP_DONTUNMAP    4
+#define LINUX_MS_ASYNC            1
+#define LINUX_MS_INVALIDATE       2
+#define LINUX_MS_SYNC             4
+#define LINUX_MADV_NORMAL         0
+#define LINUX_MADV_RANDOM         1
+#define LINUX_MADV_SEQUENTIAL     2
+#define LINUX_MADV_WILLNEED       3
+#define LINUX_MADV_DONTNEED       4
+#define LINUX_MADV_FREE           8
 
 /* arch_prctl codes (asm/prctl.h). */
 #define LINUX_ARCH_SET_FS 0x1002
@@ -238,9 +270,57 @@ struct linux_iovec {
 /* clone flags (linux/sched.h): the low byte is the signal sent to the parent at the end. */
 #define LINUX_CSIGNAL              0x000000ff
 #define LINUX_CLONE_VM             0x00000100
+#define LINUX_CLONE_FS             0x00000200
+#define LINUX_CLONE_FILES          0x00000400
+#define LINUX_CLONE_SIGHAND        0x00000800
+#define LINUX_CLONE_VFORK          0x00004000
+#define LINUX_CLONE_THREAD         0x00010000
+#define LINUX_CLONE_SYSVSEM        0x00040000
+#define LINUX_CLONE_SETTLS         0x00080000
 #define LINUX_CLONE_PARENT_SETTID  0x00100000
 #define LINUX_CLONE_CHILD_CLEARTID 0x00200000
+#define LINUX_CLONE_DETACHED       0x00400000
 #define LINUX_CLONE_CHILD_SETTID   0x01000000
+
+/* futex operations and flags (linux/futex.h). */
+#define LINUX_FUTEX_WAIT           0
+#define LINUX_FUTEX_WAKE           1
+#define LINUX_FUTEX_REQUEUE        3
+#define LINUX_FUTEX_CMP_REQUEUE    4
+#define LINUX_FUTEX_WAKE_OP        5
+#define LINUX_FUTEX_WAIT_BITSET    9
+#define LINUX_FUTEX_WAKE_BITSET    10
+#define LINUX_FUTEX_PRIVATE_FLAG   128
+#define LINUX_FUTEX_CLOCK_REALTIME 256
+#define LINUX_FUTEX_BITSET_ANY     0xffffffffu
+
+/* Resource limits (asm-generic/resource.h), getrusage's whom (linux/resource.h). */
+#define LINUX_RLIMIT_NOFILE   7
+#define LINUX_RLIM_NLIMITS    16
+#define LINUX_RLIM_INFINITY   (~0ull)
+#define LINUX_RUSAGE_SELF     0
+#define LINUX_RUSAGE_CHILDREN (-1)
+#define LINUX_RUSAGE_THREAD   1
+
+/* prctl options (linux/prctl.h). */
+#define LINUX_PR_SET_PDEATHSIG    1
+#define LINUX_PR_GET_PDEATHSIG    2
+#define LINUX_PR_GET_DUMPABLE     3
+#define LINUX_PR_SET_DUMPABLE     4
+#define LINUX_PR_SET_NAME         15
+#define LINUX_PR_GET_NAME         16
+#define LINUX_PR_SET_NO_NEW_PRIVS 38
+#define LINUX_PR_GET_NO_NEW_PRIVS 39
+
+/* poll's event bits (asm-generic/poll.h). */
+#define LINUX_POLLIN     0x0001
+#define LINUX_POLLPRI    0x0002
+#define LINUX_POLLOUT    0x0004
+#define LINUX_POLLERR    0x0008
+#define LINUX_POLLHUP    0x0010
+#define LINUX_POLLNVAL   0x0020
+#define LINUX_POLLRDNORM 0x0040
+#define LINUX_POLLWRNORM 0x0100
 
 /* getrandom flags (linux/random.h). */
 #define LINUX_GRND_NONBLOCK 0x1

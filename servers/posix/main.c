@@ -84,19 +84,12 @@ static uint64_t cpu_hwcap(void)
     return d; /* Linux's AT_HWCAP on x86: CPUID leaf 1, EDX */
 }
 
-/* t's thread, stopped, with registers r (a new program's, or a forked parent's), started. */
-int posix_task_start(struct task *t, const struct mica_regs *r)
+/* t's thread's system-call and fault handlers: the server's endpoint, badged with t's tid. */
+int posix_task_handlers(struct task *t)
 {
-    int64_t th = mica_thread_create(t->proc->as, (void (*)(uint64_t))r->rip, (void *)r->rsp, 0);
-    if (th < 0)
-        return (int)th;
-    t->thread = (mica_handle_t)th;
-    int64_t err = mica_thread_write_regs(t->thread, r);
-    if (err >= 0 && t->fs_base)
-        err = mica_thread_set_tls(t->thread, 0, t->fs_base);
-    int64_t sc = err < 0 ? err
-                         : mica_endpoint_mint(endpoint, (uint64_t)t->tid << 8 | BADGE_SYSCALL,
-                                              MICA_RIGHT_SEND);
+    int64_t err = 0;
+    int64_t sc =
+        mica_endpoint_mint(endpoint, (uint64_t)t->tid << 8 | BADGE_SYSCALL, MICA_RIGHT_SEND);
     int64_t fl =
         sc < 0 ? sc
                : mica_endpoint_mint(endpoint, (uint64_t)t->tid << 8 | BADGE_FAULT, MICA_RIGHT_SEND);
@@ -108,7 +101,33 @@ int posix_task_start(struct task *t, const struct mica_regs *r)
         mica_handle_close((mica_handle_t)sc); /* the thread holds what it needs */
     if (fl >= 0)
         mica_handle_close((mica_handle_t)fl);
-    return (int)(fl < 0 ? fl : err < 0 ? err : mica_thread_start(t->thread));
+    return (int)(fl < 0 ? fl : err);
+}
+
+/* t's thread, stopped, with registers r (a new program's, or a forked parent's), started. */
+int posix_task_start(struct task *t, const struct mica_regs *r)
+{
+    int64_t th = mica_thread_create(t->proc->as, (void (*)(uint64_t))r->rip, (void *)r->rsp, 0);
+    if (th < 0)
+        return (int)th;
+    t->thread = (mica_handle_t)th;
+    int64_t err = mica_thread_write_regs(t->thread, r);
+    if (err >= 0 && t->fs_base)
+        err = mica_thread_set_tls(t->thread, 0, t->fs_base);
+    if (err >= 0)
+        err = posix_task_handlers(t);
+    return (int)(err < 0 ? err : mica_thread_start(t->thread));
+}
+
+void posix_task_end(struct task *t)
+{
+    resource_thread_ends(t);
+    block_cancel(t);
+    if (t->thread) {
+        mica_thread_kill(t->thread);
+        mica_handle_close(t->thread);
+    }
+    task_free(t);
 }
 
 void posix_release(struct process *p)
@@ -144,6 +163,7 @@ static struct process *start(const struct command *c)
     }
     p->toplevel = true;
     p->umask = 022; /* Linux's default for the first process */
+    resource_defaults(p);
     p->cwd = posix.vfs.root;
     vnode_get(p->cwd);
     const char *path = c->argv[0], *why = "";
@@ -166,6 +186,8 @@ static struct process *start(const struct command *c)
     struct initstack_args args = {
         .argc = c->argc, .envc = c->envc, .argv = c->argv, .envp = c->env, .execfn = c->argv[0]};
     struct loaded l;
+    if (t)
+        task_set_comm_from_path(t, c->argv[0]);
     if (!t)
         err = -LINUX_EAGAIN, why = "the thread table is full";
     else if ((err = posix_load(p, image.data, image.size, &args, &l, &why)) == 0)
@@ -266,6 +288,7 @@ static void report_unknown(const struct process *p)
 void posix_end_process(struct process *p)
 {
     report_unknown(p);
+    resource_process_ends(p);
     p->state = PROC_ZOMBIE;
     p->wait_status = p->signal ? proc_status_signaled(p->signal) : proc_status_exited(p->status);
     posix_release(p);
@@ -275,6 +298,7 @@ void posix_end_process(struct process *p)
         if (c && c != p && c->ppid == 0 && !c->toplevel && c->state == PROC_ZOMBIE)
             proc_free(c);
     }
+    posix_wakeup(p); /* a parent waiting in vfork goes on (sys_fork.c) */
     if (p->ppid != 0) {
         struct process *parent = proc_find(p->ppid);
         if (parent)
@@ -301,6 +325,11 @@ static bool handle(const struct mica_msg *m, struct mica_msg *answer)
         task_set_current(0);
         if (v == POSIX_DEFERRED)
             return false;
+        if (t->exited && !p->ended) { /* exit of one thread (sys_thread.c) */
+            mica_reply(answer);
+            posix_task_end(t);
+            return false;
+        }
         if (!p->ended) {
             answer->w[0] = v == POSIX_EXEC ? MICA_SYSCALL_REGS : MICA_SYSCALL_RETURN;
             answer->w[1] = (uint64_t)v;

@@ -43,6 +43,12 @@ int64_t posix_console_write(const void *buf, uint64_t len);
  * handler handles, and start it: 0 or an error. */
 int posix_task_start(struct task *t, const struct mica_regs *r);
 
+/* Give t's thread its handlers again, badged with its tid (which has changed: execve). */
+int posix_task_handlers(struct task *t);
+
+/* Task t ends alone (its process goes on): its thread is killed, its waiting call dropped. */
+void posix_task_end(struct task *t);
+
 /* Load a program into p (loader_load with AT_HWCAP and AT_RANDOM filled in). */
 int posix_load(struct process *p, const uint8_t *image, uint64_t size, struct initstack_args *args,
                struct loaded *l, const char **why);

@@ -24,6 +24,11 @@
 
 #define LINUX_NSIG 64 /* signals 1..64 */
 
+/* A resource limit (asm-generic/resource.h: struct rlimit64). */
+struct linux_rlimit {
+    uint64_t cur, max;
+};
+
 enum proc_state {
     PROC_RUNNING = 1, /* it has a thread and memory */
     PROC_ZOMBIE,      /* ended, its wait status kept until its parent reaps it */
@@ -42,10 +47,17 @@ struct process {
     struct linux_sigaction sigaction[LINUX_NSIG + 1]; /* rt_sigaction (sigstate.h) */
     struct fdtable files;                             /* its descriptors (fdtable.h) */
     struct vnode *cwd;                                /* its working directory (a reference) */
-    uint32_t umask; /* umask(): taken out of the mode of every file it creates */
-    bool ended;     /* exit or exit_group, or killed */
-    int status;     /* the exit status (ended by exit) */
-    int signal;     /* the signal that killed it, 0 if it exited */
+    uint32_t umask;  /* umask(): taken out of the mode of every file it creates */
+    bool vfork_done; /* it has called execve: a vfork parent waits no more (sys_fork.c) */
+    bool ended;      /* exit or exit_group, or killed */
+    int status;      /* the exit status (ended by exit) */
+    int signal;      /* the signal that killed it, 0 if it exited */
+    struct linux_rlimit rlimit[LINUX_RLIM_NLIMITS]; /* getrlimit/setrlimit/prlimit64 */
+    uint64_t cpu_ns;          /* CPU time of its threads that have ended (sys_resource.c) */
+    uint64_t children_cpu_ns; /* ... and of its reaped children, theirs included */
+    int pdeathsig;            /* prctl(PR_SET_PDEATHSIG): recorded */
+    bool undumpable;          /* prctl(PR_SET_DUMPABLE, 0) */
+    bool no_new_privs;        /* prctl(PR_SET_NO_NEW_PRIVS, 1): kept for good */
     uint32_t unknown[LINUX_NR_MAX + 1]; /* ENOSYS answers per number; [MAX]: larger numbers */
     struct proc_signals sig;            /* pending signals, stopped, the alarm (sigdeliver.h) */
 };

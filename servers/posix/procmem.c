@@ -10,14 +10,20 @@
  * mappings keep the object alive, and unmapping both frees it.  The
  * bookkeeping is regions.c's.
  *
- * fork (procmem_clone) copies a process's memory with SYS_VM_CLONE: the
+ * fork (procmem_clone) copies a process's private memory with SYS_VM_CLONE: the
  * child's address space gets, for each region, a copy-on-write clone of
  * the VM object.  That clone has no handle, and the server's shadow still
  * maps the parent's object - reading or writing the child through it
  * would reach the parent's pages.  So the server maps each clone a second
  * time, into itself, with SYS_VM_SHARE: the child's shadow.  A write by
  * the server into the child then goes to the child's copy (and breaks the
- * sharing there, as the child's own write would).
+ * sharing there, as the child's own write would).  Shared memory
+ * (MAP_SHARED) is not copied: SYS_VM_SHARE maps the parent's VM object into
+ * the child, so both see every write of the other.
+ *
+ * mremap moves memory without copying it: SYS_VM_SHARE maps each piece's
+ * VM object at the new place, and the old place is unmapped; the server's
+ * shadow of the object stays as it was (procmem_move).
  *
  * Linux's protections become Mica's: on x86-64 write and execute imply
  * read, as the page tables cannot express otherwise.  Mica refuses
@@ -98,14 +104,62 @@ int procmem_clone(struct process *child, const struct process *parent)
     for (unsigned i = 0; i < parent->mem.n; i++) {
         const struct region *r = &parent->mem.r[i];
         uint64_t size = r->end - r->start;
-        if (mica_vm_clone(parent->as, child->as, r->start, size) < 0)
+        uint32_t mprot;
+        if (r->shared) { /* the same VM object in both: they share every page */
+            if (mica_prot(r->prot, &mprot) < 0 ||
+                mica_vm_share(parent->as, r->start, size, child->as, r->start, mprot) < 0)
+                return -LINUX_ENOMEM;
+        } else if (mica_vm_clone(parent->as, child->as, r->start, size) < 0) {
             return -LINUX_ENOMEM;
+        }
         int64_t at = mica_vm_share(child->as, r->start, size, posix.self, 0,
                                    MICA_PROT_READ | MICA_PROT_WRITE);
         if (at < 0)
             return -LINUX_ENOMEM;
         regions_add(&child->mem, r->start, r->end, r->prot, (uint8_t *)at); /* as the parent's */
+        if (r->shared)
+            regions_mark_shared(&child->mem, r->start, r->end);
     }
+    return 0;
+}
+
+/* Put the pieces gone[0..n) (taken out of the table) back into it as they were. */
+static void put_back(struct process *p, const struct region *gone, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        regions_add(&p->mem, gone[i].start, gone[i].end, gone[i].prot, gone[i].shadow);
+        if (gone[i].shared)
+            regions_mark_shared(&p->mem, gone[i].start, gone[i].end);
+    }
+}
+
+int procmem_move(struct process *p, uint64_t from, uint64_t to, uint64_t size)
+{
+    static struct region gone[REGIONS_MAX];
+    unsigned n, made = 0;
+    if (regions_remove(&p->mem, from, from + size, gone, REGIONS_MAX, &n) < 0)
+        return -LINUX_ENOMEM;
+    for (; made < n; made++) { /* first map every piece at its new place */
+        const struct region *g = &gone[made];
+        uint32_t mprot = 0;
+        (void)mica_prot(g->prot, &mprot); /* it was mapped so: it is valid */
+        if (mica_vm_share(p->as, g->start, g->end - g->start, p->as, to + (g->start - from),
+                          mprot) < 0)
+            break;
+    }
+    if (made < n) { /* no room for one: undo, the old place stays */
+        for (unsigned i = 0; i < made; i++)
+            mica_vm_unmap(p->as, to + (gone[i].start - from), gone[i].end - gone[i].start);
+        put_back(p, gone, n);
+        return -LINUX_ENOMEM;
+    }
+    for (unsigned i = 0; i < n; i++) { /* then unmap the old place; the shadows stay */
+        const struct region *g = &gone[i];
+        mica_vm_unmap(p->as, g->start, g->end - g->start);
+        gone[i].start = to + (g->start - from);
+        gone[i].end = to + (g->end - from);
+    }
+    put_back(p, gone, n);
     return 0;
 }
 

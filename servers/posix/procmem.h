@@ -30,6 +30,10 @@ int procmem_protect(struct process *p, uint64_t start, uint64_t end, uint32_t pr
  */
 int procmem_clone(struct process *child, const struct process *parent);
 
+/* Move the memory of [from, from + size) to [to, to + size) (free) without copying it: 0 or
+ * -ENOMEM. */
+int procmem_move(struct process *p, uint64_t from, uint64_t to, uint64_t size);
+
 /* Unmap every shadow mapping of the process from the server (the process has ended). */
 void procmem_release(struct process *p);
 

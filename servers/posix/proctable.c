@@ -26,6 +26,11 @@ struct process *proc_new(int ppid)
     return 0;
 }
 
+int proc_new_id(void)
+{
+    return next_pid++;
+}
+
 struct process *proc_find(int pid)
 {
     for (unsigned i = 0; i < PROC_MAX; i++)

@@ -20,6 +20,9 @@
  * table is full or there is no memory. */
 struct process *proc_new(int ppid);
 
+/* The next number from the pid counter, for a thread (its tid is never another's pid). */
+int proc_new_id(void);
+
 /* The process with this pid, or NULL. */
 struct process *proc_find(int pid);
 

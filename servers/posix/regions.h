@@ -27,6 +27,7 @@ struct region {
     uint64_t start, end; /* [start, end), page-aligned, in the process */
     uint32_t prot;       /* LINUX_PROT_* the process has */
     uint8_t *shadow;     /* where the server sees start */
+    bool shared;         /* MAP_SHARED: a fork shares it instead of copying it */
 };
 
 struct regions {
@@ -58,6 +59,9 @@ int regions_remove(struct regions *rs, uint64_t start, uint64_t end, struct regi
 /* Give [start, end) protection prot, splitting at its edges; all of it must be in regions
  * (else -1, nothing changed). */
 int regions_protect(struct regions *rs, uint64_t start, uint64_t end, uint32_t prot);
+
+/* Mark the regions within [start, end) as shared (MAP_SHARED). */
+void regions_mark_shared(struct regions *rs, uint64_t start, uint64_t end);
 
 /* The highest free range of size bytes within [lo, hi) in *addr (0), or -1 if there is none. */
 int regions_gap(const struct regions *rs, uint64_t lo, uint64_t hi, uint64_t size, uint64_t *addr);

@@ -369,6 +369,8 @@ static void interrupt_waiting(struct task *t, int sig)
     if (mica_thread_read_regs(t->thread, &r) < 0)
         return;
     uint64_t nr = r.rax; /* the frame keeps the call's number until it is answered */
+    if (sig_restart_kind(nr) == SIG_UNINTERRUPTIBLE)
+        return; /* taken at the call's answer (signal_answer) */
     const struct linux_sigaction *act = &p->sigaction[sig];
     bool restart = false;
     if (t->done) /* a write that moved bytes already: it returns their count */

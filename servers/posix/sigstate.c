@@ -98,6 +98,10 @@ enum sig_restart sig_restart_kind(uint64_t linux_nr)
         return SIG_RESTART_NOHAND;
     case 128: /* rt_sigtimedwait */
         return SIG_RESTART_NEVER;
+    case 56:  /* clone (CLONE_VFORK) */
+    case 58:  /* vfork */
+    case 435: /* clone3 */
+        return SIG_UNINTERRUPTIBLE;
     default:
         return SIG_RESTART_SYS;
     }

@@ -129,7 +129,9 @@ uint64_t sig_handler_mask(const struct linux_sigaction *act, int sig, uint64_t m
  * (rt_sigtimedwait) is always -EINTR.  With no handler run (a stop and continue), the first two
  * restart.  Returns true to restart the call, false to answer -EINTR.
  */
-enum sig_restart { SIG_RESTART_SYS, SIG_RESTART_NOHAND, SIG_RESTART_NEVER };
+enum sig_restart { SIG_RESTART_SYS, SIG_RESTART_NOHAND, SIG_RESTART_NEVER, SIG_UNINTERRUPTIBLE };
+/* SIG_UNINTERRUPTIBLE: a wait no handled signal ends (vfork's parent waiting for the child's
+ * execve or end: Linux waits killable only); the signal is taken when the call returns. */
 enum sig_restart sig_restart_kind(uint64_t linux_nr);
 bool sig_should_restart(enum sig_restart kind, bool handler_runs, uint64_t sa_flags);
 

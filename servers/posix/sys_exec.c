@@ -22,6 +22,7 @@
  * Linux does.
  */
 #include "posix.h"
+#include "block.h"
 #include "procmem.h"
 #include "syscalls.h"
 #include "usercopy.h"
@@ -148,6 +149,25 @@ static int64_t exec_check(struct process *p, const uint64_t *a, const uint8_t **
     return check_elf(*image, *size);
 }
 
+/*
+ * The other threads of p end; t, the caller, becomes the only one, and takes the pid as its
+ * tid (as on Linux: the thread that calls execve becomes the thread-group leader).
+ */
+static void end_other_threads(struct process *p, struct task *t)
+{
+    struct task *o = task_next(p, 0);
+    while (o) {
+        struct task *next = task_next(p, o); /* before o is freed */
+        if (o != t)
+            posix_task_end(o);
+        o = next;
+    }
+    if (t->tid != p->pid) {
+        t->tid = p->pid;
+        posix_task_handlers(t); /* its badge names the new tid */
+    }
+}
+
 int64_t sys_execve(struct process *p, const uint64_t *a)
 {
     const uint8_t *image;
@@ -156,16 +176,20 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
     int64_t err = exec_check(p, a, &image, &size, &argc, &envc);
     if (err < 0)
         return err;
-    /* The point of no return: the old program goes. */
+    /* The point of no return: the old program goes, with its other threads. */
+    struct task *t = task_current();
+    end_other_threads(p, t);
     while (p->mem.n)
         procmem_unmap(p, p->mem.r[0].start, p->mem.r[0].end);
     fdtable_exec(&p->files);
     for (unsigned s = 1; s <= LINUX_NSIG; s++)
         if (p->sigaction[s].handler != 1) /* SIG_IGN stays ignored; handlers are gone */
             memset(&p->sigaction[s], 0, sizeof p->sigaction[s]);
-    struct task *t = task_current();
     t->fs_base = 0;
     t->clear_tid = 0;
+    task_set_comm_from_path(t, path);
+    p->vfork_done = true;
+    posix_wakeup(p); /* a parent waiting in vfork goes on */
     t->sig.alt = (struct sigaltstack_state){0, 0, LINUX_SS_DISABLE}; /* mask, pending stay */
     struct initstack_args args = {
         .argc = argc, .envc = envc, .argv = argv, .envp = envp, .execfn = path};

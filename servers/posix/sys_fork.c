@@ -13,24 +13,27 @@
  * at the instruction after the `syscall`, with rax = 0; the parent gets
  * the child's pid.
  *
- * vfork behaves as fork here: the parent does not wait for the child's
- * exec or exit (allowed by POSIX; programs that use vfork correctly
- * cannot tell, except for timing).  clone accepts only fork's form: the
- * exit signal in the low byte (SIGCHLD or 0, as there is no signal
- * delivery yet) and CLONE_PARENT_SETTID, CLONE_CHILD_SETTID (the child's
+ * vfork (and clone's CLONE_VFORK) makes the child as fork does - a copy,
+ * where Linux lends the parent's memory - but the parent waits, as on
+ * Linux, until the child has called execve or has ended; so the child
+ * runs first, and programs that use vfork correctly cannot tell the
+ * difference.  clone's process form takes the exit signal in the low byte
+ * (SIGCHLD or 0), CLONE_PARENT_SETTID, CLONE_CHILD_SETTID (the child's
  * tid written into the parent's, or the child's own, memory - the second
- * through the child's shadow) and CLONE_CHILD_CLEARTID (recorded, as
- * set_tid_address), which glibc's fork uses; threads (CLONE_VM) are
- * ENOSYS, other flags EINVAL (docs/linux-abi.md).
+ * through the child's shadow), CLONE_CHILD_CLEARTID, a new stack, and
+ * CLONE_VM|CLONE_VFORK (musl's posix_spawn); its thread form is
+ * sys_thread.c's (docs/linux-abi.md).
  */
 #include "posix.h"
+#include "block.h"
 #include "procmem.h"
 #include "proctable.h"
 #include "syscalls.h"
 #include "usercopy.h"
 #include <mica/string.h>
 
-static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, uint64_t child_tid)
+static int64_t do_fork(struct process *p, uint64_t flags, uint64_t stack, uint64_t parent_tid,
+                       uint64_t child_tid)
 {
     struct task *self = task_current();
     struct mica_regs r;
@@ -54,6 +57,8 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, u
     c->brk = p->brk;
     c->brk_mapped = p->brk_mapped;
     ct->fs_base = self->fs_base;
+    memcpy(ct->comm, self->comm, sizeof ct->comm);
+    memcpy(c->rlimit, p->rlimit, sizeof c->rlimit);
     memcpy(c->sigaction, p->sigaction, sizeof c->sigaction);
     ct->sigmask = self->sigmask;
     ct->sig.alt = self->sig.alt; /* pending signals are not inherited; the alarm neither */
@@ -64,6 +69,8 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, u
     r.rax = 0;     /* the child's result */
     r.rcx = r.rip; /* as after a real Linux system call */
     r.r11 = r.rflags;
+    if (stack)
+        r.rsp = stack;
     int err = procmem_clone(c, p);
     int32_t tid = c->pid;
     if (err == 0 && (flags & LINUX_CLONE_CHILD_SETTID))
@@ -82,25 +89,61 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t parent_tid, u
     return c->pid;
 }
 
+/*
+ * A fork, or - with CLONE_VFORK - a fork whose caller waits until the child has called execve
+ * or has ended, as vfork's caller does.  The wait blocks on the child as its channel; the call
+ * then runs again, and the task's `done` holds the child's pid, so it is not forked twice.
+ */
+static int64_t fork_maybe_wait(struct process *p, uint64_t flags, uint64_t stack,
+                               uint64_t parent_tid, uint64_t child_tid)
+{
+    struct task *t = task_current();
+    if (!t->done) {
+        int64_t pid = do_fork(p, flags, stack, parent_tid, child_tid);
+        if (pid < 0 || !(flags & LINUX_CLONE_VFORK))
+            return pid;
+        t->done = (uint64_t)pid;
+    }
+    struct process *c = proc_find((int)t->done);
+    if (!c || c->state != PROC_RUNNING || c->vfork_done)
+        return (int64_t)t->done;
+    return posix_block(p, c, 0); /* until it calls execve or ends */
+}
+
 int64_t sys_fork(struct process *p, const uint64_t *a)
 {
     (void)a;
-    return do_fork(p, 0, 0, 0);
+    return do_fork(p, 0, 0, 0, 0);
 }
 
-/* clone(flags, stack, parent_tid, child_tid, tls): fork's form only. */
+int64_t sys_vfork(struct process *p, const uint64_t *a)
+{
+    (void)a;
+    return fork_maybe_wait(p, LINUX_CLONE_VFORK, 0, 0, 0);
+}
+
+/*
+ * clone(flags, stack, parent_tid, child_tid, tls): a thread (CLONE_THREAD, sys_thread.c) or a
+ * process - fork's form, also with a stack of its own, and CLONE_VM|CLONE_VFORK (musl's
+ * posix_spawn) as a copy that starts on the stack given.
+ */
 int64_t sys_clone(struct process *p, const uint64_t *a)
 {
     uint64_t flags = a[0];
-    if (flags & LINUX_CLONE_VM)
-        return -LINUX_ENOSYS; /* threads come later */
+    if ((flags & LINUX_CLONE_THREAD) && !(flags & LINUX_CLONE_SIGHAND))
+        return -LINUX_EINVAL; /* Linux's rules: a thread shares signal actions, */
+    if ((flags & LINUX_CLONE_SIGHAND) && !(flags & LINUX_CLONE_VM))
+        return -LINUX_EINVAL; /* ... which needs shared memory */
+    if (flags & LINUX_CLONE_THREAD)
+        return clone_thread(p, flags, a[1], a[2], a[3], a[4]);
+    uint64_t vfork = LINUX_CLONE_VM | LINUX_CLONE_VFORK;
+    if ((flags & LINUX_CLONE_VM) && (flags & vfork) != vfork)
+        return -LINUX_ENOSYS; /* a process sharing its parent's memory: not on Mica */
     if (flags & ~(uint64_t)(LINUX_CSIGNAL | LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_CHILD_SETTID |
-                            LINUX_CLONE_CHILD_CLEARTID))
+                            LINUX_CLONE_CHILD_CLEARTID | vfork))
         return -LINUX_EINVAL;
     uint64_t sig = flags & LINUX_CSIGNAL;
     if (sig != 0 && sig != LINUX_SIGCHLD)
         return -LINUX_EINVAL;
-    if (a[1] != 0)
-        return -LINUX_EINVAL; /* a new stack for a forked child: not yet */
-    return do_fork(p, flags, a[2], a[3]);
+    return fork_maybe_wait(p, flags, a[1], a[2], a[3]);
 }

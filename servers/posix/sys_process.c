@@ -1,5 +1,5 @@
 /*
- * sys_process.c - exit, the identity calls, arch_prctl, set_tid_address,
+ * sys_process.c - the identity calls, arch_prctl, set_tid_address,
  * set_robust_list and uname (concepts: process termination, credentials,
  * thread-local storage, system identification).
  *
@@ -12,15 +12,6 @@
 #include "syscalls.h"
 #include "usercopy.h"
 #include <str.h>
-
-/* exit(status) and exit_group(status): one thread per process, so they are the same. */
-int64_t sys_exit(struct process *p, const uint64_t *a)
-{
-    p->ended = true;
-    p->status = (int)(a[0] & 0xff);
-    p->signal = 0;
-    return 0;
-}
 
 int64_t sys_getpid(struct process *p, const uint64_t *a)
 {

@@ -1,5 +1,6 @@
 /*
- * sys_time.c - clock_gettime (concepts: clocks, wall time and monotonic time).
+ * sys_time.c - clock_gettime, clock_getres, gettimeofday, time (concepts:
+ * clocks, wall time and monotonic time).
  *
  * CLOCK_MONOTONIC and CLOCK_BOOTTIME are Mica's clock (nanoseconds since
  * boot; Mica does not suspend, so the two are the same).  CLOCK_REALTIME is
@@ -62,4 +63,41 @@ int64_t sys_clock_gettime(struct process *p, const uint64_t *a)
         return err;
     struct linux_timespec ts = {(int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull)};
     return user_write(&p->mem, a[1], &ts, sizeof ts);
+}
+
+/* clock_getres(clock, res): every clock counts in nanoseconds; the coarse ones in ticks of
+ * the kernel's timer, as Linux's count in its jiffies. */
+int64_t sys_clock_getres(struct process *p, const uint64_t *a)
+{
+    uint64_t ns;
+    int err = clock_ns(p, a[0], &ns);
+    if (err < 0)
+        return err;
+    bool coarse = a[0] == CLOCK_REALTIME_COARSE || a[0] == CLOCK_MONOTONIC_COARSE;
+    struct linux_timespec res = {0, coarse ? 4000000 : 1};
+    if (a[1] && user_write(&p->mem, a[1], &res, sizeof res) < 0)
+        return -LINUX_EFAULT;
+    return 0;
+}
+
+/* gettimeofday(tv, tz): the wall clock in microseconds; the time zone is UTC (all zero). */
+int64_t sys_gettimeofday(struct process *p, const uint64_t *a)
+{
+    uint64_t ns = posix.realtime_at_boot_ns + mica_clock_ns();
+    int64_t tv[2] = {(int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull / 1000)};
+    int32_t tz[2] = {0, 0};
+    if (a[0] && user_write(&p->mem, a[0], tv, sizeof tv) < 0)
+        return -LINUX_EFAULT;
+    if (a[1] && user_write(&p->mem, a[1], tz, sizeof tz) < 0)
+        return -LINUX_EFAULT;
+    return 0;
+}
+
+/* time(t): the wall clock in seconds, also stored at t if it is not NULL. */
+int64_t sys_time(struct process *p, const uint64_t *a)
+{
+    int64_t s = (int64_t)((posix.realtime_at_boot_ns + mica_clock_ns()) / 1000000000ull);
+    if (a[0] && user_write(&p->mem, a[0], &s, sizeof s) < 0)
+        return -LINUX_EFAULT;
+    return s;
 }

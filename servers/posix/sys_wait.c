@@ -24,6 +24,7 @@ static int64_t reap(struct process *parent, struct process *z, uint64_t status_a
 {
     int64_t pid = z->pid;
     int status = z->wait_status;
+    resource_reaped(parent, z);
     proc_free(z); /* as on Linux, the child is reaped even if the status cannot be stored */
     static const uint8_t zero[RUSAGE_SIZE];
     if (status_addr && user_write(&parent->mem, status_addr, &status, sizeof status) < 0)

@@ -77,9 +77,11 @@ int64_t sys_brk(struct process *p, const uint64_t *a);
 int64_t sys_mmap(struct process *p, const uint64_t *a);
 int64_t sys_munmap(struct process *p, const uint64_t *a);
 int64_t sys_mprotect(struct process *p, const uint64_t *a);
+int64_t sys_mremap(struct process *p, const uint64_t *a);
+int64_t sys_madvise(struct process *p, const uint64_t *a);
+int64_t sys_msync(struct process *p, const uint64_t *a);
 
 /* sys_process.c */
-int64_t sys_exit(struct process *p, const uint64_t *a);
 int64_t sys_getpid(struct process *p, const uint64_t *a);
 int64_t sys_getppid(struct process *p, const uint64_t *a);
 int64_t sys_getuid(struct process *p, const uint64_t *a);
@@ -90,9 +92,49 @@ int64_t sys_uname(struct process *p, const uint64_t *a);
 
 /* sys_fork.c, sys_exec.c, sys_wait.c: the process life cycle. */
 int64_t sys_fork(struct process *p, const uint64_t *a);
+int64_t sys_vfork(struct process *p, const uint64_t *a);
 int64_t sys_clone(struct process *p, const uint64_t *a);
 int64_t sys_execve(struct process *p, const uint64_t *a);
 int64_t sys_wait4(struct process *p, const uint64_t *a);
+
+/* sys_thread.c: threads (tasks), and the end of threads and processes. */
+int64_t sys_exit(struct process *p, const uint64_t *a);
+int64_t sys_exit_group(struct process *p, const uint64_t *a);
+int64_t sys_gettid(struct process *p, const uint64_t *a);
+int64_t sys_sched_yield(struct process *p, const uint64_t *a);
+/* clone's thread form (sys_clone decides): the new thread's tid or an error. */
+int64_t clone_thread(struct process *p, uint64_t flags, uint64_t stack, uint64_t parent_tid,
+                     uint64_t child_tid, uint64_t tls);
+
+/* sys_futex.c */
+int64_t sys_futex(struct process *p, const uint64_t *a);
+/* Wake one waiter of the futex word at uaddr (a thread's end): how many woke, or an error. */
+int64_t futex_wake_word(struct process *p, uint64_t uaddr);
+
+/* sys_resource.c: limits, CPU time, system information, prctl. */
+int64_t sys_prlimit64(struct process *p, const uint64_t *a);
+int64_t sys_getrlimit(struct process *p, const uint64_t *a);
+int64_t sys_setrlimit(struct process *p, const uint64_t *a);
+int64_t sys_getrusage(struct process *p, const uint64_t *a);
+int64_t sys_times(struct process *p, const uint64_t *a);
+int64_t sys_sysinfo(struct process *p, const uint64_t *a);
+int64_t sys_prctl(struct process *p, const uint64_t *a);
+/* A new process's limits, as Linux gives its first process. */
+void resource_defaults(struct process *p);
+/* Thread t ends alone: its CPU time goes to its process's. */
+void resource_thread_ends(struct task *t);
+/* Process p ends: the CPU time of its threads is summed (before they go). */
+void resource_process_ends(struct process *p);
+/* child was reaped by parent: its CPU time, and its children's, count as parent's children's. */
+void resource_reaped(struct process *parent, const struct process *child);
+/* t's name from a program's path (its last component, at most 15 bytes). */
+void task_set_comm_from_path(struct task *t, const char *path);
+
+/* sys_poll.c: waiting for one of many descriptors. */
+int64_t sys_poll(struct process *p, const uint64_t *a);
+int64_t sys_ppoll(struct process *p, const uint64_t *a);
+int64_t sys_select(struct process *p, const uint64_t *a);
+int64_t sys_pselect6(struct process *p, const uint64_t *a);
 
 /* sys_kill.c */
 int64_t sys_kill(struct process *p, const uint64_t *a);
@@ -116,6 +158,9 @@ int64_t sys_setitimer(struct process *p, const uint64_t *a);
 
 /* sys_time.c and sys_random.c */
 int64_t sys_clock_gettime(struct process *p, const uint64_t *a);
+int64_t sys_clock_getres(struct process *p, const uint64_t *a);
+int64_t sys_gettimeofday(struct process *p, const uint64_t *a);
+int64_t sys_time(struct process *p, const uint64_t *a);
 int64_t sys_getrandom(struct process *p, const uint64_t *a);
 
 #endif

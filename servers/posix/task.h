@@ -36,6 +36,8 @@ struct task {
     uint64_t fs_base;     /* arch_prctl(ARCH_SET_FS), clone(CLONE_SETTLS) */
     uint64_t clear_tid;   /* set_tid_address, CLONE_CHILD_CLEARTID: cleared and woken at its end */
     uint64_t sigmask;     /* blocked signals (bit sig-1) */
+    bool exited;          /* it called exit: it ends when the call is answered (main.c) */
+    char comm[16];        /* its name (prctl PR_SET_NAME; the program's at execve) */
     /* The call being served, kept so that a call that waits can run again (block.h). */
     syscall_fn call;
     uint64_t args[6];
@@ -43,6 +45,7 @@ struct task {
     mica_handle_t reply;     /* a call that waits: its taken reply handle, else 0 */
     const void *chan;        /* ... what it waits for */
     uint64_t deadline;       /* ... until when (mica_clock_ns(); 0: no limit) */
+    uint64_t since;          /* ... a number that grows with each wait: the longest-waiting first */
     bool ready;              /* ... woken or timed out: run it again */
     bool timed_out;          /* ... the run is because the deadline passed */
     struct task_signals sig; /* pending signals, alternate stack, sigsuspend (sigdeliver.h) */

@@ -78,6 +78,27 @@ static void test_emfile(void)
     CHECK(fdtable_get(&t, 0) == NULL);
 }
 
+/* RLIMIT_NOFILE's soft limit: no descriptor at or above it; dup2 onto it EBADF, F_DUPFD EINVAL. */
+static void test_limit(void)
+{
+    CHECK_EQ(fdtable_init(&t, true), 0);
+    t.limit = 5;
+    CHECK_EQ(fdtable_dup(&t, 0, 0, false), 3);
+    CHECK_EQ(fdtable_dup(&t, 0, 0, false), 4);
+    CHECK_EQ(fdtable_dup(&t, 0, 0, false), -EMFILE);
+    CHECK_EQ(fdtable_dup(&t, 0, 5, false), -EINVAL);
+    CHECK_EQ(fdtable_dup3(&t, 0, 5, -1), -EBADF);
+    CHECK_EQ(fdtable_dup3(&t, 0, 4, -1), 4); /* below the limit: as always */
+    struct fdtable u;
+    fdtable_copy(&u, &t); /* fork keeps the limit */
+    CHECK_EQ(u.limit, 5u);
+    CHECK_EQ(fdtable_dup(&u, 0, 0, false), -EMFILE);
+    fdtable_clear(&u);
+    t.limit = 0; /* no limit but the table's */
+    CHECK_EQ(fdtable_dup(&t, 0, 0, false), 5);
+    fdtable_clear(&t);
+}
+
 static void test_node_refs(void)
 {
     struct vfs v;
@@ -103,6 +124,7 @@ int main(void)
     unit_run("fdtable", "console and the lowest free descriptor", test_console_and_lowest);
     unit_run("fdtable", "dup2 and dup3", test_dup3);
     unit_run("fdtable", "EMFILE", test_emfile);
+    unit_run("fdtable", "RLIMIT_NOFILE's limit", test_limit);
     unit_run("fdtable", "open files keep their node", test_node_refs);
     return unit_exit_code();
 }

@@ -10,6 +10,7 @@
 #include "../../servers/posix/fdtable.h"
 #include "../../servers/posix/linux_abi.h"
 #include "../../servers/posix/pipe.h"
+#include "../../servers/posix/poll.h"
 #include "unit.h"
 
 static int changes;
@@ -98,10 +99,53 @@ static void test_ends(void)
     pipe_on_change = 0;
 }
 
+/* Readiness (poll.c): a pipe's ends, a file, the console. */
+static void test_poll(void)
+{
+    struct pipe *p = pipe_new();
+    struct ofile *r = ofile_new_pipe(p, false, 0), *w = ofile_new_pipe(p, true, 0);
+    const uint32_t in = LINUX_POLLIN | LINUX_POLLRDNORM, out = LINUX_POLLOUT | LINUX_POLLWRNORM;
+    CHECK_EQ(ofile_poll(r), 0u); /* empty, with a writer: a read would wait */
+    CHECK_EQ(ofile_poll(w), out);
+    static unsigned char junk[PIPE_SIZE];
+    pipe_put(p, junk, 1);
+    CHECK_EQ(ofile_poll(r), in);
+    pipe_put(p, junk, PIPE_SIZE - PIPE_BUF); /* PIPE_BUF - 1 bytes of room: not writable */
+    CHECK_EQ(ofile_poll(w), 0u);
+    pipe_drop(p, 1);
+    CHECK_EQ(ofile_poll(w), out); /* PIPE_BUF bytes fit again */
+    struct fdtable t;
+    CHECK_EQ(fdtable_init(&t, false), 0);
+    int rfd = fdtable_install(&t, r, 0, false), wfd = fdtable_install(&t, w, 0, false);
+    CHECK_EQ(fdtable_close(&t, wfd), 0); /* no writer left */
+    CHECK_EQ(ofile_poll(r), in | LINUX_POLLHUP);
+    pipe_drop(p, PIPE_SIZE - PIPE_BUF);
+    CHECK_EQ(ofile_poll(r), (uint32_t)LINUX_POLLHUP); /* end of file: a read does not wait */
+    struct ofile *console = ofile_new(OFILE_CONSOLE, LINUX_O_RDONLY, NULL);
+    CHECK_EQ(ofile_poll(console), in | out); /* without a terminal's own answer */
+    ofile_discard(console);
+    CHECK_EQ(fdtable_close(&t, rfd), 0); /* the pipe goes with its last end (ASan checks) */
+}
+
+/* The write end without readers: POLLERR. */
+static void test_poll_no_reader(void)
+{
+    struct pipe *p = pipe_new();
+    struct ofile *r = ofile_new_pipe(p, false, 0), *w = ofile_new_pipe(p, true, 0);
+    struct fdtable t;
+    CHECK_EQ(fdtable_init(&t, false), 0);
+    int rfd = fdtable_install(&t, r, 0, false), wfd = fdtable_install(&t, w, 0, false);
+    CHECK_EQ(fdtable_close(&t, rfd), 0);
+    CHECK_EQ(ofile_poll(w), (uint32_t)(LINUX_POLLOUT | LINUX_POLLWRNORM | LINUX_POLLERR));
+    CHECK_EQ(fdtable_close(&t, wfd), 0);
+}
+
 int main(void)
 {
     unit_run("pipe", "the ring buffer wraps around", test_ring);
     unit_run("pipe", "writes of at most PIPE_BUF bytes are atomic", test_atomic);
     unit_run("pipe", "readers and writers counted by open files", test_ends);
+    unit_run("pipe", "readiness of the ends (poll)", test_poll);
+    unit_run("pipe", "POLLERR without readers", test_poll_no_reader);
     return unit_exit_code();
 }

@@ -118,6 +118,7 @@ static void test_restart(void)
     CHECK_EQ(sig_restart_kind(130 /* rt_sigsuspend */), SIG_RESTART_NOHAND);
     CHECK_EQ(sig_restart_kind(7 /* poll */), SIG_RESTART_NOHAND);
     CHECK_EQ(sig_restart_kind(128 /* rt_sigtimedwait */), SIG_RESTART_NEVER);
+    CHECK_EQ(sig_restart_kind(58 /* vfork */), SIG_UNINTERRUPTIBLE);
     CHECK(sig_should_restart(SIG_RESTART_SYS, true, LINUX_SA_RESTART));
     CHECK(!sig_should_restart(SIG_RESTART_SYS, true, 0));
     CHECK(sig_should_restart(SIG_RESTART_SYS, false, 0));

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,10 +220,26 @@ static void parent_ids(void)
 
 static void other_forms(void)
 {
+    fflush(stdout);
     pid_t c = vfork();
-    if (c == 0)
+    if (c == 0) { /* the parent waits until this child ends (or calls execve): it runs first */
+        write(1, "vfork's child runs first\n", 25);
         _exit(11);
+    }
+    printf("then its parent\n");
     reap("vfork", c, 0);
+    char *argv[] = {"bin/args", "spawned", 0}, *envp[] = {0};
+    pid_t s;
+    int err = posix_spawn(&s, argv[0], 0, 0, argv, envp); /* musl: clone(CLONE_VM|CLONE_VFORK) */
+    int st = 0;
+    if (!err) /* first: its output and ours must not race */
+        waitpid(s, &st, 0);
+    printf("posix_spawn: %s, exit status %d\n", err ? strerror(err) : "ok", WEXITSTATUS(st));
+    char *missing[] = {"bin/no-such-program", 0};
+    err = posix_spawn(&s, missing[0], 0, 0, missing, envp);
+    printf("posix_spawn of a missing program: %s\n", err ? strerror(err) : "ok");
+    if (!err)
+        reap("the missing program", s, 0);
     c = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
     if (c == 0)
         syscall(SYS_exit, 12);

@@ -351,6 +351,7 @@ struct mica_kernel_stats {
     uint64_t handles;     /* handles in the caller's table */
     uint64_t tsc_hz;      /* time stamp counter ticks per second */
     uint64_t tsc_at_boot; /* the counter when the kernel started */
+    uint64_t total_pages; /* pages the page allocator manages (free or used) */
 };
 #endif
 
