@@ -292,6 +292,7 @@ void posix_end_process(struct process *p)
     p->state = PROC_ZOMBIE;
     p->wait_status = p->signal ? proc_status_signaled(p->signal) : proc_status_exited(p->status);
     posix_release(p);
+    signal_parent_ends(p); /* prctl(PR_SET_PDEATHSIG) of its children */
     proc_reparent_children(p);
     for (unsigned i = 0; i < PROC_MAX; i++) { /* zombies it never reaped: the reaper's now */
         struct process *c = proc_at(i);

@@ -55,7 +55,7 @@ struct process {
     struct linux_rlimit rlimit[LINUX_RLIM_NLIMITS]; /* getrlimit/setrlimit/prlimit64 */
     uint64_t cpu_ns;          /* CPU time of its threads that have ended (sys_resource.c) */
     uint64_t children_cpu_ns; /* ... and of its reaped children, theirs included */
-    int pdeathsig;            /* prctl(PR_SET_PDEATHSIG): recorded */
+    int pdeathsig;            /* prctl(PR_SET_PDEATHSIG): sent when its parent ends */
     bool undumpable;          /* prctl(PR_SET_DUMPABLE, 0) */
     bool no_new_privs;        /* prctl(PR_SET_NO_NEW_PRIVS, 1): kept for good */
     uint32_t unknown[LINUX_NR_MAX + 1]; /* ENOSYS answers per number; [MAX]: larger numbers */

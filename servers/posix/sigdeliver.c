@@ -494,6 +494,17 @@ void signal_send_task(struct task *t, int sig, const struct sig_info *info)
     kick(p, sig);
 }
 
+void signal_parent_ends(struct process *p)
+{
+    for (unsigned i = 0; i < PROC_MAX; i++) {
+        struct process *c = proc_at(i);
+        if (c && c->ppid == p->pid && c->state == PROC_RUNNING && c->pdeathsig) {
+            struct sig_info info = {.code = LINUX_SI_USER, .pid = p->pid};
+            signal_send(c, c->pdeathsig, &info);
+        }
+    }
+}
+
 void signal_action_changed(struct process *p, int sig)
 {
     if (!sig_is_ignored(&p->sigaction[sig], sig))

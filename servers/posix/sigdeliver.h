@@ -66,6 +66,9 @@ bool signal_child_ended(struct process *child);
 int64_t signal_wait_report(struct process *parent, int64_t pid, uint64_t options,
                            uint64_t status_addr);
 
+/* p is ending: each child that asked for it (prctl PR_SET_PDEATHSIG) gets its signal. */
+void signal_parent_ends(struct process *p);
+
 /* rt_sigaction set sig's action: drop it where it is pending if it is ignored now. */
 void signal_action_changed(struct process *p, int sig);
 

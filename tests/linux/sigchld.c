@@ -4,7 +4,7 @@
  * continued statuses); SIGSTOP, SIGTSTP and SIGCONT really stop and resume
  * the child; SA_NOCLDSTOP; SIGCHLD ignored (SIG_IGN or SA_NOCLDWAIT): children
  * are reaped at once and wait4 ends with ECHILD; a stopped child killed; a
- * wait4 that a SIGCHLD handler does not interrupt.
+ * wait4 that a SIGCHLD handler does not interrupt; the parent-death signal.
  * SIGCHLD is blocked and taken with sigtimedwait, so nothing depends on timing.
  */
 #define _GNU_SOURCE
@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,6 +57,7 @@ static pid_t spinner(void)
 {
     pid_t c = fork();
     if (c == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never left behind, whatever happens */
         kill(getppid(), SIGUSR1);
         for (volatile unsigned long n = 0;; n++)
             ;
@@ -165,6 +167,45 @@ static void test_handler_and_wait(void)
     signal(SIGCHLD, SIG_DFL);
 }
 
+/* prctl(PR_SET_PDEATHSIG): a grandchild learns that its parent ended. */
+static void test_parent_death(void)
+{
+    int fd[2];
+    pipe(fd);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    pid_t c = fork();
+    if (c == 0) {
+        pid_t g = fork();
+        if (g == 0) {
+            sigset_t usr2;
+            sigemptyset(&usr2);
+            sigaddset(&usr2, SIGUSR2);
+            sigprocmask(SIG_BLOCK, &usr2, NULL);
+            prctl(PR_SET_PDEATHSIG, SIGUSR2);
+            kill(getppid(), SIGUSR1); /* ready: its parent may end */
+            siginfo_t si;
+            int sig = sigwaitinfo(&usr2, &si);
+            char line[64];
+            int n =
+                snprintf(line, sizeof line, "grandchild: signal %d when its parent ended\n", sig);
+            write(fd[1], line, (size_t)n);
+            _exit(0);
+        }
+        sigset_t usr1;
+        sigemptyset(&usr1);
+        sigaddset(&usr1, SIGUSR1);
+        sigwaitinfo(&usr1, NULL);
+        _exit(0);
+    }
+    close(fd[1]);
+    waitpid(c, NULL, 0);
+    take_sigchld("child ended", c);
+    char buf[64];
+    ssize_t n = read(fd[0], buf, sizeof buf);
+    printf("%.*s", (int)(n > 0 ? n : 0), buf);
+    close(fd[0]);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -172,10 +213,14 @@ int main(void)
     sigaddset(&chld, SIGCHLD);
     sigset_t block = chld;
     sigaddset(&block, SIGUSR1);
-    sigprocmask(SIG_BLOCK, &block, NULL);
+    sigprocmask(SIG_SETMASK, &block, NULL); /* whatever the mask was */
+    signal(SIGCHLD, SIG_DFL);
+    alarm(20); /* a watchdog: a wait that never ends kills the test (SIGALRM), not the caller */
     test_exit_and_kill();
     test_stop_continue();
     test_ignored();
     test_handler_and_wait();
+    test_parent_death();
+    alarm(0);
     return 0;
 }

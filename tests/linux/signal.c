@@ -344,6 +344,10 @@ int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     self_pid = getpid();
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL); /* whatever the mask was */
+    alarm(20); /* a watchdog: a wait that never ends kills the test (SIGALRM), not the caller */
     test_errors();
     test_info_and_masks();
     test_nesting();
@@ -352,5 +356,6 @@ int main(void)
     test_suspend_and_wait();
     test_running_target();
     test_sigpipe();
+    alarm(0);
     return 0;
 }
