@@ -58,6 +58,9 @@ static pid_t spinner(void)
     pid_t c = fork();
     if (c == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* never left behind, whatever happens */
+        /* A group of its own whose parent is outside it: never an orphaned process group,
+         * in which Linux would discard SIGTSTP (the caller's group may be one). */
+        setpgid(0, 0);
         kill(getppid(), SIGUSR1);
         for (volatile unsigned long n = 0;; n++)
             ;
