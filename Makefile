@@ -152,7 +152,7 @@ format:
 check: deps
 	@tools/check.sh
 
-bench: deps $(KERNEL) $(BENCH_TASK)
+bench: deps $(KERNEL) $(BENCH_TASK) $(BUILD)/linux-bench.cpio
 	@tools/bench.sh
 
 clean:

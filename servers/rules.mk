@@ -26,6 +26,7 @@ define mkinitrd
 	@cp $(INIT_ELF) $(1).d/init
 	@cp $(2) $(1).d/etc/manifest
 	@for f in $(3); do cp $$f $(1).d/bin/$$(basename $$f .elf); done
+	$(if $(4),@cp -r $(4)/. $(1).d/)
 	@cd $(1).d && find . | LC_ALL=C sort | cpio -o -H newc --quiet > ../$(notdir $(1))
 	@rm -rf $(1).d
 endef

@@ -4,8 +4,8 @@
 SYSTEM_CPIO := $(BUILD)/system.cpio
 SYSTEM_BINS := $(DEVMGR_ELF) $(SERIAL_ELF) $(RTC_ELF) $(PS2KBD_ELF) $(FBCON_ELF) $(VBLK_ELF) \
                $(VRNG_ELF) $(SHELL_ELF)
-$(SYSTEM_CPIO): $(INIT_ELF) servers/system.manifest $(SYSTEM_BINS)
-	$(call mkinitrd,$@,servers/system.manifest,$(SYSTEM_BINS))
+$(SYSTEM_CPIO): $(INIT_ELF) servers/system.manifest $(SYSTEM_BINS) $(POSIX_ROOT_FILES)
+	$(call mkinitrd,$@,servers/system.manifest,$(SYSTEM_BINS),$(POSIX_ROOT))
 
 # The devices `make run` adds to QEMU's (SYSTEM_DEVICES_DEPS: files they need): a virtio
 # random-number generator and the system's disk, a 64 MiB image made once with known contents (tools/mkdisk.py) and then

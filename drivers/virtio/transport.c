@@ -203,6 +203,23 @@ int virtio_negotiate(struct virtio_dev *d, uint64_t wanted)
     return 0;
 }
 
+int virtio_start(struct virtio_dev *d, uint64_t wanted, const char *name, const char **why)
+{
+    int err = 0;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+        if ((err = virtio_reset(d)) < 0) {
+            *why = "the device does not finish its reset";
+            continue;
+        }
+        if ((err = virtio_negotiate(d, wanted)) == 0)
+            return 0;
+        *why = "feature negotiation failed (no VIRTIO_F_VERSION_1, or refused)";
+        mica_printf("%s: attempt %d: features offered %#lx, status %#x: %s\n", name, attempt,
+                    device_features(d), virtio_status(d), *why);
+    }
+    return err;
+}
+
 /* ---- Queues, doorbells, interrupts ---- */
 
 int virtio_config_vector(struct virtio_dev *d, uint16_t vector)

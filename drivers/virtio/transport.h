@@ -71,6 +71,13 @@ int virtio_reset(struct virtio_dev *d);
 int virtio_negotiate(struct virtio_dev *d, uint64_t wanted);
 
 /*
+ * Reset and negotiate, up to three times (each failure is reported on the log with the
+ * features offered and the status read back): a device that does not answer at once as it
+ * should gets more chances before the driver gives up.  0, or an error with *why set.
+ */
+int virtio_start(struct virtio_dev *d, uint64_t wanted, const char *name, const char **why);
+
+/*
  * Set up queue `index` over mem (DMA memory at physical address phys, at
  * least virtq_layout(max_size).total bytes, zeroed) with at most max_size
  * entries, its interrupts going to MSI-X vector `vector` (VIRTIO_NO_VECTOR

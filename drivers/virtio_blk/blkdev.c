@@ -113,16 +113,10 @@ int blkdev_start(struct blkdev *b, const struct mica_server_start *st, const cha
         return err;
     if ((err = setup_memory(b, st, &mem, &phys, why)) < 0)
         return err;
-    if ((err = virtio_reset(&b->dev)) < 0) {
-        *why = "the device does not finish its reset";
-        return err;
-    }
     uint64_t wanted = VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_RO |
                       VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH;
-    if ((err = virtio_negotiate(&b->dev, wanted)) < 0) {
-        *why = "feature negotiation failed (no VIRTIO_F_VERSION_1, or refused)";
+    if ((err = virtio_start(&b->dev, wanted, "virtio-blk", why)) < 0)
         return err;
-    }
     read_config(b);
     /* No configuration-change interrupts: a device that keeps its vector anyway does no harm. */
     if (b->dev.caps.msix_enabled)

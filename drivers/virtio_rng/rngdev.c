@@ -51,14 +51,8 @@ int rngdev_start(struct rngdev *r, const struct mica_server_start *st, const cha
         return err;
     if ((err = setup_memory(r, st, &mem, &phys, why)) < 0)
         return err;
-    if ((err = virtio_reset(&r->dev)) < 0) {
-        *why = "the device does not finish its reset";
+    if ((err = virtio_start(&r->dev, 0, "virtio-rng", why)) < 0)
         return err;
-    }
-    if ((err = virtio_negotiate(&r->dev, 0)) < 0) {
-        *why = "feature negotiation failed (no VIRTIO_F_VERSION_1, or refused)";
-        return err;
-    }
     if (r->dev.caps.msix_enabled)
         (void)virtio_config_vector(&r->dev, VIRTIO_NO_VECTOR);
     uint16_t vector = r->dev.caps.msix_enabled ? 0 : VIRTIO_NO_VECTOR;

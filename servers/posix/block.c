@@ -7,6 +7,7 @@
 
 static bool any_ready;       /* some task is woken: block_retry has work */
 static uint64_t waits;       /* waits begun: each waiting call's `since` */
+static unsigned waiting;     /* calls waiting now (with a taken reply): the walks skip if none */
 static struct timer *timers; /* the armed timers, in no order */
 
 int64_t posix_block(struct process *p, const void *chan, uint64_t deadline_ns)
@@ -20,6 +21,7 @@ int64_t posix_block(struct process *p, const void *chan, uint64_t deadline_ns)
             return -LINUX_ENOMEM;
         t->reply = (mica_handle_t)reply;
         t->since = ++waits;
+        waiting++;
     }
     t->chan = chan;
     t->deadline = deadline_ns;
@@ -38,7 +40,9 @@ const char block_any;
 
 void posix_wakeup(const void *chan)
 {
-    for (unsigned i = 0; i < TASK_MAX; i++) {
+    if (!waiting)
+        return;
+    for (unsigned i = 0; i < task_slots(); i++) {
         struct task *t = task_at(i);
         if (t && t->reply && (t->chan == chan || t->chan == BLOCK_ANY))
             wake(t);
@@ -48,7 +52,7 @@ void posix_wakeup(const void *chan)
 struct task *block_first_waiter(const void *chan, bool (*match)(const struct task *t))
 {
     struct task *first = 0;
-    for (unsigned i = 0; i < TASK_MAX; i++) {
+    for (unsigned i = 0; i < task_slots(); i++) {
         struct task *t = task_at(i);
         if (t && t->reply && t->chan == chan && !t->ready && (!match || match(t)) &&
             (!first || t->since < first->since))
@@ -69,6 +73,7 @@ static void answer(struct task *t, uint64_t kind, int64_t value)
     struct mica_msg m = {0, 0, {kind, (uint64_t)value, 0, 0}};
     mica_handle_t reply = t->reply;
     t->reply = 0;
+    waiting--;
     t->chan = 0;
     t->deadline = 0;
     t->ready = t->timed_out = false;
@@ -90,8 +95,10 @@ void block_interrupt(struct task *t, int64_t value)
 
 void block_cancel(struct task *t)
 {
-    if (t->reply) /* the call will not be answered: its thread is going */
+    if (t->reply) { /* the call will not be answered: its thread is going */
         mica_handle_close(t->reply);
+        waiting--;
+    }
     t->reply = 0;
     t->chan = 0;
     t->deadline = 0;
@@ -127,7 +134,7 @@ void block_retry(void)
 {
     while (any_ready) {
         any_ready = false;
-        for (unsigned i = 0; i < TASK_MAX; i++) {
+        for (unsigned i = 0; i < task_slots(); i++) {
             struct task *t = task_at(i); /* again each time: a retry may free tasks */
             if (t && t->reply && t->ready && t->proc->state == PROC_RUNNING)
                 retry(t);
@@ -139,7 +146,7 @@ void block_retry(void)
 uint64_t block_next_deadline(void)
 {
     uint64_t first = 0;
-    for (unsigned i = 0; i < TASK_MAX; i++) {
+    for (unsigned i = 0; waiting && i < task_slots(); i++) {
         struct task *t = task_at(i);
         if (t && t->reply && t->deadline && !t->ready && (!first || t->deadline < first))
             first = t->deadline;
@@ -152,7 +159,7 @@ uint64_t block_next_deadline(void)
 
 void block_expire(uint64_t now)
 {
-    for (unsigned i = 0; i < TASK_MAX; i++) {
+    for (unsigned i = 0; i < task_slots(); i++) {
         struct task *t = task_at(i);
         if (t && t->reply && t->deadline && t->deadline <= now && !t->ready) {
             t->timed_out = true;

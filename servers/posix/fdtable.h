@@ -22,9 +22,11 @@
 #define FD_MAX 1024 /* RLIMIT_NOFILE's usual soft limit: descriptors 0..1023 */
 
 enum ofile_kind {
-    OFILE_CONSOLE, /* the console service: the terminal of descriptors 0, 1, 2 */
+    OFILE_CONSOLE, /* the console service: the terminal of descriptors 0, 1, 2 (and of
+                    * /dev/tty, console, ttyS0: then node is that device node) */
     OFILE_NODE,    /* a file or directory of the VFS */
     OFILE_PIPE,    /* one end of a pipe (pipe.h): O_RDONLY the read end, O_WRONLY the write end */
+    OFILE_DEVICE,  /* a character device of /dev (chardev.h): node is its device node */
 };
 
 struct ofile {

@@ -72,7 +72,7 @@ static int push_strings(struct builder *b, const struct initstack_args *a, uint6
 static uint64_t fill_auxv(uint64_t *auxv, const struct initstack_args *a, uint64_t random_va,
                           uint64_t execfn_va)
 {
-    const uint64_t pairs[INITSTACK_AUXV][2] = {
+    const uint64_t pairs[INITSTACK_AUXV - 1][2] = {
         {LINUX_AT_PHDR, a->phdr},     {LINUX_AT_PHENT, a->phent}, {LINUX_AT_PHNUM, a->phnum},
         {LINUX_AT_PAGESZ, 4096},      {LINUX_AT_BASE, 0},         {LINUX_AT_FLAGS, 0},
         {LINUX_AT_ENTRY, a->entry},   {LINUX_AT_UID, a->uid},     {LINUX_AT_EUID, a->euid},
@@ -80,11 +80,16 @@ static uint64_t fill_auxv(uint64_t *auxv, const struct initstack_args *a, uint64
         {LINUX_AT_HWCAP, a->hwcap},   {LINUX_AT_CLKTCK, 100},     {LINUX_AT_RANDOM, random_va},
         {LINUX_AT_EXECFN, execfn_va}, {LINUX_AT_NULL, 0},
     };
-    for (unsigned i = 0; i < INITSTACK_AUXV; i++) {
-        auxv[2 * i] = pairs[i][0];
-        auxv[2 * i + 1] = pairs[i][1];
+    uint64_t n = 0;
+    for (unsigned i = 0; i < INITSTACK_AUXV - 1; i++) {
+        if (pairs[i][0] == LINUX_AT_NULL && a->sysinfo_ehdr) { /* the vDSO's entry before the end */
+            auxv[n++] = LINUX_AT_SYSINFO_EHDR;
+            auxv[n++] = a->sysinfo_ehdr;
+        }
+        auxv[n++] = pairs[i][0];
+        auxv[n++] = pairs[i][1];
     }
-    return 2 * INITSTACK_AUXV;
+    return n;
 }
 
 /* The pointer block at sp: argc, argv, NULL, envp, NULL, auxv. */

@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#define INITSTACK_AUXV 17 /* auxiliary-vector entries written, with AT_NULL */
+#define INITSTACK_AUXV 18 /* auxiliary-vector entries at most, with AT_NULL */
 
 struct initstack_args {
     unsigned argc, envc;
@@ -25,6 +25,7 @@ struct initstack_args {
     uint64_t entry;              /* AT_ENTRY */
     uint64_t hwcap;              /* AT_HWCAP: CPUID leaf 1's EDX, as Linux gives it */
     uint32_t uid, euid, gid, egid;
+    uint64_t sysinfo_ehdr; /* AT_SYSINFO_EHDR: the vDSO's ELF header; 0: no vDSO, no entry */
 };
 
 /*

@@ -60,8 +60,12 @@
 #define LINUX_NR_chdir           80
 #define LINUX_NR_mkdir           83
 #define LINUX_NR_rmdir           84
+#define LINUX_NR_rename          82
 #define LINUX_NR_creat           85
+#define LINUX_NR_link            86
 #define LINUX_NR_unlink          87
+#define LINUX_NR_symlink         88
+#define LINUX_NR_readlink        89
 #define LINUX_NR_umask           95
 #define LINUX_NR_gettimeofday    96
 #define LINUX_NR_getrlimit       97
@@ -75,6 +79,8 @@
 #define LINUX_NR_getppid         110
 #define LINUX_NR_sched_yield     24
 #define LINUX_NR_prctl           157
+#define LINUX_NR_statfs          137
+#define LINUX_NR_fstatfs         138
 #define LINUX_NR_arch_prctl      158
 #define LINUX_NR_setrlimit       160
 #define LINUX_NR_tkill           200
@@ -85,12 +91,17 @@
 #define LINUX_NR_set_tid_address 218
 #define LINUX_NR_clock_gettime   228
 #define LINUX_NR_clock_getres    229
+#define LINUX_NR_getcpu          309
 #define LINUX_NR_exit_group      231
 #define LINUX_NR_tgkill          234
 #define LINUX_NR_openat          257
 #define LINUX_NR_mkdirat         258
 #define LINUX_NR_newfstatat      262
 #define LINUX_NR_unlinkat        263
+#define LINUX_NR_renameat        264
+#define LINUX_NR_linkat          265
+#define LINUX_NR_symlinkat       266
+#define LINUX_NR_readlinkat      267
 #define LINUX_NR_faccessat       269
 #define LINUX_NR_pselect6        270
 #define LINUX_NR_ppoll           271
@@ -99,6 +110,8 @@
 #define LINUX_NR_pipe2           293
 #define LINUX_NR_prlimit64       302
 #define LINUX_NR_getrandom       318
+#define LINUX_NR_renameat2       316
+#define LINUX_NR_statx           332
 #define LINUX_NR_faccessat2      439
 #define LINUX_NR_rt_sigreturn    15
 #define LINUX_NR_pause           34
@@ -117,6 +130,7 @@
 #define LINUX_ESRCH        3
 #define LINUX_EINTR        4
 #define LINUX_EIO          5
+#define LINUX_ENXIO        6
 #define LINUX_E2BIG        7
 #define LINUX_ENOEXEC      8
 #define LINUX_EBADF        9
@@ -127,6 +141,7 @@
 #define LINUX_EFAULT       14
 #define LINUX_EBUSY        16
 #define LINUX_EEXIST       17
+#define LINUX_EXDEV        18
 #define LINUX_ENODEV       19
 #define LINUX_ENOTDIR      20
 #define LINUX_EISDIR       21
@@ -142,6 +157,7 @@
 #define LINUX_ENAMETOOLONG 36
 #define LINUX_ENOSYS       38
 #define LINUX_ENOTEMPTY    39
+#define LINUX_ELOOP        40
 #define LINUX_ETIMEDOUT    110
 
 /* open flags (asm-generic/fcntl.h), fcntl commands, *at flags (linux/fcntl.h), lseek
@@ -171,6 +187,7 @@
 #define LINUX_AT_FDCWD            (-100)
 #define LINUX_AT_SYMLINK_NOFOLLOW 0x100
 #define LINUX_AT_REMOVEDIR        0x200
+#define LINUX_AT_SYMLINK_FOLLOW   0x400
 #define LINUX_AT_EACCESS          0x200
 #define LINUX_AT_EMPTY_PATH       0x1000
 #define LINUX_SEEK_SET            0
@@ -180,6 +197,16 @@
 #define LINUX_DT_CHR              2
 #define LINUX_DT_DIR              4
 #define LINUX_DT_REG              8
+#define LINUX_DT_LNK              10
+
+/* renameat2's flags (linux/fs.h). */
+#define LINUX_RENAME_NOREPLACE 1
+#define LINUX_RENAME_EXCHANGE  2
+#define LINUX_RENAME_WHITEOUT  4
+
+/* File system magic numbers: statfs's f_type (linux/magic.h). */
+#define LINUX_TMPFS_MAGIC      0x01021994
+#define LINUX_PROC_SUPER_MAGIC 0x9fa0
 
 /* struct iovec (linux/uio.h): readv and writev's vectors. */
 struct linux_iovec {
@@ -204,6 +231,9 @@ struct linux_iovec {
 #define LINUX_AT_SECURE 23
 #define LINUX_AT_RANDOM 25
 #define LINUX_AT_EXECFN 31
+
+/* The vDSO's ELF header (servers/posix/vdso.h); left out when there is none. */
+#define LINUX_AT_SYSINFO_EHDR 33
 
 /* mmap and mprotect (asm-generic/mman-common.h, mman.h). */
 #define LINUX_PROT_READ           0x1

@@ -13,11 +13,14 @@
  * program (ET_DYN without PT_INTERP: musl's rcrt1.o relocates itself) is
  * loaded at LOADER_PIE_BASE: every address in it is shifted by that bias.
  * A program that wants a dynamic linker (PT_INTERP) is refused: ENOEXEC.
+ * Every program also gets the vDSO (vdso.h), whose address goes into the
+ * auxiliary vector as AT_SYSINFO_EHDR.
  */
 #include <page.h>
 #include "loader.h"
 #include "posix.h"
 #include "procmem.h"
+#include "vdso.h"
 #include <mica/elf.h>
 #include <mica/string.h>
 
@@ -85,6 +88,12 @@ int loader_load(struct process *p, const uint8_t *image, uint64_t size, struct i
     args->phent = elf.phentsize;
     args->phnum = elf.phnum;
     args->entry = elf.entry + bias;
+    int64_t vdso = vdso_map(p);
+    if (vdso < 0) {
+        *why = "cannot map the vDSO";
+        return (int)vdso;
+    }
+    args->sysinfo_ehdr = (uint64_t)vdso;
     if ((err = load_stack(p, args, &out->sp)) < 0) {
         *why = err == -LINUX_E2BIG ? "arguments too long" : "cannot map its stack";
         return err;

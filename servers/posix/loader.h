@@ -23,8 +23,8 @@ struct loaded {
 /*
  * Load the ELF image (size bytes) into p (whose address space exists and
  * has no memory yet): its PT_LOAD segments, shifted by the load bias for
- * ET_DYN, and an 8 MiB stack with the Linux initial stack built from *args
- * (whose phdr/entry fields the loader fills in).  Sets p's program break
+ * ET_DYN, the vDSO, and an 8 MiB stack with the Linux initial stack built
+ * from *args (whose phdr/entry/sysinfo_ehdr fields the loader fills in).  Sets p's program break
  * after the highest segment.  0, or a negative Linux error with *why.
  */
 int loader_load(struct process *p, const uint8_t *image, uint64_t size, struct initstack_args *args,

@@ -31,9 +31,12 @@
 #include "loader.h"
 #include "procmem.h"
 #include "rootfs.h"
+#include "devfs.h"
+#include "procfs.h"
 #include "runlist.h"
 #include "proctable.h"
 #include "syscalls.h"
+#include "vdso.h"
 #include "console_client.h"
 #include "rtc_client.h"
 
@@ -182,6 +185,8 @@ static struct process *start(const struct command *c)
         return 0;
     }
     p->as = (mica_handle_t)as;
+    p->start_ns = mica_clock_ns();
+    procfs_exec(p, c->argv[0], c->argv[0], c->argc, c->argv);
     struct task *t = task_new(p, p->pid);
     struct initstack_args args = {
         .argc = c->argc, .envc = c->envc, .argv = c->argv, .envp = c->env, .execfn = c->argv[0]};
@@ -281,10 +286,17 @@ static void report_unknown(const struct process *p)
 /*
  * p has ended (exit, exit_group, a fatal fault, kill; its thread has been
  * told to end, or is killed here with its address space): it becomes a zombie.  Its memory, thread
- * and descriptors go now; its children go to the reaper; its parent learns of it (a waiting wait4
- * is answered).  The reaper reaps its own children at once - the run
- * list's programs are reported by run() - and an orphan's end is noted.
+ * and descriptors go now; its children go to pid 1 (Linux's init) while that runs, else to the
+ * server's reaper; its parent learns of it (a waiting wait4 is answered).  The reaper reaps its
+ * own children at once - the run list's programs are reported by run() - and an orphan's end is
+ * noted.
  */
+static int orphans_reaper(const struct process *ending)
+{
+    const struct process *init = proc_find(1);
+    return init && init != ending && init->state == PROC_RUNNING ? 1 : 0;
+}
+
 void posix_end_process(struct process *p)
 {
     report_unknown(p);
@@ -293,7 +305,10 @@ void posix_end_process(struct process *p)
     p->wait_status = p->signal ? proc_status_signaled(p->signal) : proc_status_exited(p->status);
     posix_release(p);
     signal_parent_ends(p); /* prctl(PR_SET_PDEATHSIG) of its children */
-    proc_reparent_children(p);
+    int reaper = orphans_reaper(p);
+    proc_reparent_children(p, reaper);
+    if (reaper)
+        posix_wakeup(proc_find(reaper));      /* zombies among them: init's wait4 may find them */
     for (unsigned i = 0; i < PROC_MAX; i++) { /* zombies it never reaped: the reaper's now */
         struct process *c = proc_at(i);
         if (c && c != p && c->ppid == 0 && !c->toplevel && c->state == PROC_ZOMBIE)
@@ -442,6 +457,8 @@ static int setup(const struct mica_server_start *st)
     uint64_t secs, at_boot;
     if (rtc && rtc_now_r(&rc, &secs, &at_boot) == 0)
         posix.realtime_at_boot_ns = secs * 1000000000ull - at_boot;
+    if (vdso_setup(posix.realtime_at_boot_ns) < 0) /* the clocks then answer by system call */
+        mica_printf("posix: no vDSO (no memory or no clock calibration)\n");
     mica_handle_t initrd = mica_start_handle(st, "initrd");
     int64_t size = initrd ? mica_vmo_size(initrd) : -1;
     int64_t at =
@@ -454,8 +471,15 @@ static int setup(const struct mica_server_start *st)
     posix.initrd_size = (uint64_t)size;
     const char *why = "";
     int err = vfs_init(&posix.vfs, now_ns);
+    struct mica_kernel_stats k;
+    if (mica_kernel_stats(&k) == 0) /* as Linux's tmpfs: at most half of the memory */
+        posix.vfs.size_max = k.total_pages * 4096 / 2;
     if (err == 0)
         err = rootfs_fill(&posix.vfs, posix.initrd, posix.initrd_size, &why);
+    if (err == 0 && (err = devfs_mount(&posix.vfs)) < 0)
+        why = "cannot mount /dev";
+    if (err == 0 && (err = procfs_mount(&posix.vfs)) < 0)
+        why = "cannot mount /proc";
     if (err < 0) {
         mica_printf("posix: cannot fill the root file system: %s (error %d)\n", why, err);
         return -1;

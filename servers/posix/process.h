@@ -22,7 +22,8 @@
 #include "sigdeliver.h"
 #include "vfs.h"
 
-#define LINUX_NSIG 64 /* signals 1..64 */
+#define LINUX_NSIG  64   /* signals 1..64 */
+#define CMDLINE_MAX 4096 /* bytes of argv /proc/N/cmdline keeps */
 
 /* A resource limit (asm-generic/resource.h: struct rlimit64). */
 struct linux_rlimit {
@@ -59,7 +60,13 @@ struct process {
     bool undumpable;          /* prctl(PR_SET_DUMPABLE, 0) */
     bool no_new_privs;        /* prctl(PR_SET_NO_NEW_PRIVS, 1): kept for good */
     uint32_t unknown[LINUX_NR_MAX + 1]; /* ENOSYS answers per number; [MAX]: larger numbers */
-    struct proc_signals sig;            /* pending signals, stopped, the alarm (sigdeliver.h) */
+    /* What /proc/N shows of the program (procfs.c: procfs_exec, at the start and execve): */
+    char exe[VFS_PATH_MAX];    /* its file: absolute, symbolic links resolved */
+    char comm[16];             /* its name: the path's last component, cut to 15 bytes */
+    char cmdline[CMDLINE_MAX]; /* its arguments, each with its NUL (cut at CMDLINE_MAX) */
+    uint32_t cmdline_len;
+    uint64_t start_ns;       /* when the process was made (mica_clock_ns) */
+    struct proc_signals sig; /* pending signals, stopped, the alarm (sigdeliver.h) */
 };
 
 #endif

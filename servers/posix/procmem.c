@@ -19,7 +19,9 @@
  * the server into the child then goes to the child's copy (and breaks the
  * sharing there, as the child's own write would).  Shared memory
  * (MAP_SHARED) is not copied: SYS_VM_SHARE maps the parent's VM object into
- * the child, so both see every write of the other.
+ * the child, so both see every write of the other.  The vDSO's regions are
+ * neither copied nor shared from the parent: the child gets the vDSO's own
+ * pages, mapped as for every process (vdso.h).
  *
  * mremap moves memory without copying it: SYS_VM_SHARE maps each piece's
  * VM object at the new place, and the old place is unmapped; the server's
@@ -32,6 +34,7 @@
  */
 #include "procmem.h"
 #include "posix.h"
+#include "vdso.h"
 
 static int mica_prot(uint32_t prot, uint32_t *out)
 {
@@ -105,6 +108,11 @@ int procmem_clone(struct process *child, const struct process *parent)
         const struct region *r = &parent->mem.r[i];
         uint64_t size = r->end - r->start;
         uint32_t mprot;
+        if (r->vdso) { /* the vDSO: the same pages in every process */
+            if (vdso_map_region(child, r) < 0)
+                return -LINUX_ENOMEM;
+            continue;
+        }
         if (r->shared) { /* the same VM object in both: they share every page */
             if (mica_prot(r->prot, &mprot) < 0 ||
                 mica_vm_share(parent->as, r->start, size, child->as, r->start, mprot) < 0)
@@ -130,6 +138,8 @@ static void put_back(struct process *p, const struct region *gone, unsigned n)
         regions_add(&p->mem, gone[i].start, gone[i].end, gone[i].prot, gone[i].shadow);
         if (gone[i].shared)
             regions_mark_shared(&p->mem, gone[i].start, gone[i].end);
+        if (gone[i].vdso)
+            regions_mark_vdso(&p->mem, gone[i].start, gone[i].end);
     }
 }
 

@@ -52,11 +52,11 @@ void proc_free(struct process *p)
     free(p);
 }
 
-void proc_reparent_children(const struct process *p)
+void proc_reparent_children(const struct process *p, int reaper)
 {
     for (unsigned i = 0; i < PROC_MAX; i++)
         if (table[i] && table[i]->ppid == p->pid)
-            table[i]->ppid = 0;
+            table[i]->ppid = reaper;
 }
 
 int proc_wait_match(int parent, int64_t pid, struct process **zombie)

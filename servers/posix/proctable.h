@@ -32,8 +32,8 @@ void proc_free(struct process *p);
 /* The n-th slot of the table (n < PROC_MAX): a process or NULL, to walk all of them. */
 struct process *proc_at(unsigned n);
 
-/* Every child of p gets the reaper (0) as its parent: p is ending. */
-void proc_reparent_children(const struct process *p);
+/* Every child of p gets reaper as its parent (pid 1, or 0: the server's reaper): p is ending. */
+void proc_reparent_children(const struct process *p, int reaper);
 
 /*
  * The children of parent that wait4(pid) means (pid > 0: that one; -1,

@@ -54,7 +54,7 @@ int regions_add(struct regions *rs, uint64_t start, uint64_t end, uint32_t prot,
     unsigned i = 0;
     while (i < rs->n && rs->r[i].start < start)
         i++;
-    struct region r = {start, end, prot, shadow, false};
+    struct region r = {start, end, prot, shadow, false, false};
     insert_at(rs, i, &r);
     return 0;
 }
@@ -72,7 +72,7 @@ static void split_at(struct regions *rs, uint64_t addr)
     for (unsigned i = 0; i < rs->n; i++) {
         struct region *r = &rs->r[i];
         if (addr > r->start && addr < r->end) {
-            struct region upper = *r;
+            struct region upper = *r; /* the same protection and kinds */
             upper.start = addr;
             upper.shadow = r->shadow + (addr - r->start);
             r->end = addr;
@@ -128,6 +128,13 @@ void regions_mark_shared(struct regions *rs, uint64_t start, uint64_t end)
     for (unsigned i = 0; i < rs->n; i++)
         if (rs->r[i].start >= start && rs->r[i].end <= end)
             rs->r[i].shared = true;
+}
+
+void regions_mark_vdso(struct regions *rs, uint64_t start, uint64_t end)
+{
+    for (unsigned i = 0; i < rs->n; i++)
+        if (rs->r[i].start >= start && rs->r[i].end <= end)
+            rs->r[i].vdso = true;
 }
 
 int regions_gap(const struct regions *rs, uint64_t lo, uint64_t hi, uint64_t size, uint64_t *addr)

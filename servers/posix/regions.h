@@ -28,6 +28,8 @@ struct region {
     uint32_t prot;       /* LINUX_PROT_* the process has */
     uint8_t *shadow;     /* where the server sees start */
     bool shared;         /* MAP_SHARED: a fork shares it instead of copying it */
+    bool vdso;           /* the vDSO's pages, the same VM object in every process: fork maps
+                            them again instead of sharing or copying them (vdso.h) */
 };
 
 struct regions {
@@ -62,6 +64,9 @@ int regions_protect(struct regions *rs, uint64_t start, uint64_t end, uint32_t p
 
 /* Mark the regions within [start, end) as shared (MAP_SHARED). */
 void regions_mark_shared(struct regions *rs, uint64_t start, uint64_t end);
+
+/* Mark the regions within [start, end) as the vDSO's (vdso.h). */
+void regions_mark_vdso(struct regions *rs, uint64_t start, uint64_t end);
 
 /* The highest free range of size bytes within [lo, hi) in *addr (0), or -1 if there is none. */
 int regions_gap(const struct regions *rs, uint64_t lo, uint64_t hi, uint64_t size, uint64_t *addr);

@@ -7,6 +7,18 @@
 #include <mica/cpio.h>
 #include <mica/string.h>
 
+/* A symbolic link: its target is the member's data (without a NUL). */
+static int add_link(struct vfs *v, struct vnode *dir, const char *name, const struct cpio_entry *e)
+{
+    static char target[VFS_PATH_MAX];
+    struct vnode *n;
+    if (e->size >= sizeof target)
+        return -LINUX_ENAMETOOLONG;
+    memcpy(target, e->data, e->size);
+    target[e->size] = 0;
+    return vfs_symlink(v, dir, name, target, &n);
+}
+
 /* Put one member into the tree: its directories, then itself. */
 static int add_member(struct vfs *v, const struct cpio_entry *e)
 {
@@ -17,8 +29,8 @@ static int add_member(struct vfs *v, const struct cpio_entry *e)
     struct vnode *dir, *n;
     if (type == CPIO_MODE_DIR)
         return vfs_mkdir_p(v, path, &dir);
-    if (type != CPIO_MODE_FILE)
-        return 0; /* links, devices: not yet */
+    if (type != CPIO_MODE_FILE && type != CPIO_MODE_LINK)
+        return 0; /* device nodes: /dev is devfs's */
     char *slash = 0;
     for (char *s = path; *s; s++)
         if (*s == '/')
@@ -34,6 +46,8 @@ static int add_member(struct vfs *v, const struct cpio_entry *e)
     }
     if (err < 0)
         return err;
+    if (type == CPIO_MODE_LINK)
+        return add_link(v, dir, name, e);
     if ((n = vfs_child(dir, name)) == 0 &&
         (err = vfs_create(v, dir, name, VFS_S_IFREG | (e->mode & 07777), &n)) < 0)
         return err;

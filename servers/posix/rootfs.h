@@ -10,10 +10,11 @@
 #include "vfs.h"
 
 /*
- * Every directory and regular file of the cpio archive becomes a node of v
- * at the same path (a file's bytes stay in the archive until it is first
- * changed); /tmp is made (mode 01777).  0, or a negative error with *why.
- * Symbolic links in the archive are left out (the VFS has none yet).
+ * Every directory, regular file and symbolic link of the cpio archive
+ * becomes a node of v at the same path (a file's bytes stay in the archive
+ * until it is first changed); /tmp is made (mode 01777).  0, or a negative
+ * error with *why.  Device nodes in the archive are left out (devfs makes
+ * /dev).
  */
 int rootfs_fill(struct vfs *v, const uint8_t *archive, uint64_t size, const char **why);
 

@@ -25,6 +25,7 @@
 #include "block.h"
 #include "procmem.h"
 #include "syscalls.h"
+#include "procfs.h"
 #include "usercopy.h"
 #include <mica/elf.h>
 #include <mica/string.h>
@@ -130,6 +131,9 @@ static int script(struct process *p, const uint8_t **image, uint64_t *size, unsi
     return err < 0 ? err : check_elf(*image, *size);
 }
 
+/* The file whose program runs: the path, or a script's interpreter (for /proc/N/exe). */
+static const char *image_path;
+
 /* The checks that may still fail back to the old program: 0 and the image, or an error. */
 static int64_t exec_check(struct process *p, const uint64_t *a, const uint8_t **image,
                           uint64_t *size, unsigned *argc, unsigned *envc)
@@ -144,8 +148,12 @@ static int64_t exec_check(struct process *p, const uint64_t *a, const uint8_t **
     if ((err = copy_vector(p, a[1], argv, argc, &used)) < 0 ||
         (err = copy_vector(p, a[2], envp, envc, &used)) < 0)
         return err;
-    if (*size >= 2 && *image && (*image)[0] == '#' && (*image)[1] == '!')
-        return script(p, image, size, argc);
+    image_path = path;
+    if (*size >= 2 && *image && (*image)[0] == '#' && (*image)[1] == '!') {
+        err = script(p, image, size, argc);
+        image_path = argv[0]; /* the interpreter's */
+        return err;
+    }
     return check_elf(*image, *size);
 }
 
@@ -191,6 +199,7 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
     p->vfork_done = true;
     posix_wakeup(p); /* a parent waiting in vfork goes on */
     t->sig.alt = (struct sigaltstack_state){0, 0, LINUX_SS_DISABLE}; /* mask, pending stay */
+    procfs_exec(p, path, image_path, argc, argv);
     struct initstack_args args = {
         .argc = argc, .envc = envc, .argv = argv, .envp = envp, .execfn = path};
     struct loaded l;

@@ -29,6 +29,7 @@
 #include "procmem.h"
 #include "proctable.h"
 #include "syscalls.h"
+#include "procfs.h"
 #include "usercopy.h"
 #include <mica/string.h>
 
@@ -66,6 +67,7 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t stack, uint64
     c->cwd = p->cwd;
     vnode_get(c->cwd);
     fdtable_copy(&c->files, &p->files);
+    procfs_fork(c, p);
     r.rax = 0;     /* the child's result */
     r.rcx = r.rip; /* as after a real Linux system call */
     r.r11 = r.rflags;

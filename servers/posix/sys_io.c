@@ -17,6 +17,7 @@
 #include "syscalls.h"
 #include "usercopy.h"
 #include "console_client.h"
+#include "chardev.h"
 #include <mica/string.h>
 
 #define IOV_MAX 1024 /* UIO_MAXIOV (linux/uio.h) */
@@ -119,6 +120,8 @@ static int64_t file_write_from(struct process *p, struct vnode *n, uint64_t buf,
 {
     static uint8_t chunk[CHUNK];
     uint64_t done = 0;
+    if (n->fs->fill)
+        return -LINUX_EIO; /* procfs's files are made by the server, not written */
     if (append)
         *off = n->size;
     while (done < len) {
@@ -146,6 +149,8 @@ static int64_t do_read(struct process *p, int64_t fd, uint64_t buf, uint64_t len
         return off ? -LINUX_ESPIPE : console_read_into(p, buf, len);
     if (f->kind == OFILE_PIPE)
         return off ? -LINUX_ESPIPE : pipe_read_iov(p, f, &(struct linux_iovec){buf, len}, 1, len);
+    if (f->kind == OFILE_DEVICE)
+        return chardev_read(p, f, buf, len);
     return file_read_into(p, f->node, buf, len, off ? off : &f->offset);
 }
 
@@ -160,6 +165,8 @@ static int64_t do_write(struct process *p, int64_t fd, uint64_t buf, uint64_t le
         return off ? -LINUX_ESPIPE : console_write_from(p, buf, len);
     if (f->kind == OFILE_PIPE)
         return off ? -LINUX_ESPIPE : pipe_write_iov(p, f, &(struct linux_iovec){buf, len}, 1, len);
+    if (f->kind == OFILE_DEVICE)
+        return chardev_write(p, f, buf, len);
     /* Linux appends with O_APPEND even for pwrite (a known difference from POSIX). */
     uint64_t at = f->offset;
     int64_t r = file_write_from(p, f->node, buf, len, off ? off : &at, f->flags & LINUX_O_APPEND);
@@ -246,6 +253,8 @@ int64_t sys_lseek(struct process *p, const uint64_t *a)
         return -LINUX_EBADF;
     if (f->kind == OFILE_CONSOLE || f->kind == OFILE_PIPE)
         return -LINUX_ESPIPE;
+    if (f->kind == OFILE_DEVICE)
+        return 0; /* the memory devices stay at 0, as Linux's null and zero */
     switch (a[2]) {
     case LINUX_SEEK_SET:
         base = 0;

@@ -1,6 +1,6 @@
 /*
- * sys_time.c - clock_gettime, clock_getres, gettimeofday, time (concepts:
- * clocks, wall time and monotonic time).
+ * sys_time.c - clock_gettime, clock_getres, gettimeofday, time, getcpu
+ * (concepts: clocks, wall time and monotonic time).
  *
  * CLOCK_MONOTONIC and CLOCK_BOOTTIME are Mica's clock (nanoseconds since
  * boot; Mica does not suspend, so the two are the same).  CLOCK_REALTIME is
@@ -8,6 +8,12 @@
  * advanced by the monotonic clock; without the rtc service it counts from
  * 1970-01-01 at boot.  The CPU-time clocks are the thread's time on a CPU
  * as the kernel accounts it (SYS_THREAD_INFO).
+ *
+ * Programs seldom come here for the time: the vDSO (vdso.h) computes the
+ * clocks in the process, from the same counter and calibration as
+ * mica_clock_ns().  These calls serve what it passes on (the CPU-time
+ * clocks, unknown clocks, the coarse clocks' resolution, getcpu) and
+ * programs that make the system call themselves.
  */
 #include "posix.h"
 #include "syscalls.h"
@@ -100,4 +106,18 @@ int64_t sys_time(struct process *p, const uint64_t *a)
     if (a[0] && user_write(&p->mem, a[0], &s, sizeof s) < 0)
         return -LINUX_EFAULT;
     return s;
+}
+
+/* getcpu(cpu, node, cache): the CPU whose run queue the calling thread uses; one NUMA node, 0. */
+int64_t sys_getcpu(struct process *p, const uint64_t *a)
+{
+    struct mica_thread_info info;
+    if (mica_thread_info(task_current()->thread, &info) < 0)
+        return -LINUX_EFAULT;
+    uint32_t cpu = (uint32_t)info.cpu, node = 0;
+    if (a[0] && user_write(&p->mem, a[0], &cpu, sizeof cpu) < 0)
+        return -LINUX_EFAULT;
+    if (a[1] && user_write(&p->mem, a[1], &node, sizeof node) < 0)
+        return -LINUX_EFAULT;
+    return 0;
 }

@@ -46,6 +46,7 @@ static const struct linux_syscall table[LINUX_NR_MAX] = {
     [LINUX_NR_geteuid] = {"geteuid", 0, sys_getuid},
     [LINUX_NR_getegid] = {"getegid", 0, sys_getuid},
     [LINUX_NR_getppid] = {"getppid", 0, sys_getppid},
+    [LINUX_NR_getcpu] = {"getcpu", 3, sys_getcpu},
     [LINUX_NR_arch_prctl] = {"arch_prctl", 2, sys_arch_prctl},
     [LINUX_NR_gettid] = {"gettid", 0, sys_gettid},
     [LINUX_NR_futex] = {"futex", 6, sys_futex},
@@ -69,7 +70,7 @@ static const struct linux_syscall table[LINUX_NR_MAX] = {
     [LINUX_NR_close] = {"close", 1, sys_close},
     [LINUX_NR_stat] = {"stat", 2, sys_stat},
     [LINUX_NR_fstat] = {"fstat", 2, sys_fstat},
-    [LINUX_NR_lstat] = {"lstat", 2, sys_stat}, /* no symbolic links yet: as stat */
+    [LINUX_NR_lstat] = {"lstat", 2, sys_lstat},
     [LINUX_NR_lseek] = {"lseek", 3, sys_lseek},
     [LINUX_NR_pread64] = {"pread64", 4, sys_pread64},
     [LINUX_NR_pwrite64] = {"pwrite64", 4, sys_pwrite64},
@@ -99,6 +100,18 @@ static const struct linux_syscall table[LINUX_NR_MAX] = {
     [LINUX_NR_ppoll] = {"ppoll", 5, sys_ppoll},
     [LINUX_NR_select] = {"select", 5, sys_select},
     [LINUX_NR_pselect6] = {"pselect6", 6, sys_pselect6},
+    [LINUX_NR_symlink] = {"symlink", 2, sys_symlink},
+    [LINUX_NR_symlinkat] = {"symlinkat", 3, sys_symlinkat},
+    [LINUX_NR_readlink] = {"readlink", 3, sys_readlink},
+    [LINUX_NR_readlinkat] = {"readlinkat", 4, sys_readlinkat},
+    [LINUX_NR_link] = {"link", 2, sys_link},
+    [LINUX_NR_linkat] = {"linkat", 5, sys_linkat},
+    [LINUX_NR_rename] = {"rename", 2, sys_rename},
+    [LINUX_NR_renameat] = {"renameat", 4, sys_renameat},
+    [LINUX_NR_renameat2] = {"renameat2", 5, sys_renameat2},
+    [LINUX_NR_statfs] = {"statfs", 2, sys_statfs},
+    [LINUX_NR_fstatfs] = {"fstatfs", 2, sys_fstatfs},
+    [LINUX_NR_statx] = {"statx", 5, sys_statx},
 };
 
 const struct linux_syscall *syscall_lookup(uint64_t nr)

@@ -58,6 +58,8 @@ int64_t sys_open(struct process *p, const uint64_t *a);
 int64_t sys_creat(struct process *p, const uint64_t *a);
 int64_t sys_newfstatat(struct process *p, const uint64_t *a);
 int64_t sys_stat(struct process *p, const uint64_t *a);
+int64_t sys_lstat(struct process *p, const uint64_t *a);
+int64_t sys_statx(struct process *p, const uint64_t *a);
 int64_t sys_fstat(struct process *p, const uint64_t *a);
 int64_t sys_getdents64(struct process *p, const uint64_t *a);
 int64_t sys_mkdirat(struct process *p, const uint64_t *a);
@@ -71,6 +73,23 @@ int64_t sys_faccessat(struct process *p, const uint64_t *a);
 int64_t sys_access(struct process *p, const uint64_t *a);
 int64_t sys_umask(struct process *p, const uint64_t *a);
 int64_t sys_ftruncate(struct process *p, const uint64_t *a);
+/* Copy the path at addr into buf (VFS_PATH_MAX bytes) and find the directory a relative path
+ * starts from (dirfd, or the cwd for AT_FDCWD): 0, -EFAULT, -ENAMETOOLONG, -EBADF, -ENOTDIR. */
+int path_copy_start(struct process *p, int64_t dirfd, uint64_t addr, char *buf,
+                    struct vnode **start);
+
+/* sys_link.c: names - symbolic links, hard links, rename; statfs. */
+int64_t sys_symlinkat(struct process *p, const uint64_t *a);
+int64_t sys_symlink(struct process *p, const uint64_t *a);
+int64_t sys_readlinkat(struct process *p, const uint64_t *a);
+int64_t sys_readlink(struct process *p, const uint64_t *a);
+int64_t sys_linkat(struct process *p, const uint64_t *a);
+int64_t sys_link(struct process *p, const uint64_t *a);
+int64_t sys_renameat2(struct process *p, const uint64_t *a);
+int64_t sys_renameat(struct process *p, const uint64_t *a);
+int64_t sys_rename(struct process *p, const uint64_t *a);
+int64_t sys_statfs(struct process *p, const uint64_t *a);
+int64_t sys_fstatfs(struct process *p, const uint64_t *a);
 
 /* sys_memory.c */
 int64_t sys_brk(struct process *p, const uint64_t *a);
@@ -161,6 +180,7 @@ int64_t sys_clock_gettime(struct process *p, const uint64_t *a);
 int64_t sys_clock_getres(struct process *p, const uint64_t *a);
 int64_t sys_gettimeofday(struct process *p, const uint64_t *a);
 int64_t sys_time(struct process *p, const uint64_t *a);
+int64_t sys_getcpu(struct process *p, const uint64_t *a);
 int64_t sys_getrandom(struct process *p, const uint64_t *a);
 
 #endif

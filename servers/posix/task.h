@@ -58,8 +58,11 @@ struct task *task_new(struct process *p, int tid);
 /* The task with this thread id, or NULL. */
 struct task *task_find(int tid);
 
-/* The n-th slot of the table (n < TASK_MAX): a task or NULL, to walk all of them. */
+/* The n-th slot of the table: a task or NULL, to walk all of them (n < task_slots()). */
 struct task *task_at(unsigned n);
+
+/* How many slots a walk of the table must look at (those above are all empty). */
+unsigned task_slots(void);
 
 /* Take t out of the table and free it (its thread handle and reply must be closed). */
 void task_free(struct task *t);

@@ -114,8 +114,27 @@ static void test_layout(void)
         CHECK_EQ((uint8_t)string(random)[i], 0xa0 + i);
     uint64_t execfn = aux(auxv, AT_EXECFN, &f);
     CHECK(f && strcmp(string(execfn), "/bin/args") == 0);
+    aux(auxv, AT_SYSINFO_EHDR, &f);
+    CHECK(!f); /* no vDSO given: no entry */
     aux(auxv, 12345, &f);
     CHECK(!f); /* the vector ends in AT_NULL */
+}
+
+/* With a vDSO, AT_SYSINFO_EHDR gives its address, and the rest of the vector is unchanged. */
+static void test_vdso(void)
+{
+    struct initstack_args a = example();
+    a.sysinfo_ehdr = 0x7ffff7fc2000;
+    uint64_t sp = 0;
+    CHECK_EQ(initstack_build(stack, SIZE, TOP, &a, &sp), 0);
+    CHECK_EQ(sp % 16, 0);
+    uint64_t auxv = sp + 8 + 8 * (4 + 1) + 8 * (2 + 1);
+    int f;
+    CHECK_EQ(aux(auxv, AT_SYSINFO_EHDR, &f), 0x7ffff7fc2000);
+    CHECK(f);
+    CHECK_EQ(aux(auxv, AT_ENTRY, &f), 0x401000);
+    uint64_t execfn = aux(auxv, AT_EXECFN, &f);
+    CHECK(f && strcmp(string(execfn), "/bin/args") == 0);
 }
 
 /* Every combination of argument lengths keeps sp 16-byte aligned (odd and even word counts). */
@@ -169,11 +188,13 @@ static void test_constants(void)
     CHECK_EQ(LINUX_AT_HWCAP, AT_HWCAP);
     CHECK_EQ(LINUX_AT_CLKTCK, AT_CLKTCK);
     CHECK_EQ(LINUX_AT_SECURE, AT_SECURE);
+    CHECK_EQ(LINUX_AT_SYSINFO_EHDR, AT_SYSINFO_EHDR);
 }
 
 int main(void)
 {
     unit_run("initstack", "layout", test_layout);
+    unit_run("initstack", "vdso", test_vdso);
     unit_run("initstack", "alignment", test_alignment);
     unit_run("initstack", "too_big", test_too_big);
     unit_run("initstack", "constants", test_constants);

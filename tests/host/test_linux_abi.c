@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/futex.h>
 #include <linux/mman.h>
 #include <linux/prctl.h>
@@ -24,6 +26,7 @@
 static void test_numbers(void)
 {
     CHECK_EQ(LINUX_NR_read, __NR_read);
+    CHECK_EQ(LINUX_NR_getcpu, __NR_getcpu);
     CHECK_EQ(LINUX_NR_write, __NR_write);
     CHECK_EQ(LINUX_NR_mmap, __NR_mmap);
     CHECK_EQ(LINUX_NR_mprotect, __NR_mprotect);
@@ -137,6 +140,18 @@ static void test_numbers(void)
     CHECK_EQ(LINUX_NR_exit_group, __NR_exit_group);
     CHECK_EQ(LINUX_NR_set_robust_list, __NR_set_robust_list);
     CHECK_EQ(LINUX_NR_getrandom, __NR_getrandom);
+    CHECK_EQ(LINUX_NR_rename, __NR_rename);
+    CHECK_EQ(LINUX_NR_link, __NR_link);
+    CHECK_EQ(LINUX_NR_symlink, __NR_symlink);
+    CHECK_EQ(LINUX_NR_readlink, __NR_readlink);
+    CHECK_EQ(LINUX_NR_statfs, __NR_statfs);
+    CHECK_EQ(LINUX_NR_fstatfs, __NR_fstatfs);
+    CHECK_EQ(LINUX_NR_renameat, __NR_renameat);
+    CHECK_EQ(LINUX_NR_linkat, __NR_linkat);
+    CHECK_EQ(LINUX_NR_symlinkat, __NR_symlinkat);
+    CHECK_EQ(LINUX_NR_readlinkat, __NR_readlinkat);
+    CHECK_EQ(LINUX_NR_renameat2, __NR_renameat2);
+    CHECK_EQ(LINUX_NR_statx, __NR_statx);
     CHECK_EQ(LINUX_NR_open, __NR_open);
     CHECK_EQ(LINUX_NR_close, __NR_close);
     CHECK_EQ(LINUX_NR_stat, __NR_stat);
@@ -198,6 +213,9 @@ static void test_errors(void)
     CHECK_EQ(LINUX_EPIPE, EPIPE);
     CHECK_EQ(LINUX_ERANGE, ERANGE);
     CHECK_EQ(LINUX_ENOTEMPTY, ENOTEMPTY);
+    CHECK_EQ(LINUX_EXDEV, EXDEV);
+    CHECK_EQ(LINUX_ENXIO, ENXIO);
+    CHECK_EQ(LINUX_ELOOP, ELOOP);
     CHECK_EQ(LINUX_EBUSY, EBUSY);
     CHECK_EQ(LINUX_ENFILE, ENFILE);
 }
@@ -228,6 +246,12 @@ static void test_files(void)
     CHECK_EQ(LINUX_AT_FDCWD, AT_FDCWD);
     CHECK_EQ(LINUX_AT_SYMLINK_NOFOLLOW, AT_SYMLINK_NOFOLLOW);
     CHECK_EQ(LINUX_AT_REMOVEDIR, AT_REMOVEDIR);
+    CHECK_EQ(LINUX_AT_SYMLINK_FOLLOW, AT_SYMLINK_FOLLOW);
+    CHECK_EQ(LINUX_RENAME_NOREPLACE, RENAME_NOREPLACE);
+    CHECK_EQ(LINUX_RENAME_EXCHANGE, RENAME_EXCHANGE);
+    CHECK_EQ(LINUX_RENAME_WHITEOUT, RENAME_WHITEOUT);
+    CHECK_EQ(LINUX_TMPFS_MAGIC, TMPFS_MAGIC);
+    CHECK_EQ(LINUX_PROC_SUPER_MAGIC, PROC_SUPER_MAGIC);
     CHECK_EQ(LINUX_AT_EACCESS, AT_EACCESS);
     CHECK_EQ(LINUX_AT_EMPTY_PATH, AT_EMPTY_PATH);
     CHECK_EQ(LINUX_SEEK_SET, SEEK_SET);
@@ -237,6 +261,7 @@ static void test_files(void)
     CHECK_EQ(LINUX_DT_CHR, DT_CHR);
     CHECK_EQ(LINUX_DT_DIR, DT_DIR);
     CHECK_EQ(LINUX_DT_REG, DT_REG);
+    CHECK_EQ(LINUX_DT_LNK, DT_LNK);
 }
 
 static void test_flags(void)

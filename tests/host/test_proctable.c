@@ -54,8 +54,13 @@ static void test_wait_match(void)
     CHECK(z == NULL); /* that one runs */
     CHECK_EQ(proc_wait_match(parent->pid, c2->pid, &z), 0);
     CHECK(z == c2);
-    proc_reparent_children(parent);
-    CHECK_EQ(c1->ppid, 0);
+    proc_reparent_children(parent, 1); /* to pid 1, Linux's init */
+    CHECK_EQ(c1->ppid, 1);
+    CHECK_EQ(c2->ppid, 1);
+    CHECK_EQ(proc_wait_match(1, c2->pid, &z), 0); /* init may wait for them now */
+    struct process init = {.pid = 1};
+    proc_reparent_children(&init, 0);
+    CHECK_EQ(c1->ppid, 0); /* and when init is gone, to the server's reaper */
     CHECK_EQ(c2->ppid, 0);
     CHECK_EQ(proc_wait_match(parent->pid, -1, &z), -LINUX_ECHILD);
     CHECK_EQ(proc_status_exited(300), (300 & 0xff) << 8);

@@ -77,6 +77,28 @@ static void test_protect(void)
     CHECK_EQ(rs.n, 4);
 }
 
+/* A shared region marked as the vDSO's stays both in every piece a split leaves; new regions are
+ * neither. */
+static void test_shared_kept(void)
+{
+    rs.n = 0;
+    CHECK_EQ(regions_add(&rs, 0x20000, 0x24000, LINUX_PROT_READ, shadow_a), 0);
+    CHECK(!rs.r[0].shared && !rs.r[0].vdso);
+    regions_mark_shared(&rs, 0x20000, 0x24000);
+    regions_mark_vdso(&rs, 0x20000, 0x24000);
+    CHECK_EQ(regions_protect(&rs, 0x21000, 0x22000, 0), 0);
+    struct region gone[4];
+    unsigned n;
+    CHECK_EQ(regions_remove(&rs, 0x23000, 0x24000, gone, 4, &n), 0);
+    CHECK_EQ(n, 1);
+    CHECK(gone[0].shared && gone[0].vdso);
+    CHECK_EQ(rs.n, 3);
+    for (unsigned i = 0; i < rs.n; i++)
+        CHECK(rs.r[i].shared && rs.r[i].vdso);
+    CHECK_EQ(regions_add(&rs, 0x30000, 0x31000, LINUX_PROT_READ, shadow_a), 0);
+    CHECK(!regions_find(&rs, 0x30000)->shared && !regions_find(&rs, 0x30000)->vdso);
+}
+
 static void test_full(void)
 {
     memset(&rs, 0, sizeof rs);
@@ -147,6 +169,7 @@ int main(void)
     unit_run("regions", "add", test_add);
     unit_run("regions", "remove_splits", test_remove_splits);
     unit_run("regions", "protect", test_protect);
+    unit_run("regions", "shared_kept", test_shared_kept);
     unit_run("regions", "full", test_full);
     unit_run("regions", "gap", test_gap);
     unit_run("regions", "copy", test_copy);

@@ -3,7 +3,7 @@
  * every system call (concepts: defensive system-call interfaces, bad
  * pointers give EFAULT, fault isolation).
  *
- * Mica only (tests/system/systest.py, case linux-fuzz): on a real Linux
+ * Mica only (tests/system/systest.py, case linux-mica): on a real Linux
  * this would be a bad idea.  The parent forks children one after the
  * other; each closes its descriptors 0-2 (so no call can wait for the
  * console or write noise to it) and makes a number of system calls with
