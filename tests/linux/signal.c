@@ -3,12 +3,15 @@
  * SA_NODEFER, SA_ONSTACK, errors), rt_sigprocmask, rt_sigpending, nested
  * handlers, FPU registers kept across a handler, sigaltstack, rt_sigsuspend,
  * rt_sigtimedwait, tkill/tgkill, a signal to a process running user code,
- * SIGPIPE to a handler.  Everything is ordered by the program itself (or by
+ * SIGPIPE to a handler, a signal to the process taken by the one thread that does not
+ * block it.  Everything is ordered by the program itself (or by
  * a child it waits for), so nothing depends on timing.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fenv.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -340,6 +343,45 @@ static void test_sigpipe(void)
     signal(SIGPIPE, SIG_DFL);
 }
 
+/* A signal sent to the process is taken by the thread that does not block it. */
+static volatile pid_t handled_by;
+static sem_t ready;
+
+static void note_thread(int sig)
+{
+    (void)sig;
+    handled_by = (pid_t)syscall(SYS_gettid);
+}
+
+static void *suspender(void *arg)
+{
+    (void)arg;
+    sigset_t none;
+    sigemptyset(&none);
+    sem_post(&ready);
+    int r = sigsuspend(&none); /* SIGUSR1 stays blocked until here: no race */
+    int err = errno;
+    printf("other thread: sigsuspend %d %s, handled here %d\n", r, strerror(err),
+           handled_by == (pid_t)syscall(SYS_gettid));
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    signal(SIGUSR1, note_thread);
+    block(SIG_BLOCK, SIGUSR1); /* the new thread inherits the mask */
+    sem_init(&ready, 0, 0);
+    pthread_t th;
+    pthread_create(&th, NULL, suspender, NULL);
+    sem_wait(&ready);
+    handled_by = 0;
+    kill(self_pid, SIGUSR1);
+    pthread_join(th, NULL);
+    printf("main thread: handled here %d\n", handled_by == self_pid);
+    block(SIG_UNBLOCK, SIGUSR1);
+    signal(SIGUSR1, SIG_DFL);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -356,6 +398,7 @@ int main(void)
     test_suspend_and_wait();
     test_running_target();
     test_sigpipe();
+    test_threads();
     alarm(0);
     return 0;
 }
