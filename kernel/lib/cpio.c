@@ -104,6 +104,8 @@ int cpio_next(const void *archive, uint64_t size, uint64_t *offset, struct cpio_
     e->data = a + data_at;
     e->size = f[F_FILESIZE];
     e->mode = f[F_MODE];
+    e->uid = f[F_UID];
+    e->gid = f[F_GID];
     *offset = align4(data_at + e->size);
     return strcmp(e->name, "TRAILER!!!") == 0 ? 0 : 1;
 }

@@ -8,6 +8,7 @@ POSIX_SRC := $(addprefix servers/posix/,main.c loader.c initstack.c regions.c us
                sys_signal.c sys_time.c sys_random.c vfs.c fdtable.c sys_fd.c sys_fs.c \
                rootfs.c proctable.c sys_fork.c sys_exec.c sys_wait.c sys_kill.c sys_link.c devfs.c chardev.c procfs.c \
                pipe.c sys_pipe.c task.c block.c sys_thread.c sys_futex.c sys_resource.c poll.c sys_poll.c vdso.c \
+               cred.c perm.c sys_cred.c sys_attr.c reclock.c sys_fifo.c \
                sigframe.c sigstate.c sigdeliver.c sys_alarm.c) \
              kernel/lib/cpio.c kernel/core/elf.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(POSIX_SRC)) \
@@ -46,6 +47,7 @@ MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
 LINUX_TESTS := hello args memory clock fault files fork exec kill pipe threads resource poll links devices procfs vdso \
+               cred isolation locks fifo \
                signal sigfault sigchld alarm
 # A few also with glibc (gcc -static): its start-up, TLS and pthreads differ from musl's.
 LINUX_GLIBC_TESTS := threads vdso signal sigfault
@@ -96,7 +98,7 @@ define mklinuxrd
 	@if [ -e $(1).d/bin/busybox ]; then while read a; do \
 		[ -e "$(1).d/bin/$$a" ] || ln -s busybox "$(1).d/bin/$$a"; done < $(BUSYBOX_APPLETS); fi
 	@cp -r tests/linux/data $(1).d/data
-	@cd $(1).d && find . | LC_ALL=C sort | cpio -o -H newc --quiet > ../$(notdir $(1))
+	@cd $(1).d && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet > ../$(notdir $(1))
 	@rm -rf $(1).d
 endef
 
@@ -112,6 +114,12 @@ $(BUILD)/linux-tests.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/pr
 $(BUILD)/linux-busybox.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/busybox.programs $(LINUX_DATA) \
                              $(LINUX_NATIVE) $(BUSYBOX) $(BUSYBOX_APPLETS) $(POSIX_ROOT_FILES)
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/busybox.programs,$(LINUX_NATIVE),$(BUSYBOX))
+
+# The isolation test (tests/linux/isolation.c): it starts as root, so it has a run list and a
+# case of its own (systest.py's linux-isolation).
+$(BUILD)/linux-isolation.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/isolation.programs \
+                               $(LINUX_DATA) $(LINUX_NATIVE) $(LINUX_BINS) $(POSIX_ROOT_FILES)
+	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/isolation.programs,$(LINUX_NATIVE),$(LINUX_BINS))
 
 # The benchmark (tests/linux/bench.c) and the tiny program its fork+execve figure executes:
 # `make bench` runs it here and on a Debian Linux kernel (tools/linux-bench.py); make check
@@ -132,4 +140,4 @@ $(BUILD)/linux-mica.cpio: $(INIT_ELF) tests/linux/linux.manifest tests/linux/mic
 	$(call mklinuxrd,$@,tests/linux/linux.manifest,tests/linux/mica.programs,$(LINUX_NATIVE),$(LINUX_MICA))
 
 initrds: $(BUILD)/linux-tests.cpio $(BUILD)/linux-busybox.cpio $(BUILD)/linux-mica.cpio \
-         $(BUILD)/linux-bench-quick.cpio
+         $(BUILD)/linux-bench-quick.cpio $(BUILD)/linux-isolation.cpio

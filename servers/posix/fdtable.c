@@ -36,10 +36,13 @@ static void ofile_put(struct ofile *f)
 {
     if (--f->refs)
         return;
-    if (f->node)
+    uint32_t acc = f->flags & LINUX_O_ACCMODE;
+    if (f->pipe && acc != LINUX_O_WRONLY) /* may wake the other end's waiting calls */
+        pipe_close_end(f->pipe, false);
+    if (f->pipe && acc != LINUX_O_RDONLY) /* (a FIFO opened O_RDWR is both ends) */
+        pipe_close_end(f->pipe, true);
+    if (f->node) /* after the pipe: a FIFO's pipe clears the node's link to it as it goes */
         vnode_put(f->node);
-    if (f->pipe) /* may wake the other end's waiting calls (pipe_on_change) */
-        pipe_close_end(f->pipe, (f->flags & LINUX_O_ACCMODE) == LINUX_O_WRONLY);
     free(f);
 }
 

@@ -76,7 +76,7 @@ static uint64_t fill_auxv(uint64_t *auxv, const struct initstack_args *a, uint64
         {LINUX_AT_PHDR, a->phdr},     {LINUX_AT_PHENT, a->phent}, {LINUX_AT_PHNUM, a->phnum},
         {LINUX_AT_PAGESZ, 4096},      {LINUX_AT_BASE, 0},         {LINUX_AT_FLAGS, 0},
         {LINUX_AT_ENTRY, a->entry},   {LINUX_AT_UID, a->uid},     {LINUX_AT_EUID, a->euid},
-        {LINUX_AT_GID, a->gid},       {LINUX_AT_EGID, a->egid},   {LINUX_AT_SECURE, 0},
+        {LINUX_AT_GID, a->gid},       {LINUX_AT_EGID, a->egid},   {LINUX_AT_SECURE, a->secure},
         {LINUX_AT_HWCAP, a->hwcap},   {LINUX_AT_CLKTCK, 100},     {LINUX_AT_RANDOM, random_va},
         {LINUX_AT_EXECFN, execfn_va}, {LINUX_AT_NULL, 0},
     };

@@ -25,6 +25,7 @@ struct initstack_args {
     uint64_t entry;              /* AT_ENTRY */
     uint64_t hwcap;              /* AT_HWCAP: CPUID leaf 1's EDX, as Linux gives it */
     uint32_t uid, euid, gid, egid;
+    uint32_t secure;       /* AT_SECURE: 1 if the program runs with ids its caller lacks */
     uint64_t sysinfo_ehdr; /* AT_SYSINFO_EHDR: the vDSO's ELF header; 0: no vDSO, no entry */
 };
 

@@ -28,6 +28,7 @@
 #include <mica/string.h>
 #include "posix.h"
 #include "block.h"
+#include "reclock.h"
 #include "loader.h"
 #include "procmem.h"
 #include "rootfs.h"
@@ -138,6 +139,7 @@ void posix_release(struct process *p)
     struct task *t = 0;
     while ((t = task_next(p, t)) != 0)
         block_cancel(t); /* before its descriptors close: that may wake other processes' calls */
+    reclock_release(0, p->pid); /* its record locks, before the files they name may go */
     fdtable_clear(&p->files);
     if (p->cwd)
         vnode_put(p->cwd);

@@ -26,6 +26,8 @@ struct pipe *pipe_new(void)
 
 void pipe_free(struct pipe *p)
 {
+    if (p->link)
+        *p->link = 0;
     free(p->buf);
     free(p);
 }

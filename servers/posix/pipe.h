@@ -29,6 +29,8 @@ struct pipe {
     uint32_t readers; /* open files of the read end */
     uint32_t writers; /* open files of the write end */
     uint64_t ino;     /* st_ino of fstat: unique among pipes */
+    struct pipe *
+        *link; /* a named pipe's (FIFO's): its node's pointer to it, cleared when it goes */
 };
 
 /* Called when a pipe changes in a way a blocked reader or writer may wait for: an end

@@ -18,13 +18,14 @@ uint32_t (*console_poll)(const struct ofile *f);
 static uint32_t pipe_poll(const struct ofile *f)
 {
     const struct pipe *pp = f->pipe;
-    uint32_t ready = 0;
-    if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY) {
+    uint32_t ready = 0, acc = f->flags & LINUX_O_ACCMODE;
+    if (acc != LINUX_O_WRONLY) { /* a read end (a FIFO opened O_RDWR is both ends) */
         if (pp->count)
             ready |= LINUX_POLLIN | LINUX_POLLRDNORM;
         if (pp->writers == 0)
             ready |= LINUX_POLLHUP;
-    } else {
+    }
+    if (acc != LINUX_O_RDONLY) {
         if (pipe_space(pp) >= PIPE_BUF)
             ready |= LINUX_POLLOUT | LINUX_POLLWRNORM;
         if (pp->readers == 0)

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <mica.h>
 #include "linux_abi.h"
+#include "cred.h"
 #include "fdtable.h"
 #include "regions.h"
 #include "task.h"
@@ -66,6 +67,7 @@ struct process {
     char cmdline[CMDLINE_MAX]; /* its arguments, each with its NUL (cut at CMDLINE_MAX) */
     uint32_t cmdline_len;
     uint64_t start_ns;       /* when the process was made (mica_clock_ns) */
+    struct cred cred;        /* its user and group ids (cred.h); all 0 (root) in a new process */
     struct proc_signals sig; /* pending signals, stopped, the alarm (sigdeliver.h) */
 };
 

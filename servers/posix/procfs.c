@@ -556,7 +556,12 @@ static void pid_status(const struct process *p, const struct task *t)
     uint64_t kb = vm_bytes(p) / 1024;
     put("Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n", p->comm,
         p->umask, state_name(p, t), p->pid, id, p->ppid);
-    put("TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\n", FD_MAX);
+    const struct cred *c = &p->cred;
+    put("TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
+        c->ruid, c->euid, c->suid, c->fsuid, c->rgid, c->egid, c->sgid, c->fsgid, FD_MAX);
+    for (uint32_t i = 0; i < c->ngroups; i++)
+        put("%u ", c->groups[i]);
+    put("\n");
     put("NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", p->pid, id, p->pid, p->pid);
     if (p->state == PROC_RUNNING) {
         put("VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\n", kb, kb, 0ul,
@@ -566,8 +571,13 @@ static void pid_status(const struct process *p, const struct task *t)
     put("Threads:\t%u\nSigQ:\t0/0\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n",
         task_count(p), t ? t->sig.pending.set : 0, p->sig.pending.set, t ? t->sigmask : 0);
     put("SigIgn:\t%016lx\nSigCgt:\t%016lx\n", sigmask_of(p, ignored), sigmask_of(p, caught));
-    put("CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\n"
-        "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n");
+    /* Root's capabilities, as Linux gives them to uid 0: permitted while any uid is 0,
+     * effective while the effective uid is (cred.h). */
+    const char *all = "000001ffffffffff", *none = "0000000000000000";
+    bool prm = c->ruid == 0 || c->euid == 0 || c->suid == 0;
+    put("CapInh:\t%s\nCapPrm:\t%s\nCapEff:\t%s\n", none, prm ? all : none,
+        c->euid == 0 ? all : none);
+    put("CapBnd:\t%s\nCapAmb:\t%s\nNoNewPrivs:\t0\nSeccomp:\t0\n", all, none);
     put("Cpus_allowed_list:\t0-%u\nvoluntary_ctxt_switches:\t%lu\n"
         "nonvoluntary_ctxt_switches:\t0\n",
         cpus - 1, info.switches);

@@ -8,15 +8,15 @@
 #include <mica/string.h>
 
 /* A symbolic link: its target is the member's data (without a NUL). */
-static int add_link(struct vfs *v, struct vnode *dir, const char *name, const struct cpio_entry *e)
+static int add_link(struct vfs *v, struct vnode *dir, const char *name, const struct cpio_entry *e,
+                    struct vnode **n)
 {
     static char target[VFS_PATH_MAX];
-    struct vnode *n;
     if (e->size >= sizeof target)
         return -LINUX_ENAMETOOLONG;
     memcpy(target, e->data, e->size);
     target[e->size] = 0;
-    return vfs_symlink(v, dir, name, target, &n);
+    return vfs_symlink(v, dir, name, target, n);
 }
 
 /* Put one member into the tree: its directories, then itself. */
@@ -27,8 +27,15 @@ static int add_member(struct vfs *v, const struct cpio_entry *e)
     memcpy(path, e->name, len + 1);
     uint32_t type = e->mode & CPIO_MODE_TYPE;
     struct vnode *dir, *n;
-    if (type == CPIO_MODE_DIR)
-        return vfs_mkdir_p(v, path, &dir);
+    if (type == CPIO_MODE_DIR) {
+        int err = vfs_mkdir_p(v, path, &dir);
+        if (err == 0) { /* the directory as the archive has it (Linux's initramfs does so) */
+            dir->mode = VFS_S_IFDIR | (e->mode & 07777);
+            dir->uid = e->uid;
+            dir->gid = e->gid;
+        }
+        return err;
+    }
     if (type != CPIO_MODE_FILE && type != CPIO_MODE_LINK)
         return 0; /* device nodes: /dev is devfs's */
     char *slash = 0;
@@ -46,14 +53,21 @@ static int add_member(struct vfs *v, const struct cpio_entry *e)
     }
     if (err < 0)
         return err;
-    if (type == CPIO_MODE_LINK)
-        return add_link(v, dir, name, e);
+    if (type == CPIO_MODE_LINK) {
+        if ((err = add_link(v, dir, name, e, &n)) == 0) {
+            n->uid = e->uid;
+            n->gid = e->gid;
+        }
+        return err;
+    }
     if ((n = vfs_child(dir, name)) == 0 &&
         (err = vfs_create(v, dir, name, VFS_S_IFREG | (e->mode & 07777), &n)) < 0)
         return err;
     if (vnode_is_dir(n))
         return -LINUX_EISDIR;
     vfs_set_initial(n, e->data, e->size);
+    n->uid = e->uid;
+    n->gid = e->gid;
     return 0;
 }
 

@@ -84,7 +84,7 @@ static void notify_parent(struct process *p, int code, int status)
     bool stop_or_cont = code == LINUX_CLD_STOPPED || code == LINUX_CLD_CONTINUED;
     if (stop_or_cont && (act->flags & LINUX_SA_NOCLDSTOP))
         return;
-    struct sig_info info = {.code = code, .pid = p->pid, .status = status};
+    struct sig_info info = {.code = code, .pid = p->pid, .status = status, .uid = p->cred.ruid};
     signal_send(parent, LINUX_SIGCHLD, &info);
 }
 

@@ -9,7 +9,10 @@
  * the old program still exists, so that an error returns to it: the path
  * (resolved from the working directory: ENOENT, ENOTDIR, ...), the file
  * (a directory or anything but a regular file: EACCES), the image (not a
- * static ELF program Mica can load: ENOEXEC), the arguments and
+ * static ELF program Mica can load: ENOEXEC), the permission to run it
+ * (search permission on the directories of its path and the file's
+ * execute permission: EACCES; root too needs an execute bit), the
+ * arguments and
  * environment (copied into the server before the old memory goes: EFAULT,
  * E2BIG).  A `#!` script runs its interpreter (which must be an ELF
  * program: a script for a script is ENOEXEC) with the argument vector
@@ -20,9 +23,18 @@
  * the registers of a new program; the answer is MICA_SYSCALL_REGS.  A
  * failure after that point (no memory) kills the process with SIGSEGV, as
  * Linux does.
+ *
+ * The credentials stay, except that a set-user-ID program (mode 04000)
+ * runs with its owner as effective uid, and a set-group-ID one (02000,
+ * with group execute) with its group as effective gid; the saved ids then
+ * become the effective ones (cred_exec).  For a `#!` script it is the
+ * interpreter's bits that count, as on Linux.  The auxiliary vector gives
+ * the ids (AT_UID, AT_EUID, AT_GID, AT_EGID) and AT_SECURE.
  */
+#include "perm.h"
 #include "posix.h"
 #include "block.h"
+#include "reclock.h"
 #include "procmem.h"
 #include "syscalls.h"
 #include "procfs.h"
@@ -39,6 +51,7 @@ static char strings[EXEC_STRINGS_MAX];
 static char line[EXEC_LINE_MAX];
 /* argv has room for the two words a `#!` line adds */
 static const char *argv[EXEC_VECTOR_MAX + 2], *envp[EXEC_VECTOR_MAX];
+static const struct vnode *program; /* the file that runs (a script's interpreter) */
 
 /* Copy the NULL-terminated vector of strings at addr (NULL: empty) into out: 0 or an error. */
 static int copy_vector(struct process *p, uint64_t addr, const char **out, unsigned *n,
@@ -65,15 +78,20 @@ static int copy_vector(struct process *p, uint64_t addr, const char **out, unsig
     }
 }
 
-/* The regular file at name, resolved from p's working directory: its bytes, or an error. */
+/* The regular file at name, resolved from p's working directory, that p may execute: its
+ * bytes, or an error. */
 static int find_file(struct process *p, const char *name, const uint8_t **image, uint64_t *size)
 {
     struct vnode *n;
+    posix.vfs.cred = &p->cred;
     int err = vfs_lookup(&posix.vfs, p->cwd, name, &n);
     if (err < 0)
         return err;
     if ((n->mode & VFS_S_IFMT) != VFS_S_IFREG)
         return -LINUX_EACCES;
+    if ((err = perm_node(&p->cred, n, PERM_EXEC)) < 0)
+        return err;
+    program = n;
     *image = n->data ? n->data : n->initial;
     *size = n->size;
     return 0;
@@ -189,6 +207,9 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
     end_other_threads(p, t);
     while (p->mem.n)
         procmem_unmap(p, p->mem.r[0].start, p->mem.r[0].end);
+    for (int fd = 0; fd < FD_MAX; fd++) /* closing a descriptor drops the locks on its file */
+        if (p->files.fd[fd] && p->files.cloexec[fd] && p->files.fd[fd]->kind == OFILE_NODE)
+            reclock_release(p->files.fd[fd]->node, p->pid);
     fdtable_exec(&p->files);
     for (unsigned s = 1; s <= LINUX_NSIG; s++)
         if (p->sigaction[s].handler != 1) /* SIG_IGN stays ignored; handlers are gone */
@@ -200,8 +221,17 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
     posix_wakeup(p); /* a parent waiting in vfork goes on */
     t->sig.alt = (struct sigaltstack_state){0, 0, LINUX_SS_DISABLE}; /* mask, pending stay */
     procfs_exec(p, path, image_path, argc, argv);
-    struct initstack_args args = {
-        .argc = argc, .envc = envc, .argv = argv, .envp = envp, .execfn = path};
+    bool secure = cred_exec(&p->cred, program->mode, program->uid, program->gid);
+    struct initstack_args args = {.argc = argc,
+                                  .envc = envc,
+                                  .argv = argv,
+                                  .envp = envp,
+                                  .execfn = path,
+                                  .uid = p->cred.ruid,
+                                  .euid = p->cred.euid,
+                                  .gid = p->cred.rgid,
+                                  .egid = p->cred.egid,
+                                  .secure = secure};
     struct loaded l;
     const char *why = "";
     struct mica_regs r;

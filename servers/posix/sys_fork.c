@@ -8,8 +8,8 @@
  * server's view of the copy); its descriptor table a copy of the
  * parent's whose descriptors share the parent's open files (offsets and
  * status flags), as Linux's fork shares open file descriptions; its
- * working directory, umask, signal actions and mask, program break and
- * TLS base the parent's.  Its thread starts with the parent's registers
+ * working directory, umask, credentials (cred.h), signal actions and
+ * mask, program break and TLS base the parent's.  Its thread starts with the parent's registers
  * at the instruction after the `syscall`, with rax = 0; the parent gets
  * the child's pid.
  *
@@ -64,6 +64,7 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t stack, uint64
     ct->sigmask = self->sigmask;
     ct->sig.alt = self->sig.alt; /* pending signals are not inherited; the alarm neither */
     c->umask = p->umask;
+    c->cred = p->cred;
     c->cwd = p->cwd;
     vnode_get(c->cwd);
     fdtable_copy(&c->files, &p->files);

@@ -8,9 +8,15 @@
  * A path is copied from the program (at most VFS_PATH_MAX bytes with its
  * NUL: -EFAULT, -ENAMETOOLONG) and resolved by vfs.c: from the root if it
  * begins with '/', else from the directory of dirfd (AT_FDCWD: the
- * process's working directory).  There are no permission checks yet:
- * every process runs as root.
+ * process's working directory).  Every directory searched on the way
+ * needs search permission, and creating or removing a name write and
+ * search permission on its directory (vfs.c asks perm.c, with the
+ * caller's credentials, which path_start hands to the file system); open
+ * checks read or write permission on the file it opens, chdir search
+ * permission, access and faccessat the permissions asked for, with the
+ * real ids unless AT_EACCESS.
  */
+#include "perm.h"
 #include "posix.h"
 #include "syscalls.h"
 #include "usercopy.h"
@@ -42,9 +48,12 @@ struct linux_dirent64 {
 
 static char path_buf[VFS_PATH_MAX];
 
+/* Copy the path at addr into buf and find where resolution starts: 0 or an error.  The file
+ * system checks what follows with p's credentials. */
 int path_copy_start(struct process *p, int64_t dirfd, uint64_t addr, char *buf,
                     struct vnode **start)
 {
+    posix.vfs.cred = &p->cred;
     int64_t len = user_read_string(&p->mem, buf, VFS_PATH_MAX, addr);
     if (len < 0)
         return (int)len;
@@ -67,12 +76,46 @@ static int path_start(struct process *p, int64_t dirfd, uint64_t addr, struct vn
     return path_copy_start(p, dirfd, addr, path_buf, start);
 }
 
-/* Open the node named by path_buf from start (creating it with O_CREAT): 0 and *out.  A
- * symbolic link as the last component is followed, unless O_NOFOLLOW (ELOOP); with O_CREAT a
- * dangling link's target is created (O_EXCL: the link itself counts as existing). */
-static int open_node(struct process *p, struct vnode *start, uint32_t flags, uint32_t mode,
-                     struct vnode **out)
+int fs_fd_node(struct process *p, int64_t fd, struct vnode **out)
 {
+    struct ofile *f = fdtable_get(&p->files, fd);
+    if (!f)
+        return -LINUX_EBADF;
+    if (!f->node)
+        return -LINUX_EINVAL; /* a pipe or the console: no node of the file system */
+    *out = f->node;
+    return 0;
+}
+
+int fs_parent_at(struct process *p, int64_t dirfd, uint64_t path, struct vnode **dir, char *name,
+                 bool *slash)
+{
+    struct vnode *start = 0;
+    int err = path_start(p, dirfd, path, &start);
+    return err < 0 ? err : vfs_lookup_parent(&posix.vfs, start, path_buf, dir, name, slash);
+}
+
+int fs_node_at(struct process *p, int64_t dirfd, uint64_t path, bool empty_ok, bool follow,
+               const struct cred *c, struct vnode **out)
+{
+    struct vnode *start = 0;
+    int err = path_start(p, dirfd, path, &start);
+    bool empty = (err == 0 || err == -LINUX_ENOTDIR) && path_buf[0] == 0;
+    if (empty && empty_ok) /* the file of dirfd itself, whatever it is */
+        return dirfd == LINUX_AT_FDCWD ? (*out = p->cwd, 0) : fs_fd_node(p, dirfd, out);
+    if (err < 0)
+        return err;
+    posix.vfs.cred = c;
+    return vfs_resolve(&posix.vfs, start, path_buf, follow, out);
+}
+
+/* Open the node named by path_buf from start (creating it with O_CREAT: *created): 0 and
+ * *out.  A symbolic link as the last component is followed, unless O_NOFOLLOW (ELOOP); with
+ * O_CREAT a dangling link's target is created (O_EXCL: the link itself counts as existing). */
+static int open_node(struct process *p, struct vnode *start, uint32_t flags, uint32_t mode,
+                     struct vnode **out, bool *created)
+{
+    *created = false;
     bool follow = !(flags & LINUX_O_NOFOLLOW);
     if (!(flags & LINUX_O_CREAT)) {
         int err = vfs_resolve(&posix.vfs, start, path_buf, follow, out);
@@ -104,38 +147,58 @@ static int open_node(struct process *p, struct vnode *start, uint32_t flags, uin
         }
         if (vfs_names_fixed(dir))
             return -LINUX_ENOENT;
+        *created = true;
         return vfs_create(&posix.vfs, dir, name, VFS_S_IFREG | (mode & ~p->umask & 07777), out);
     }
+}
+
+/* The permissions opening with flags needs: read, write or both; O_TRUNC writes. */
+static unsigned open_wants(uint32_t flags)
+{
+    uint32_t acc = flags & LINUX_O_ACCMODE;
+    unsigned want = acc == LINUX_O_RDONLY   ? PERM_READ
+                    : acc == LINUX_O_WRONLY ? PERM_WRITE
+                                            : PERM_READ | PERM_WRITE;
+    return (flags & LINUX_O_TRUNC) ? want | PERM_WRITE : want;
 }
 
 static int64_t do_open(struct process *p, int64_t dirfd, uint64_t path, uint32_t flags,
                        uint32_t mode)
 {
     struct vnode *start = 0, *n;
+    bool created;
+    /* What the open file keeps: the access mode and status flags. */
+    uint32_t keep = (flags & ~(uint32_t)(LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOCTTY |
+                                         LINUX_O_TRUNC | LINUX_O_CLOEXEC)) |
+                    LINUX_O_LARGEFILE;
+    bool cloexec = (flags & LINUX_O_CLOEXEC) != 0;
     int err = path_start(p, dirfd, path, &start);
-    if (err < 0 || (err = open_node(p, start, flags, mode, &n)) < 0)
+    if (err < 0 || (err = open_node(p, start, flags, mode, &n, &created)) < 0)
         return err;
     bool dir = vnode_is_dir(n);
     if ((flags & LINUX_O_DIRECTORY) && !dir)
         return -LINUX_ENOTDIR;
     if (dir && (flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY)
         return -LINUX_EISDIR;
+    /* A file this open made may be written even if its mode says otherwise (creat of 0444). */
+    if (!created && (err = perm_node(&p->cred, n, open_wants(flags))) < 0)
+        return err;
     uint32_t type = n->mode & VFS_S_IFMT;
+    if (type == VFS_S_IFIFO) /* a named pipe (sys_fifo.c) */
+        return fifo_open(p, n, keep, cloexec);
     if ((flags & LINUX_O_TRUNC) && type == VFS_S_IFREG &&
         (err = vfs_truncate(&posix.vfs, n, 0)) < 0)
         return err;
-    uint32_t keep = flags & ~(uint32_t)(LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOCTTY |
-                                        LINUX_O_TRUNC | LINUX_O_CLOEXEC);
     if (type == VFS_S_IFREG && n->fs->fill && (err = n->fs->fill(&posix.vfs, n)) < 0)
         return err; /* a file made when opened (procfs) */
     struct ofile *f = 0;
     if (type == VFS_S_IFCHR)
-        err = chardev_open(n, keep | LINUX_O_LARGEFILE, &f);
-    else if (!(f = ofile_new(OFILE_NODE, keep | LINUX_O_LARGEFILE, n)))
+        err = chardev_open(n, keep, &f);
+    else if (!(f = ofile_new(OFILE_NODE, keep, n)))
         err = -LINUX_ENOMEM;
     if (err < 0)
         return err;
-    return fdtable_install(&p->files, f, 0, (flags & LINUX_O_CLOEXEC) != 0);
+    return fdtable_install(&p->files, f, 0, cloexec);
 }
 
 int64_t sys_openat(struct process *p, const uint64_t *a)
@@ -173,6 +236,8 @@ static void fill_stat(struct linux_stat *st, const struct vnode *n)
     st->ino = n->ino;
     st->nlink = n->nlink;
     st->mode = n->mode;
+    st->uid = n->uid;
+    st->gid = n->gid;
     st->rdev = n->rdev;
     st->size = vnode_is_dir(n) ? (int64_t)(n->nents + 2) * 20 : (int64_t)n->size;
     st->blocks = has_blocks ? (int64_t)((n->size + 4095) / 4096 * 8) : 0;
@@ -201,7 +266,7 @@ static int fd_attrs(struct process *p, int64_t fd, struct linux_stat *st)
     struct ofile *f = fdtable_get(&p->files, fd);
     if (!f)
         return -LINUX_EBADF;
-    if (f->kind == OFILE_PIPE)
+    if (f->kind == OFILE_PIPE && !f->node) /* a FIFO's open file has its node */
         fill_stat_pipe(st, f->pipe);
     else
         fill_stat(st, f->node); /* the console of descriptors 0-2 has no node */
@@ -394,7 +459,7 @@ static int64_t do_mkdir(struct process *p, int64_t dirfd, uint64_t path, uint32_
         return err;
     if (vfs_names_fixed(dir) && !vfs_child(dir, name))
         return -LINUX_ENOENT;
-    return vfs_create(&posix.vfs, dir, name, VFS_S_IFDIR | (mode & ~p->umask & 0777), &n);
+    return vfs_create(&posix.vfs, dir, name, VFS_S_IFDIR | (mode & ~p->umask & 01777), &n);
 }
 
 int64_t sys_mkdirat(struct process *p, const uint64_t *a)
@@ -463,32 +528,55 @@ int64_t sys_chdir(struct process *p, const uint64_t *a)
         return err;
     if (!vnode_is_dir(n))
         return -LINUX_ENOTDIR;
+    if ((err = perm_node(&p->cred, n, PERM_EXEC)) < 0)
+        return err;
     vnode_get(n);
     vnode_put(p->cwd);
     p->cwd = n;
     return 0;
 }
 
-/* faccessat(dirfd, path, mode): whether the file exists (every process is root). */
-static int64_t do_access(struct process *p, int64_t dirfd, uint64_t path, uint64_t mode)
+/*
+ * faccessat2(dirfd, path, mode, flags): may the caller read (4), write (2), execute (1) the
+ * file, or does it exist (0)?  Asked with the real uid and gid (the question a set-user-ID
+ * program asks for its caller), for the lookup too; with AT_EACCESS, with the effective
+ * ones.  Root's answer for execute follows perm.c (an execute bit is needed).
+ */
+static int64_t do_access(struct process *p, int64_t dirfd, uint64_t path, uint64_t mode,
+                         uint64_t flags)
 {
-    struct vnode *start = 0, *n;
+    struct vnode *n;
     if (mode & ~7ull)
         return -LINUX_EINVAL;
-    int err = path_start(p, dirfd, path, &start);
-    if (err < 0 || (err = vfs_lookup(&posix.vfs, start, path_buf, &n)) < 0)
-        return err;
-    return 0;
+    if (flags & ~(uint64_t)(LINUX_AT_EACCESS | LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
+        return -LINUX_EINVAL;
+    static struct cred asker; /* p's credentials with the ids the question is asked for */
+    asker = p->cred;
+    if (!(flags & LINUX_AT_EACCESS)) {
+        asker.fsuid = asker.ruid;
+        asker.fsgid = asker.rgid;
+    } else {
+        asker.fsuid = asker.euid;
+        asker.fsgid = asker.egid;
+    }
+    int err = fs_node_at(p, dirfd, path, (flags & LINUX_AT_EMPTY_PATH) != 0,
+                         !(flags & LINUX_AT_SYMLINK_NOFOLLOW), &asker, &n);
+    return err < 0 ? err : perm_node(&asker, n, (unsigned)mode);
 }
 
 int64_t sys_faccessat(struct process *p, const uint64_t *a)
 {
-    return do_access(p, (int32_t)a[0], a[1], a[2]);
+    return do_access(p, (int32_t)a[0], a[1], a[2], 0);
+}
+
+int64_t sys_faccessat2(struct process *p, const uint64_t *a)
+{
+    return do_access(p, (int32_t)a[0], a[1], a[2], a[3]);
 }
 
 int64_t sys_access(struct process *p, const uint64_t *a)
 {
-    return do_access(p, LINUX_AT_FDCWD, a[0], a[1]);
+    return do_access(p, LINUX_AT_FDCWD, a[0], a[1], 0);
 }
 
 int64_t sys_umask(struct process *p, const uint64_t *a)

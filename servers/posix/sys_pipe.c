@@ -80,7 +80,7 @@ static uint64_t put_from(struct process *p, struct pipe *pp, const struct linux_
 /* SIGPIPE for a write without readers, to the writing thread (as Linux's send_sig). */
 static void sigpipe(struct process *p)
 {
-    struct sig_info info = {.code = LINUX_SI_USER, .pid = p->pid};
+    struct sig_info info = {.code = LINUX_SI_USER, .pid = p->pid, .uid = p->cred.ruid};
     signal_send_task(task_current(), LINUX_SIGPIPE, &info);
 }
 

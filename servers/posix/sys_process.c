@@ -1,10 +1,9 @@
 /*
- * sys_process.c - the identity calls, arch_prctl, set_tid_address,
- * set_robust_list and uname (concepts: process termination, credentials,
- * thread-local storage, system identification).
+ * sys_process.c - getpid, getppid, arch_prctl, set_tid_address,
+ * set_robust_list and uname (concepts: processes, thread-local storage, system
+ * identification).  The identity calls are sys_cred.c's.
  *
- * Every program runs as root (uid and gid 0) in this first version.  A
- * run-list program's parent is the server's reaper, which has no Linux
+ * A run-list program's parent is the server's reaper, which has no Linux
  * pid: getppid answers 0, as it does for Linux's pid 1; so does an orphan's
  * (proctable.h).
  */
@@ -23,14 +22,6 @@ int64_t sys_getppid(struct process *p, const uint64_t *a)
 {
     (void)a;
     return p->ppid;
-}
-
-/* getuid, geteuid, getgid, getegid. */
-int64_t sys_getuid(struct process *p, const uint64_t *a)
-{
-    (void)p;
-    (void)a;
-    return 0;
 }
 
 /* Recorded for the thread-exit wake-up that comes with threads; the answer is the tid. */

@@ -7,7 +7,8 @@
  * (cur) and a hard (max) value each, inherited at fork and kept at
  * execve.  They start as Linux starts its first process.  A process may
  * lower its hard limits and move its soft limits below them; only root
- * may raise a hard limit.  RLIMIT_NOFILE's soft limit is enforced: no
+ * (effective uid 0) may raise a hard limit, or touch another user's
+ * process's limits.  RLIMIT_NOFILE's soft limit is enforced: no
  * descriptor is made at or above it (fdtable.h); the others are recorded
  * and reported (docs/linux-abi.md says which Linux would enforce).
  *
@@ -52,6 +53,16 @@ static void set_limit(struct process *p, unsigned r, const struct linux_rlimit *
         p->files.limit = new->cur < FD_MAX ? (uint32_t) new->cur : FD_MAX;
 }
 
+/* May p read and set target's limits?  Its own; another process's if p is root (Linux's
+ * CAP_SYS_RESOURCE) or p's real uid and gid are all of target's uids and gids. */
+static bool may_prlimit(const struct process *p, const struct process *target)
+{
+    const struct cred *c = &p->cred, *t = &target->cred;
+    return p == target || c->euid == 0 ||
+           (c->ruid == t->ruid && c->ruid == t->euid && c->ruid == t->suid && c->rgid == t->rgid &&
+            c->rgid == t->egid && c->rgid == t->sgid);
+}
+
 /* prlimit64(pid, resource, new, old) */
 int64_t sys_prlimit64(struct process *p, const uint64_t *a)
 {
@@ -60,6 +71,8 @@ int64_t sys_prlimit64(struct process *p, const uint64_t *a)
     struct process *target = pid == 0 ? p : proc_find(pid);
     if (!target || target->state != PROC_RUNNING)
         return -LINUX_ESRCH;
+    if (!may_prlimit(p, target))
+        return -LINUX_EPERM;
     if (r >= LINUX_RLIM_NLIMITS)
         return -LINUX_EINVAL;
     struct linux_rlimit new, old = target->rlimit[r];
@@ -70,11 +83,13 @@ int64_t sys_prlimit64(struct process *p, const uint64_t *a)
             return -LINUX_EINVAL;
         if (r == LINUX_RLIMIT_NOFILE && new.max > 1048576)
             return -LINUX_EPERM; /* above Linux's nr_open */
+        if (new.max > old.max && p->cred.euid != 0)
+            return -LINUX_EPERM; /* raising a hard limit: root only (CAP_SYS_RESOURCE) */
     }
     if (a[3] && user_write(&p->mem, a[3], &old, sizeof old) < 0)
         return -LINUX_EFAULT;
     if (a[2])
-        set_limit(target, (unsigned)r, &new); /* every process is root: raising is allowed */
+        set_limit(target, (unsigned)r, &new);
     return 0;
 }
 

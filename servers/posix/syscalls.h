@@ -70,6 +70,7 @@ int64_t sys_rmdir(struct process *p, const uint64_t *a);
 int64_t sys_getcwd(struct process *p, const uint64_t *a);
 int64_t sys_chdir(struct process *p, const uint64_t *a);
 int64_t sys_faccessat(struct process *p, const uint64_t *a);
+int64_t sys_faccessat2(struct process *p, const uint64_t *a);
 int64_t sys_access(struct process *p, const uint64_t *a);
 int64_t sys_umask(struct process *p, const uint64_t *a);
 int64_t sys_ftruncate(struct process *p, const uint64_t *a);
@@ -103,7 +104,6 @@ int64_t sys_msync(struct process *p, const uint64_t *a);
 /* sys_process.c */
 int64_t sys_getpid(struct process *p, const uint64_t *a);
 int64_t sys_getppid(struct process *p, const uint64_t *a);
-int64_t sys_getuid(struct process *p, const uint64_t *a);
 int64_t sys_set_tid_address(struct process *p, const uint64_t *a);
 int64_t sys_set_robust_list(struct process *p, const uint64_t *a);
 int64_t sys_arch_prctl(struct process *p, const uint64_t *a);
@@ -116,6 +116,56 @@ int64_t sys_clone(struct process *p, const uint64_t *a);
 int64_t sys_execve(struct process *p, const uint64_t *a);
 int64_t sys_wait4(struct process *p, const uint64_t *a);
 
+/* sys_cred.c: user and group ids. */
+int64_t sys_getuid(struct process *p, const uint64_t *a);
+int64_t sys_geteuid(struct process *p, const uint64_t *a);
+int64_t sys_getgid(struct process *p, const uint64_t *a);
+int64_t sys_getegid(struct process *p, const uint64_t *a);
+int64_t sys_setuid(struct process *p, const uint64_t *a);
+int64_t sys_setgid(struct process *p, const uint64_t *a);
+int64_t sys_setreuid(struct process *p, const uint64_t *a);
+int64_t sys_setregid(struct process *p, const uint64_t *a);
+int64_t sys_setresuid(struct process *p, const uint64_t *a);
+int64_t sys_setresgid(struct process *p, const uint64_t *a);
+int64_t sys_getresuid(struct process *p, const uint64_t *a);
+int64_t sys_getresgid(struct process *p, const uint64_t *a);
+int64_t sys_setfsuid(struct process *p, const uint64_t *a);
+int64_t sys_setfsgid(struct process *p, const uint64_t *a);
+int64_t sys_getgroups(struct process *p, const uint64_t *a);
+int64_t sys_setgroups(struct process *p, const uint64_t *a);
+
+/* sys_fs.c's path resolution for the other calls that name files: the node of descriptor fd
+ * (-EBADF; -EINVAL for a pipe or the console), and the node named by the path at address path
+ * relative to dirfd (AT_FDCWD: the working directory) with credentials c (with empty_ok,
+ * AT_EMPTY_PATH, an empty path names dirfd's file; follow: a symbolic link as the last
+ * component is followed). */
+int fs_fd_node(struct process *p, int64_t fd, struct vnode **out);
+/* ... and the directory and last name of the path (vfs_lookup_parent). */
+int fs_parent_at(struct process *p, int64_t dirfd, uint64_t path, struct vnode **dir, char *name,
+                 bool *slash);
+int fs_node_at(struct process *p, int64_t dirfd, uint64_t path, bool empty_ok, bool follow,
+               const struct cred *c, struct vnode **out);
+
+/* sys_attr.c: file attributes and the calls that change them (perm.h checks them). */
+int64_t sys_chmod(struct process *p, const uint64_t *a);
+int64_t sys_fchmod(struct process *p, const uint64_t *a);
+int64_t sys_fchmodat(struct process *p, const uint64_t *a);
+int64_t sys_chown(struct process *p, const uint64_t *a);
+int64_t sys_lchown(struct process *p, const uint64_t *a);
+int64_t sys_fchown(struct process *p, const uint64_t *a);
+int64_t sys_fchownat(struct process *p, const uint64_t *a);
+int64_t sys_utimensat(struct process *p, const uint64_t *a);
+int64_t sys_utimes(struct process *p, const uint64_t *a);
+int64_t sys_futimesat(struct process *p, const uint64_t *a);
+int64_t sys_truncate(struct process *p, const uint64_t *a);
+int64_t sys_fsync(struct process *p, const uint64_t *a);
+
+/* sys_fifo.c: named pipes. */
+int64_t sys_mknodat(struct process *p, const uint64_t *a);
+int64_t sys_mknod(struct process *p, const uint64_t *a);
+/* open of FIFO node n with the open file's flags (the status flags kept): a descriptor or an
+ * error. */
+int64_t fifo_open(struct process *p, struct vnode *n, uint32_t flags, bool cloexec);
 /* sys_thread.c: threads (tasks), and the end of threads and processes. */
 int64_t sys_exit(struct process *p, const uint64_t *a);
 int64_t sys_exit_group(struct process *p, const uint64_t *a);

@@ -41,13 +41,17 @@ struct task {
     /* The call being served, kept so that a call that waits can run again (block.h). */
     syscall_fn call;
     uint64_t args[6];
-    uint64_t done;           /* progress a call keeps across its runs (bytes a pipe write moved) */
-    mica_handle_t reply;     /* a call that waits: its taken reply handle, else 0 */
-    const void *chan;        /* ... what it waits for */
-    uint64_t deadline;       /* ... until when (mica_clock_ns(); 0: no limit) */
-    uint64_t since;          /* ... a number that grows with each wait: the longest-waiting first */
-    bool ready;              /* ... woken or timed out: run it again */
-    bool timed_out;          /* ... the run is because the deadline passed */
+    uint64_t done;       /* progress a call keeps across its runs (bytes a pipe write moved) */
+    mica_handle_t reply; /* a call that waits: its taken reply handle, else 0 */
+    const void *chan;    /* ... what it waits for */
+    uint64_t deadline;   /* ... until when (mica_clock_ns(); 0: no limit) */
+    uint64_t since;      /* ... a number that grows with each wait: the longest-waiting first */
+    bool ready;          /* ... woken or timed out: run it again */
+    bool timed_out;      /* ... the run is because the deadline passed */
+    bool fifo_write;     /* ... an open of a FIFO, for writing (else reading): sys_fifo.c */
+    const struct vnode *lock_node; /* ... F_SETLKW: the lock it waits to take (sys_fd.c) */
+    uint64_t lock_start, lock_end;
+    uint32_t lock_type;
     struct task_signals sig; /* pending signals, alternate stack, sigsuspend (sigdeliver.h) */
 };
 

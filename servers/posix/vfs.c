@@ -5,6 +5,7 @@
  */
 #include "vfs.h"
 #include "linux_abi.h"
+#include "perm.h"
 #include <malloc.h> /* the server's heap (lib/mica/malloc.h); on the host, the C library's */
 #include <mica/string.h>
 
@@ -116,7 +117,15 @@ struct vnode *vfs_child(struct vnode *dir, const char *name)
 
 int vfs_refresh(struct vfs *v, struct vnode *dir)
 {
-    return dir->fs->refresh ? dir->fs->refresh(v, dir) : 0;
+    if (!dir->fs->refresh)
+        return 0;
+    /* The file system's own changes (procfs making its entries) are not the caller's: no
+     * permission checks for them. */
+    const struct cred *c = v->cred;
+    v->cred = 0;
+    int err = dir->fs->refresh(v, dir);
+    v->cred = c;
+    return err;
 }
 
 struct vnode *vfs_parent(struct vfs *v, struct vnode *dir)
@@ -158,19 +167,26 @@ static uint64_t component_len(const char *p)
     return n;
 }
 
-/* One step from directory d by a component: ".", "..", or an entry (not followed if a link).
- * A permission check (search permission on d) belongs here. */
+/* Every component is looked up in a directory the caller may search (perm.h). */
+static int may_search(const struct vfs *v, const struct vnode *d)
+{
+    return v->cred ? perm_node(v->cred, d, PERM_EXEC) : 0;
+}
+
+/* One step from directory d by a component: ".", "..", or an entry (not followed if a link). */
 static int step(struct walk *w, struct vnode *d, const char *name, uint64_t len, struct vnode **out)
 {
     if (!vnode_is_dir(d))
         return -LINUX_ENOTDIR;
+    int err = may_search(w->v, d);
+    if (err < 0)
+        return err;
     if (len == 1 && name[0] == '.') {
         *out = d;
     } else if (len == 2 && name[0] == '.' && name[1] == '.') {
         *out = vfs_parent(w->v, d);
     } else {
-        int err = vfs_refresh(w->v, d);
-        if (err < 0)
+        if ((err = vfs_refresh(w->v, d)) < 0)
             return err;
         struct vnode *n = child_n(d, name, len);
         if (!n)
@@ -222,6 +238,9 @@ static int walk_parent(struct walk *w, struct vnode *start, const char *path, st
     }
     if (!vnode_is_dir(d))
         return -LINUX_ENOTDIR;
+    int err = *path ? may_search(w->v, d) : 0; /* the last component's directory too */
+    if (err < 0)
+        return err;
     *dir = d;
     return 0;
 }
@@ -284,8 +303,9 @@ static int entry_room(struct vnode *dir)
     return 0;
 }
 
-/* Whether name may be made in dir: 0, -ENOTDIR, -ENOENT (dir was removed), -EEXIST. */
-static int may_create(struct vnode *dir, const char *name)
+/* Whether name may be made in dir: 0, -ENOTDIR, -ENOENT (dir was removed), -EEXIST, -EACCES
+ * (no write and search permission on dir). */
+static int may_create(const struct vfs *v, struct vnode *dir, const char *name)
 {
     if (!vnode_is_dir(dir))
         return -LINUX_ENOTDIR;
@@ -293,7 +313,31 @@ static int may_create(struct vnode *dir, const char *name)
         return -LINUX_ENOENT; /* a removed directory takes no new entries */
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || vfs_child(dir, name))
         return -LINUX_EEXIST;
-    return entry_room(dir);
+    int err = v->cred ? perm_may_create(v->cred, dir) : 0;
+    return err < 0 ? err : entry_room(dir);
+}
+
+/* A new node's owner: the caller; its group: the caller's, or a set-group-ID directory's
+ * (where a new directory is set-group-ID too, and a group-executable set-group-ID file of a
+ * caller outside that group loses the bit, as on Linux). */
+static void own(const struct vfs *v, const struct vnode *dir, struct vnode *n)
+{
+    const struct cred *c = v->cred;
+    n->uid = c ? c->fsuid : 0;
+    n->gid = c ? c->fsgid : 0;
+    if (!(dir->mode & 02000))
+        return;
+    n->gid = dir->gid;
+    if (vnode_is_dir(n))
+        n->mode |= 02000;
+    else if ((n->mode & 02010) == 02010 && c && c->fsuid != 0 && !cred_in_group(c, dir->gid))
+        n->mode &= ~02000u;
+}
+
+/* May the caller remove n from dir (perm.h)? */
+static int may_delete(const struct vfs *v, const struct vnode *dir, const struct vnode *n)
+{
+    return v->cred ? perm_may_delete(v->cred, dir, n) : 0;
 }
 
 /* Add the entry (a copy of name, n) to dir, which has room: 0 or -ENOSPC. */
@@ -312,12 +356,13 @@ static int add_entry(struct vfs *v, struct vnode *dir, const char *name, struct 
 int vfs_create(struct vfs *v, struct vnode *dir, const char *name, uint32_t mode,
                struct vnode **out)
 {
-    int err = may_create(dir, name);
+    int err = may_create(v, dir, name);
     if (err < 0)
         return err;
     struct vnode *n = node_new(v, dir->fs, mode);
     if (!n)
         return -LINUX_ENOSPC;
+    own(v, dir, n);
     if ((err = add_entry(v, dir, name, n)) < 0) {
         free(n);
         return err;
@@ -359,7 +404,7 @@ int vfs_symlink(struct vfs *v, struct vnode *dir, const char *name, const char *
 
 int vfs_link(struct vfs *v, struct vnode *n, struct vnode *dir, const char *name)
 {
-    int err = may_create(dir, name);
+    int err = may_create(v, dir, name);
     if (err < 0)
         return err;
     if (n->fs != dir->fs)
@@ -432,6 +477,9 @@ int vfs_unlink(struct vfs *v, struct vnode *dir, const char *name)
     int i = find_entry(dir, name);
     if (i < 0)
         return -LINUX_ENOENT;
+    int err = may_delete(v, dir, dir->ents[i].node);
+    if (err < 0)
+        return err;
     if (vnode_is_dir(dir->ents[i].node))
         return -LINUX_EISDIR;
     remove_entry(v, dir, (uint32_t)i);
@@ -448,6 +496,9 @@ int vfs_rmdir(struct vfs *v, struct vnode *dir, const char *name)
     if (i < 0)
         return -LINUX_ENOENT;
     struct vnode *n = dir->ents[i].node;
+    int err = may_delete(v, dir, n);
+    if (err < 0)
+        return err;
     if (!vnode_is_dir(n))
         return -LINUX_ENOTDIR;
     if (n->mounted)
@@ -497,6 +548,24 @@ static void reparent(struct vnode *n, struct vnode *odir, struct vnode *ndir)
     odir->nlink--;
     ndir->nlink++;
     n->parent = ndir;
+}
+
+/* rename's permissions: removing o from odir, and t from ndir or adding a name to it; a
+ * directory that changes its parent must itself be writable (its ".." changes). */
+static int may_rename(const struct vfs *v, struct vnode *odir, struct vnode *o, struct vnode *ndir,
+                      struct vnode *t, bool swap)
+{
+    const struct cred *c = v->cred;
+    if (!c)
+        return 0;
+    int err = perm_may_delete(c, odir, o);
+    if (err == 0)
+        err = t ? perm_may_delete(c, ndir, t) : perm_may_create(c, ndir);
+    if (err == 0 && odir != ndir && vnode_is_dir(o))
+        err = perm_node(c, o, PERM_WRITE);
+    if (err == 0 && odir != ndir && swap && vnode_is_dir(t))
+        err = perm_node(c, t, PERM_WRITE);
+    return err;
 }
 
 /* RENAME_EXCHANGE: entries oi of odir and ni of ndir swap their nodes. */
@@ -563,6 +632,9 @@ int vfs_rename(struct vfs *v, struct vnode *odir, const char *oname, bool oslash
         return swap ? -LINUX_EINVAL : -LINUX_ENOTEMPTY; /* onto its own ancestor */
     if (o == t)
         return 0; /* two names of one file: nothing to do */
+    int err = may_rename(v, odir, o, ndir, t, swap);
+    if (err < 0)
+        return err;
     if (t && !swap && vnode_is_dir(o) && !vnode_is_dir(t))
         return -LINUX_ENOTDIR;
     if (t && !swap && !vnode_is_dir(o) && vnode_is_dir(t))

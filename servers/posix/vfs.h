@@ -54,6 +54,8 @@
 #define VFS_RENAME_EXCHANGE  2u
 
 struct vnode;
+struct cred;
+struct pipe;
 
 struct vfs;
 
@@ -78,6 +80,7 @@ struct vdirent {
 struct vnode {
     struct vfs_fs *fs;        /* the file system it belongs to */
     uint32_t mode;            /* type and permission bits */
+    uint32_t uid, gid;        /* owner and group (perm.h) */
     uint64_t ino;             /* unique while the server runs */
     uint32_t nlink;           /* directory entries naming it (+ "." and ".." for directories) */
     uint32_t refs;            /* open files and cwds using it */
@@ -94,6 +97,8 @@ struct vnode {
     uint8_t *data;
     const uint8_t *initial; /* read-only bytes from the ramdisk until the first change */
     uint64_t size, cap;
+    /* a FIFO (named pipe): the pipe its open files share while any is open (sys_fifo.c) */
+    struct pipe *fifo;
 };
 
 struct vfs {
@@ -103,6 +108,10 @@ struct vfs {
     uint64_t next_ino;
     uint64_t (*now_ns)(void); /* the wall clock, for the times (may be NULL: 0) */
     uint64_t size_max;        /* the files' data may take this many bytes (0: no limit) */
+    /* Whose permissions lookups, creations and removals are checked with (perm.h): the
+     * caller's file-system ids, set by the server before each call; NULL: no checks (filling
+     * the tree from the ramdisk, the host tests of the tree alone). */
+    const struct cred *cred;
 };
 
 /* A new tree: a tmpfs with an empty root directory (mode 0755): 0 or -ENOMEM. */
@@ -142,7 +151,8 @@ static inline bool vnode_is_link(const struct vnode *n)
  * '/' follows it always).  -ENOENT (a missing component, an empty path,
  * an empty link), -ENOTDIR (a component before the last, or the last
  * followed by '/', is not a directory), -ENAMETOOLONG (a component longer
- * than VFS_NAME_MAX), -ELOOP (more than VFS_LINKS_MAX links).
+ * than VFS_NAME_MAX), -ELOOP (more than VFS_LINKS_MAX links), -EACCES (a
+ * directory searched without search permission, perm.h).
  */
 int vfs_resolve(struct vfs *v, struct vnode *start, const char *path, bool follow,
                 struct vnode **out);
@@ -171,9 +181,11 @@ int vfs_refresh(struct vfs *v, struct vnode *dir);
 struct vnode *vfs_parent(struct vfs *v, struct vnode *dir);
 
 /*
- * Make a new node called name in dir: a directory (mode VFS_S_IFDIR | perm)
- * or a regular file.  *out = it.  -EEXIST, -ENOTDIR, -ENOMEM, -ENOENT (dir
- * was removed).
+ * Make a new node called name in dir: a directory (mode VFS_S_IFDIR | perm),
+ * a regular file or a FIFO.  *out = it, owned by the caller's file-system uid
+ * and gid (in a set-group-ID directory: the directory's group, and a new
+ * directory is set-group-ID too).  -EEXIST, -ENOTDIR, -ENOMEM, -ENOENT (dir
+ * was removed), -EACCES (no write and search permission on dir).
  */
 int vfs_create(struct vfs *v, struct vnode *dir, const char *name, uint32_t mode,
                struct vnode **out);
@@ -201,7 +213,7 @@ int vfs_rename(struct vfs *v, struct vnode *odir, const char *oname, bool oslash
 
 /* Remove name from dir: a file (unlink; -EISDIR for a directory) or an empty
  * directory (rmdir; -ENOTDIR for a file, -ENOTEMPTY, -EBUSY for the root,
- * -EINVAL for "."). */
+ * -EINVAL for "."); -EACCES and -EPERM as perm_may_delete says. */
 int vfs_unlink(struct vfs *v, struct vnode *dir, const char *name);
 int vfs_rmdir(struct vfs *v, struct vnode *dir, const char *name);
 

@@ -51,7 +51,8 @@ static struct initstack_args example(void)
                                .uid = 1,
                                .euid = 2,
                                .gid = 3,
-                               .egid = 4};
+                               .egid = 4,
+                               .secure = 1};
     for (int i = 0; i < 16; i++)
         a.random[i] = (uint8_t)(0xa0 + i);
     return a;
@@ -104,7 +105,7 @@ static void test_layout(void)
     CHECK_EQ(aux(auxv, AT_EUID, &f), 2);
     CHECK_EQ(aux(auxv, AT_GID, &f), 3);
     CHECK_EQ(aux(auxv, AT_EGID, &f), 4);
-    CHECK_EQ(aux(auxv, AT_SECURE, &f), 0);
+    CHECK_EQ(aux(auxv, AT_SECURE, &f), 1); /* effective ids other than the real ones */
     CHECK(f);
     CHECK_EQ(aux(auxv, AT_HWCAP, &f), 0x178bfbff);
     CHECK_EQ(aux(auxv, AT_CLKTCK, &f), 100);

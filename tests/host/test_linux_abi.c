@@ -20,6 +20,7 @@
 #include <linux/random.h>
 #include <linux/time.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include "../../servers/posix/linux_abi.h"
 #include "unit.h"
 
@@ -178,6 +179,35 @@ static void test_numbers(void)
     CHECK_EQ(LINUX_NR_newfstatat, __NR_newfstatat);
     CHECK_EQ(LINUX_NR_unlinkat, __NR_unlinkat);
     CHECK_EQ(LINUX_NR_faccessat, __NR_faccessat);
+    CHECK_EQ(LINUX_NR_fsync, __NR_fsync);
+    CHECK_EQ(LINUX_NR_fdatasync, __NR_fdatasync);
+    CHECK_EQ(LINUX_NR_truncate, __NR_truncate);
+    CHECK_EQ(LINUX_NR_chmod, __NR_chmod);
+    CHECK_EQ(LINUX_NR_fchmod, __NR_fchmod);
+    CHECK_EQ(LINUX_NR_chown, __NR_chown);
+    CHECK_EQ(LINUX_NR_fchown, __NR_fchown);
+    CHECK_EQ(LINUX_NR_lchown, __NR_lchown);
+    CHECK_EQ(LINUX_NR_setuid, __NR_setuid);
+    CHECK_EQ(LINUX_NR_setgid, __NR_setgid);
+    CHECK_EQ(LINUX_NR_setreuid, __NR_setreuid);
+    CHECK_EQ(LINUX_NR_setregid, __NR_setregid);
+    CHECK_EQ(LINUX_NR_getgroups, __NR_getgroups);
+    CHECK_EQ(LINUX_NR_setgroups, __NR_setgroups);
+    CHECK_EQ(LINUX_NR_setresuid, __NR_setresuid);
+    CHECK_EQ(LINUX_NR_getresuid, __NR_getresuid);
+    CHECK_EQ(LINUX_NR_setresgid, __NR_setresgid);
+    CHECK_EQ(LINUX_NR_getresgid, __NR_getresgid);
+    CHECK_EQ(LINUX_NR_setfsuid, __NR_setfsuid);
+    CHECK_EQ(LINUX_NR_setfsgid, __NR_setfsgid);
+    CHECK_EQ(LINUX_NR_utime, __NR_utime);
+    CHECK_EQ(LINUX_NR_mknod, __NR_mknod);
+    CHECK_EQ(LINUX_NR_utimes, __NR_utimes);
+    CHECK_EQ(LINUX_NR_mknodat, __NR_mknodat);
+    CHECK_EQ(LINUX_NR_fchownat, __NR_fchownat);
+    CHECK_EQ(LINUX_NR_futimesat, __NR_futimesat);
+    CHECK_EQ(LINUX_NR_fchmodat, __NR_fchmodat);
+    CHECK_EQ(LINUX_NR_utimensat, __NR_utimensat);
+    CHECK_EQ(LINUX_NR_faccessat2, __NR_faccessat2);
     CHECK_EQ(LINUX_NR_dup3, __NR_dup3);
     CHECK_EQ(LINUX_NR_pipe, __NR_pipe);
     CHECK_EQ(LINUX_NR_pipe2, __NR_pipe2);
@@ -190,6 +220,7 @@ static void test_errors(void)
     CHECK_EQ(LINUX_ESRCH, ESRCH);
     CHECK_EQ(LINUX_EIO, EIO);
     CHECK_EQ(LINUX_EINTR, EINTR);
+    CHECK_EQ(LINUX_ENXIO, ENXIO);
     CHECK_EQ(LINUX_E2BIG, E2BIG);
     CHECK_EQ(LINUX_ENOEXEC, ENOEXEC);
     CHECK_EQ(LINUX_EBADF, EBADF);
@@ -258,6 +289,17 @@ static void test_files(void)
     CHECK_EQ(LINUX_SEEK_CUR, SEEK_CUR);
     CHECK_EQ(LINUX_SEEK_END, SEEK_END);
     CHECK_EQ(LINUX_F_OK, F_OK);
+    CHECK_EQ(LINUX_F_GETLK, F_GETLK);
+    CHECK_EQ(LINUX_F_SETLK, F_SETLK);
+    CHECK_EQ(LINUX_F_SETLKW, F_SETLKW);
+    CHECK_EQ(LINUX_F_RDLCK, F_RDLCK);
+    CHECK_EQ(LINUX_F_WRLCK, F_WRLCK);
+    CHECK_EQ(LINUX_F_UNLCK, F_UNLCK);
+    CHECK_EQ(LINUX_UTIME_NOW, UTIME_NOW);
+    CHECK_EQ(LINUX_UTIME_OMIT, UTIME_OMIT);
+    CHECK_EQ(LINUX_S_ISUID, S_ISUID);
+    CHECK_EQ(LINUX_S_ISGID, S_ISGID);
+    CHECK_EQ(LINUX_S_ISVTX, S_ISVTX);
     CHECK_EQ(LINUX_DT_CHR, DT_CHR);
     CHECK_EQ(LINUX_DT_DIR, DT_DIR);
     CHECK_EQ(LINUX_DT_REG, DT_REG);

@@ -3,13 +3,16 @@
  * its ends as open files (fdtable.c): the ring buffer wrapping around,
  * PIPE_BUF atomicity, the reader and writer counts through dup, fork
  * (fdtable_copy), close-on-exec and close, the change notice, and the pipe
- * freed with its last end (ASan checks).
+ * freed with its last end (ASan checks); a FIFO's open files: both ends for
+ * O_RDWR, the node's link to the pipe cleared when the pipe goes, the node
+ * kept until then.
  */
 #include <errno.h>
 #include <string.h>
 #include "../../servers/posix/fdtable.h"
 #include "../../servers/posix/linux_abi.h"
 #include "../../servers/posix/pipe.h"
+#include "../../servers/posix/vfs.h"
 #include "../../servers/posix/poll.h"
 #include "unit.h"
 
@@ -99,6 +102,46 @@ static void test_ends(void)
     pipe_on_change = 0;
 }
 
+/* What sys_fifo.c does: open files of a FIFO node share the node's pipe. */
+static struct ofile *fifo_end(struct vnode *n, uint32_t acc)
+{
+    struct ofile *f = ofile_new(OFILE_PIPE, acc, n);
+    if (!n->fifo) {
+        n->fifo = pipe_new();
+        n->fifo->link = &n->fifo;
+    }
+    f->pipe = n->fifo;
+    if (acc != LINUX_O_WRONLY)
+        pipe_open_end(f->pipe, false);
+    if (acc != LINUX_O_RDONLY)
+        pipe_open_end(f->pipe, true);
+    return f;
+}
+
+static void test_fifo(void)
+{
+    static struct fdtable t;
+    struct vfs v;
+    struct vnode *n;
+    CHECK_EQ(vfs_init(&v, 0), 0);
+    CHECK_EQ(vfs_create(&v, v.root, "f", VFS_S_IFIFO | 0644, &n), 0);
+    CHECK_EQ(fdtable_init(&t, false), 0);
+    CHECK_EQ(fdtable_install(&t, fifo_end(n, LINUX_O_RDWR), 0, false), 0);
+    CHECK(n->fifo && n->fifo->readers == 1 && n->fifo->writers == 1);
+    /* O_RDWR polls as both ends: writable, no hang-up (it is its own writer) */
+    CHECK_EQ(ofile_poll(fdtable_get(&t, 0)), (uint32_t)(LINUX_POLLOUT | LINUX_POLLWRNORM));
+    pipe_put(n->fifo, "x", 1);
+    CHECK(ofile_poll(fdtable_get(&t, 0)) & LINUX_POLLIN);
+    CHECK_EQ(fdtable_install(&t, fifo_end(n, LINUX_O_RDONLY), 0, false), 1);
+    CHECK_EQ(n->fifo->readers, 2u);
+    CHECK_EQ(n->refs, 2u);
+    CHECK_EQ(vfs_unlink(&v, v.root, "f"), 0); /* the node lives on with its open files */
+    CHECK_EQ(fdtable_close(&t, 0), 0);        /* both ends of the O_RDWR one */
+    CHECK(n->fifo && n->fifo->readers == 1 && n->fifo->writers == 0);
+    CHECK_EQ(fdtable_close(&t, 1), 0); /* the pipe, then the node, go (ASan checks) */
+    vfs_destroy(&v);
+}
+
 /* Readiness (poll.c): a pipe's ends, a file, the console. */
 static void test_poll(void)
 {
@@ -145,6 +188,7 @@ int main(void)
     unit_run("pipe", "the ring buffer wraps around", test_ring);
     unit_run("pipe", "writes of at most PIPE_BUF bytes are atomic", test_atomic);
     unit_run("pipe", "readers and writers counted by open files", test_ends);
+    unit_run("pipe", "a FIFO's open files share its node's pipe", test_fifo);
     unit_run("pipe", "readiness of the ends (poll)", test_poll);
     unit_run("pipe", "POLLERR without readers", test_poll_no_reader);
     return unit_exit_code();

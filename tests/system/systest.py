@@ -609,7 +609,32 @@ def linux_cases():
                          r"^lbench ctxsw \d+ ns \d+ cycles$", r"^lbench done$",
                          r"^posix: pid 1 exited with status 0$",
                          r"^posix: 1 programs run, 0 could not start$"],
-                 forbid=[r"init: posix ended"])]
+                 forbid=[r"init: posix ended"]),
+            Case("linux-isolation", smp=2, exit_code=0, timeout=180,
+                 initrd=os.path.join(BUILD, "linux-isolation.cpio"),
+                 until=r"^posix: \d+ programs run",
+                 expect=[r"^posix: 1 programs run, 0 could not start$"],
+                 forbid=[r"init: posix ended"],
+                 check=check_isolation)]
+
+
+def check_isolation(case, out):
+    """The isolation test starts as root (tests/linux/isolation.c): its output on Mica must
+    be tests/linux/isolation.expected exactly, and, when these tests run as root here, what
+    Linux prints too."""
+    linux = os.path.join(ROOT, "tests", "linux")
+    blocks = mica_blocks(out)
+    if not blocks or blocks[0] is None:
+        return "isolation did not run to its end on Mica"
+    got, end = blocks[0]
+    want = open(os.path.join(linux, "isolation.expected")).read()
+    if got != want:
+        return f"isolation: output differs: Mica {got!r}, expected {want!r}"
+    if end != "exited with status 0":
+        return f"isolation: Mica: {end}"
+    if os.geteuid() != 0:
+        return None  # Linux would refuse the setup to an ordinary user
+    return check_differential(os.path.join(linux, "isolation.programs"))(case, out)
 
 
 def system_cases():

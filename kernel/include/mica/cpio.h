@@ -31,7 +31,8 @@ struct cpio_entry {
     const char *name;    /* inside the archive, NUL-terminated */
     const uint8_t *data; /* size bytes, inside the archive */
     uint64_t size;
-    uint32_t mode; /* file type and permission bits */
+    uint32_t mode;     /* file type and permission bits */
+    uint32_t uid, gid; /* owner and group */
 };
 
 /*
