@@ -9,6 +9,7 @@ packages=(
     grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
     console-setup-linux
     musl-tools busybox-static
+    libc6-dev linux-libc-dev
 )
 
 missing=()

@@ -305,6 +305,41 @@ static int64_t sys_thread_write_regs(struct syscall_regs *r)
     return err;
 }
 
+/* The x87/SSE registers of a stopped thread, as READ_REGS/WRITE_REGS do the general ones. */
+static int64_t sys_thread_read_fpu(struct syscall_regs *r)
+{
+    struct thread *t;
+    int err = managed_thread(r->arg[0], &t);
+    if (err < 0)
+        return err;
+    uint8_t area[MICA_FPU_AREA_SIZE];
+    if (!thread_regs_accessible(t))
+        err = -EBUSY;
+    else
+        arch_thread_get_fpu(t, area);
+    object_put(&t->obj);
+    if (err == 0 && copy_to_user(r->arg[1], area, sizeof area) < 0)
+        err = -EFAULT;
+    return err;
+}
+
+static int64_t sys_thread_write_fpu(struct syscall_regs *r)
+{
+    struct thread *t;
+    uint8_t area[MICA_FPU_AREA_SIZE];
+    if (copy_from_user(area, r->arg[1], sizeof area) < 0)
+        return -EFAULT;
+    int err = managed_thread(r->arg[0], &t);
+    if (err < 0)
+        return err;
+    if (!thread_regs_accessible(t))
+        err = -EBUSY;
+    else
+        err = arch_thread_set_fpu(t, area);
+    object_put(&t->obj);
+    return err;
+}
+
 /* Reading a thread's accounting needs only RIGHT_READ: a monitor need not control it. */
 static int64_t sys_thread_info(struct syscall_regs *r)
 {
@@ -1194,6 +1229,8 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_THREAD_RESUME] = sys_thread_resume,
     [SYS_THREAD_READ_REGS] = sys_thread_read_regs,
     [SYS_THREAD_WRITE_REGS] = sys_thread_write_regs,
+    [SYS_THREAD_READ_FPU] = sys_thread_read_fpu,
+    [SYS_THREAD_WRITE_FPU] = sys_thread_write_fpu,
     [SYS_THREAD_SET_TLS] = sys_thread_set_tls,
     [SYS_THREAD_SET_FAULT_HANDLER] = sys_thread_set_fault_handler,
     [SYS_THREAD_SET_SYSCALL_HANDLER] = sys_thread_set_syscall_handler,

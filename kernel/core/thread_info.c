@@ -46,4 +46,6 @@ void thread_get_info(struct thread *t, struct mica_thread_info *out)
     out->ready_ns = arch_timestamp_to_ns(ready);
     out->blocked_ns = arch_timestamp_to_ns(since(total, run + ready));
     out->switches = t->switches;
+    out->stopped =
+        (t->suspended ? MICA_THREAD_SUSPENDED : 0) | (t->in_fault ? MICA_THREAD_IN_HANDLER : 0);
 }

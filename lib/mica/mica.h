@@ -108,6 +108,17 @@ static inline int64_t mica_thread_write_regs(mica_handle_t t, const struct mica_
     return mica_syscall2(SYS_THREAD_WRITE_REGS, t, (uint64_t)r);
 }
 
+/* The x87/SSE registers of a stopped thread: MICA_FPU_AREA_SIZE bytes, FXSAVE layout. */
+static inline int64_t mica_thread_read_fpu(mica_handle_t t, void *area)
+{
+    return mica_syscall2(SYS_THREAD_READ_FPU, t, (uint64_t)area);
+}
+
+static inline int64_t mica_thread_write_fpu(mica_handle_t t, const void *area)
+{
+    return mica_syscall2(SYS_THREAD_WRITE_FPU, t, (uint64_t)area);
+}
+
 static inline int64_t mica_thread_set_tls(mica_handle_t t, unsigned which, uint64_t base)
 {
     return mica_syscall3(SYS_THREAD_SET_TLS, t, which, base);

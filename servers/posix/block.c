@@ -81,6 +81,12 @@ static void answer(struct task *t, uint64_t kind, int64_t value)
     mica_handle_close(reply);
 }
 
+void block_answer(struct task *t, uint64_t kind, int64_t value)
+{
+    if (t->reply)
+        answer(t, kind, value);
+}
+
 void block_interrupt(struct task *t, int64_t value)
 {
     if (t->reply)
@@ -107,11 +113,18 @@ static void retry(struct task *t)
     task_set_current(t);
     int64_t v = t->call(p, t->args);
     t->timed_out = false;
-    if (v == POSIX_DEFERRED)
+    if (v == POSIX_DEFERRED) {
+        signal_still_waiting(t); /* a signal that came while it was woken (sigdeliver.h) */
         return;
+    }
     if (!p->ended) {
-        answer(t, v == POSIX_EXEC ? MICA_SYSCALL_REGS : MICA_SYSCALL_RETURN, v);
-        return;
+        struct mica_msg m = {
+            0, 0, {v == POSIX_EXEC ? MICA_SYSCALL_REGS : MICA_SYSCALL_RETURN, (uint64_t)v, 0, 0}};
+        signal_answer(t, &m); /* a signal to take at this return (sigdeliver.h) */
+        if (!p->ended) {
+            answer(t, m.w[0], (int64_t)m.w[1]);
+            return;
+        }
     }
     answer(t, MICA_FAULT_KILL, 0); /* the call ended the process (SIGPIPE, exit) */
     posix_end_process(p);

@@ -49,6 +49,10 @@ bool posix_timed_out(struct process *p);
 /* The waiting call of t ends now with the result value (an interruption: -EINTR). */
 void block_interrupt(struct task *t, int64_t value);
 
+/* The waiting call of t ends now with this answer (kind MICA_SYSCALL_RETURN with value, or
+ * MICA_SYSCALL_REGS after its registers were written: a signal's delivery). */
+void block_answer(struct task *t, uint64_t kind, int64_t value);
+
 /* t is going: its waiting call, if any, is dropped (the reply handle closed unanswered). */
 void block_cancel(struct task *t);
 

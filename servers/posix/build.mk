@@ -9,7 +9,7 @@ POSIX_SRC := $(addprefix servers/posix/,main.c loader.c initstack.c regions.c us
                rootfs.c proctable.c sys_fork.c sys_exec.c sys_wait.c sys_kill.c sys_link.c devfs.c chardev.c procfs.c \
                pipe.c sys_pipe.c task.c block.c sys_thread.c sys_futex.c sys_resource.c poll.c sys_poll.c vdso.c \
                cred.c perm.c sys_cred.c sys_attr.c reclock.c sys_fifo.c \
-               tty_ldisc.c tty.c sys_pgrp.c) \
+               tty_ldisc.c tty.c sys_pgrp.c sigframe.c sigstate.c sigdeliver.c sys_alarm.c) \
              kernel/lib/cpio.c kernel/core/elf.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/user-obj/%.o,$(POSIX_SRC)) \
               $(BUILD)/user-obj/servers/posix/vdso_image.S.o \
@@ -47,15 +47,16 @@ MUSL_GCC    := musl-gcc
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
 LINUX_TESTS := hello args memory clock fault files fork exec kill pipe threads resource poll links devices procfs vdso \
-               cred isolation locks fifo pgrp sleep tty
+               cred isolation locks fifo pgrp sleep tty \
+               signal sigfault sigchld alarm
 # A few also with glibc (gcc -static): its start-up, TLS and pthreads differ from musl's.
-LINUX_GLIBC_TESTS := threads vdso
+LINUX_GLIBC_TESTS := threads vdso signal sigfault
 LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie \
                $(patsubst %,$(BUILD)/linux/%-glibc,$(LINUX_GLIBC_TESTS))
 $(BUILD)/linux/%-glibc: tests/linux/%.c
 	@mkdir -p $(dir $@)
 	@echo "  GLIBCC  $@"
-	@gcc -static -pthread $(LINUX_CFLAGS) -o $@ $<
+	@gcc -static -pthread $(LINUX_CFLAGS) -o $@ $< -lm
 $(BUILD)/linux/%: tests/linux/%.c
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $@"

@@ -141,6 +141,15 @@
 #define LINUX_NR_getrandom       318
 #define LINUX_NR_statx           332
 #define LINUX_NR_faccessat2      439
+#define LINUX_NR_rt_sigreturn    15
+#define LINUX_NR_pause           34
+#define LINUX_NR_getitimer       36
+#define LINUX_NR_alarm           37
+#define LINUX_NR_setitimer       38
+#define LINUX_NR_rt_sigpending   127
+#define LINUX_NR_rt_sigtimedwait 128
+#define LINUX_NR_rt_sigsuspend   130
+#define LINUX_NR_sigaltstack     131
 #define LINUX_NR_MAX             1024 /* numbers at or above are unknown (counted together) */
 
 /* Process groups, sessions and sleeping (sys_pgrp.c, sys_time.c). */
@@ -398,13 +407,20 @@ struct linux_iovec {
 #define LINUX_TIMER_ABSTIME   1 /* clock_nanosleep's flag */
 
 /* Signals (asm/signal.h): the numbers faults are reported as. */
-#define LINUX_SIGILL  4
-#define LINUX_SIGTRAP 5
-#define LINUX_SIGFPE  8
-#define LINUX_SIGKILL 9
-#define LINUX_SIGSEGV 11
-#define LINUX_SIGPIPE 13
-#define LINUX_SIGCHLD 17
+#define LINUX_SIGILL         4
+#define LINUX_SIGTRAP        5
+#define LINUX_SIGFPE         8
+#define LINUX_SIGKILL        9
+#define LINUX_SIGSEGV        11
+#define LINUX_SIGPIPE        13
+#define LINUX_SIGCHLD        17
+#define LINUX_SIGBUS         7
+#define LINUX_SIGALRM        14
+#define LINUX_SIGCONT        18
+#define LINUX_SIGSTOP        19
+#define LINUX_ITIMER_REAL    0
+#define LINUX_ITIMER_VIRTUAL 1
+#define LINUX_ITIMER_PROF    2
 
 /* wait4 options (linux/wait.h). */
 #define LINUX_WNOHANG    0x00000001

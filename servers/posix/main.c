@@ -13,8 +13,9 @@
  * The server answers a system call with MICA_SYSCALL_RETURN and the value for rax, or ends the
  * thread with MICA_FAULT_KILL (exit, exit_group, a fault); a call that
  * must wait (wait4, a pipe's read or write) is answered later through a taken reply handle, and
- * execve's answer is MICA_SYSCALL_REGS.  docs/posix.md
- * describes the personality; docs/linux-abi.md the calls.
+ * execve's answer is MICA_SYSCALL_REGS, as is an answer that starts a signal handler
+ * (signal_answer, sigdeliver.h); a fault a handler takes is answered MICA_FAULT_RESUME.
+ * docs/posix.md describes the personality; docs/linux-abi.md the calls.
  */
 #include <stdarg.h>
 #include <mica.h>
@@ -145,6 +146,7 @@ void posix_release(struct process *p)
     if (p->cwd)
         vnode_put(p->cwd);
     p->cwd = 0;
+    signal_release(p);
     if (p->as)
         mica_aspace_kill(p->as); /* every thread of it ends */
     procmem_release(p);
@@ -308,6 +310,7 @@ void posix_end_process(struct process *p)
     p->state = PROC_ZOMBIE;
     p->wait_status = p->signal ? proc_status_signaled(p->signal) : proc_status_exited(p->status);
     posix_release(p);
+    signal_parent_ends(p); /* prctl(PR_SET_PDEATHSIG) of its children */
     int reaper = orphans_reaper(p);
     proc_reparent_children(p, reaper);
     if (reaper)
@@ -321,7 +324,9 @@ void posix_end_process(struct process *p)
     if (p->ppid != 0) {
         struct process *parent = proc_find(p->ppid);
         if (parent)
-            posix_wakeup(parent); /* its wait4 (sys_wait.c) */
+            posix_wakeup(parent);            /* its wait4 (sys_wait.c) */
+        if (parent && signal_child_ended(p)) /* SIGCHLD; ignored by the parent: reaped now */
+            proc_free(p);
     } else if (!p->toplevel) {
         posix_say("posix: pid %d: an orphan, ended with wait status %#x\n", p->pid, p->wait_status);
         proc_free(p);
@@ -355,9 +360,18 @@ static bool handle(const struct mica_msg *m, struct mica_msg *answer)
         if (!p->ended) {
             answer->w[0] = v == POSIX_EXEC ? MICA_SYSCALL_REGS : MICA_SYSCALL_RETURN;
             answer->w[1] = (uint64_t)v;
-            return true;
+            task_set_current(t);
+            signal_answer(t, answer); /* a signal to take at this return (sigdeliver.h) */
+            task_set_current(0);
+            if (!p->ended)
+                return true;
+            answer->w[0] = MICA_FAULT_KILL; /* killed by the signal */
         }
     } else if (label == MICA_MSG_FAULT && (m->badge & 0xff) == BADGE_FAULT) {
+        if (signal_fault(t, m)) { /* a handler takes it: the thread resumes there */
+            answer->w[0] = MICA_FAULT_RESUME;
+            return true;
+        }
         on_fault(t, m);
     } else {
         return true;

@@ -20,15 +20,11 @@
 #include "fdtable.h"
 #include "regions.h"
 #include "task.h"
+#include "sigdeliver.h"
 #include "vfs.h"
 
 #define LINUX_NSIG  64   /* signals 1..64 */
 #define CMDLINE_MAX 4096 /* bytes of argv /proc/N/cmdline keeps */
-
-/* What rt_sigaction records: the kernel's struct sigaction on x86-64 (32 bytes). */
-struct linux_sigaction {
-    uint64_t handler, flags, restorer, mask;
-};
 
 /* A resource limit (asm-generic/resource.h: struct rlimit64). */
 struct linux_rlimit {
@@ -50,7 +46,7 @@ struct process {
     uint64_t brk_start;  /* the heap starts after the highest segment */
     uint64_t brk;        /* the program break the program asked for */
     uint64_t brk_mapped; /* the heap's pages end here (page-aligned, >= brk) */
-    struct linux_sigaction sigaction[LINUX_NSIG + 1]; /* recorded, not delivered yet */
+    struct linux_sigaction sigaction[LINUX_NSIG + 1]; /* rt_sigaction (sigstate.h) */
     struct fdtable files;                             /* its descriptors (fdtable.h) */
     struct vnode *cwd;                                /* its working directory (a reference) */
     uint32_t umask;  /* umask(): taken out of the mode of every file it creates */
@@ -61,7 +57,7 @@ struct process {
     struct linux_rlimit rlimit[LINUX_RLIM_NLIMITS]; /* getrlimit/setrlimit/prlimit64 */
     uint64_t cpu_ns;          /* CPU time of its threads that have ended (sys_resource.c) */
     uint64_t children_cpu_ns; /* ... and of its reaped children, theirs included */
-    int pdeathsig;            /* prctl(PR_SET_PDEATHSIG): recorded */
+    int pdeathsig;            /* prctl(PR_SET_PDEATHSIG): sent when its parent ends */
     bool undumpable;          /* prctl(PR_SET_DUMPABLE, 0) */
     bool no_new_privs;        /* prctl(PR_SET_NO_NEW_PRIVS, 1): kept for good */
     uint32_t unknown[LINUX_NR_MAX + 1]; /* ENOSYS answers per number; [MAX]: larger numbers */
@@ -75,6 +71,7 @@ struct process {
     int pgid, sid;     /* its process group and session (sys_pgrp.c): fork inherits them */
     bool ctty;   /* the console is its controlling terminal (while its session owns it, tty.h) */
     bool execed; /* it has called execve since fork: setpgid by its parent is EACCES */
+    struct proc_signals sig; /* pending signals, stopped, the alarm (sigdeliver.h) */
 };
 
 #endif

@@ -493,6 +493,8 @@ static const char *state_name(const struct process *p, const struct task *t)
 {
     if (p->state == PROC_ZOMBIE)
         return "Z (zombie)";
+    if (p->sig.stopped)
+        return "T (stopped)"; /* SIGSTOP, SIGTSTP... (sigdeliver.c) */
     return t && t->reply ? "S (sleeping)" : "R (running)";
 }
 
@@ -566,8 +568,8 @@ static void pid_status(const struct process *p, const struct task *t)
             0ul);
         put("VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\n", kb, kb);
     }
-    put("Threads:\t%u\nSigQ:\t0/0\nSigPnd:\t%016x\nShdPnd:\t%016x\nSigBlk:\t%016lx\n",
-        task_count(p), 0, 0, t ? t->sigmask : 0);
+    put("Threads:\t%u\nSigQ:\t0/0\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n",
+        task_count(p), t ? t->sig.pending.set : 0, p->sig.pending.set, t ? t->sigmask : 0);
     put("SigIgn:\t%016lx\nSigCgt:\t%016lx\n", sigmask_of(p, ignored), sigmask_of(p, caught));
     /* Root's capabilities, as Linux gives them to uid 0: permitted while any uid is 0,
      * effective while the effective uid is (cred.h). */

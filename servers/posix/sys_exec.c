@@ -219,6 +219,7 @@ int64_t sys_execve(struct process *p, const uint64_t *a)
     task_set_comm_from_path(t, path);
     p->vfork_done = true;
     posix_wakeup(p); /* a parent waiting in vfork goes on */
+    t->sig.alt = (struct sigaltstack_state){0, 0, LINUX_SS_DISABLE}; /* mask, pending stay */
     procfs_exec(p, path, image_path, argc, argv);
     bool secure = cred_exec(&p->cred, program->mode, program->uid, program->gid);
     struct initstack_args args = {.argc = argc,

@@ -62,6 +62,7 @@ static int64_t do_fork(struct process *p, uint64_t flags, uint64_t stack, uint64
     memcpy(c->rlimit, p->rlimit, sizeof c->rlimit);
     memcpy(c->sigaction, p->sigaction, sizeof c->sigaction);
     ct->sigmask = self->sigmask;
+    ct->sig.alt = self->sig.alt; /* pending signals are not inherited; the alarm neither */
     c->umask = p->umask;
     c->cred = p->cred;
     c->pgid = p->pgid; /* the same process group, session and controlling terminal */

@@ -15,10 +15,9 @@
  * whole (atomic), larger ones in pieces, as on Linux.
  *
  * O_NONBLOCK answers EAGAIN instead of waiting.  A write with no reader
- * left is EPIPE; SIGPIPE is not delivered (no signal delivery yet), but a
- * process whose SIGPIPE action is the default (terminate) and not blocked
- * ends killed by SIGPIPE, as on Linux; with SIG_IGN or a handler it gets
- * EPIPE.
+ * left is EPIPE, and SIGPIPE is sent to the writing thread (sigdeliver.h):
+ * its default action ends the process; with SIG_IGN the write gets EPIPE;
+ * a handler runs at the write's return, which is EPIPE.
  */
 #include "posix.h"
 #include "block.h"
@@ -26,8 +25,7 @@
 #include "syscalls.h"
 #include "usercopy.h"
 
-#define CHUNK   4096 /* bytes copied at a time */
-#define SIG_DFL 0
+#define CHUNK 4096 /* bytes copied at a time */
 
 /* Every call waiting for pp may go on now. */
 static void pipe_changed(struct pipe *pp)
@@ -79,14 +77,11 @@ static uint64_t put_from(struct process *p, struct pipe *pp, const struct linux_
     return k;
 }
 
-/* SIGPIPE for a write without readers: ends p if its action is the default (see above). */
+/* SIGPIPE for a write without readers, to the writing thread (as Linux's send_sig). */
 static void sigpipe(struct process *p)
 {
-    uint64_t bit = 1ull << (LINUX_SIGPIPE - 1);
-    if (p->sigaction[LINUX_SIGPIPE].handler != SIG_DFL || (task_current()->sigmask & bit))
-        return;
-    p->ended = true;
-    p->signal = LINUX_SIGPIPE;
+    struct sig_info info = {.code = LINUX_SI_USER, .pid = p->pid, .uid = p->cred.ruid};
+    signal_send_task(task_current(), LINUX_SIGPIPE, &info);
 }
 
 int64_t pipe_write_iov(struct process *p, struct ofile *f, const struct linux_iovec *iov,

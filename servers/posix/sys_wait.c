@@ -49,6 +49,9 @@ int64_t sys_wait4(struct process *p, const uint64_t *a)
         return err;
     if (z)
         return reap(p, z, a[1], a[3]);
+    int64_t stopped = signal_wait_report(p, pid, options, a[1]); /* WUNTRACED, WCONTINUED */
+    if (stopped)
+        return stopped;
     if (options & LINUX_WNOHANG)
         return 0;
     return posix_block(p, p, 0); /* until a child of p ends (posix_end_process) */

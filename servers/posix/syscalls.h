@@ -207,6 +207,8 @@ int64_t sys_pselect6(struct process *p, const uint64_t *a);
 
 /* sys_kill.c */
 int64_t sys_kill(struct process *p, const uint64_t *a);
+int64_t sys_tkill(struct process *p, const uint64_t *a);
+int64_t sys_tgkill(struct process *p, const uint64_t *a);
 
 /* sys_pgrp.c: process groups and sessions */
 int64_t sys_setpgid(struct process *p, const uint64_t *a);
@@ -222,6 +224,17 @@ int64_t sys_clock_nanosleep(struct process *p, const uint64_t *a);
 /* sys_signal.c */
 int64_t sys_rt_sigaction(struct process *p, const uint64_t *a);
 int64_t sys_rt_sigprocmask(struct process *p, const uint64_t *a);
+int64_t sys_rt_sigpending(struct process *p, const uint64_t *a);
+int64_t sys_rt_sigsuspend(struct process *p, const uint64_t *a);
+int64_t sys_rt_sigtimedwait(struct process *p, const uint64_t *a);
+int64_t sys_sigaltstack(struct process *p, const uint64_t *a);
+int64_t sys_rt_sigreturn(struct process *p, const uint64_t *a);
+int64_t sys_pause(struct process *p, const uint64_t *a);
+
+/* sys_alarm.c */
+int64_t sys_alarm(struct process *p, const uint64_t *a);
+int64_t sys_getitimer(struct process *p, const uint64_t *a);
+int64_t sys_setitimer(struct process *p, const uint64_t *a);
 
 /* sys_time.c and sys_random.c */
 int64_t sys_clock_gettime(struct process *p, const uint64_t *a);

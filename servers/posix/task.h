@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <mica.h>
+#include "sigstate.h"
 
 #define TASK_MAX 256 /* threads (of all processes) at once */
 
@@ -51,6 +52,7 @@ struct task {
     const struct vnode *lock_node; /* ... F_SETLKW: the lock it waits to take (sys_fd.c) */
     uint64_t lock_start, lock_end;
     uint32_t lock_type;
+    struct task_signals sig; /* pending signals, alternate stack, sigsuspend (sigdeliver.h) */
 };
 
 /* A new task of process p with thread id tid (zeroed otherwise), or NULL if the table is

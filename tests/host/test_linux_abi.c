@@ -37,6 +37,17 @@ static void test_numbers(void)
     CHECK_EQ(LINUX_NR_brk, __NR_brk);
     CHECK_EQ(LINUX_NR_rt_sigaction, __NR_rt_sigaction);
     CHECK_EQ(LINUX_NR_rt_sigprocmask, __NR_rt_sigprocmask);
+    CHECK_EQ(LINUX_NR_rt_sigreturn, __NR_rt_sigreturn);
+    CHECK_EQ(LINUX_NR_pause, __NR_pause);
+    CHECK_EQ(LINUX_NR_getitimer, __NR_getitimer);
+    CHECK_EQ(LINUX_NR_alarm, __NR_alarm);
+    CHECK_EQ(LINUX_NR_setitimer, __NR_setitimer);
+    CHECK_EQ(LINUX_NR_rt_sigpending, __NR_rt_sigpending);
+    CHECK_EQ(LINUX_NR_rt_sigtimedwait, __NR_rt_sigtimedwait);
+    CHECK_EQ(LINUX_NR_rt_sigsuspend, __NR_rt_sigsuspend);
+    CHECK_EQ(LINUX_NR_sigaltstack, __NR_sigaltstack);
+    CHECK_EQ(LINUX_NR_tkill, __NR_tkill);
+    CHECK_EQ(LINUX_NR_tgkill, __NR_tgkill);
     CHECK_EQ(LINUX_NR_ioctl, __NR_ioctl);
     CHECK_EQ(LINUX_NR_nanosleep, __NR_nanosleep);
     CHECK_EQ(LINUX_EINTR, EINTR);
@@ -219,6 +230,7 @@ static void test_errors(void)
     CHECK_EQ(LINUX_ENOENT, ENOENT);
     CHECK_EQ(LINUX_ESRCH, ESRCH);
     CHECK_EQ(LINUX_EIO, EIO);
+    CHECK_EQ(LINUX_EINTR, EINTR);
     CHECK_EQ(LINUX_ENXIO, ENXIO);
     CHECK_EQ(LINUX_E2BIG, E2BIG);
     CHECK_EQ(LINUX_ENOEXEC, ENOEXEC);
@@ -336,6 +348,9 @@ static void test_flags(void)
     CHECK_EQ(LINUX_CLOCK_MONOTONIC, CLOCK_MONOTONIC);
     CHECK_EQ(LINUX_CLOCK_BOOTTIME, CLOCK_BOOTTIME);
     CHECK_EQ(LINUX_TIMER_ABSTIME, TIMER_ABSTIME);
+    CHECK_EQ(LINUX_ITIMER_REAL, ITIMER_REAL);
+    CHECK_EQ(LINUX_ITIMER_VIRTUAL, ITIMER_VIRTUAL);
+    CHECK_EQ(LINUX_ITIMER_PROF, ITIMER_PROF);
     CHECK_EQ(LINUX_GRND_NONBLOCK, GRND_NONBLOCK);
     CHECK_EQ(LINUX_GRND_RANDOM, GRND_RANDOM);
     CHECK_EQ(LINUX_GRND_INSECURE, GRND_INSECURE);

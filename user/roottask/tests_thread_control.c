@@ -4,6 +4,7 @@
  * TLS bases, fault handlers; and that each thread keeps its own SSE registers.
  */
 #include "rt.h"
+#include <mica/string.h>
 
 #define STACK_SIZE 65536
 
@@ -54,6 +55,9 @@ static void test_suspend_and_registers(void)
     while ((err = mica_thread_read_regs((mica_handle_t)t, &regs)) == -MICA_EBUSY)
         mica_yield(); /* it stops on its next way through the kernel */
     RT_EQ(err, 0);
+    struct mica_thread_info info;
+    RT_EQ(mica_thread_info((mica_handle_t)t, &info), 0);
+    RT_EQ(info.stopped, MICA_THREAD_SUSPENDED);
     uint64_t frozen = spin_count;
     for (int i = 0; i < 20; i++)
         mica_yield();
@@ -195,6 +199,107 @@ static void test_sse_registers_per_thread(void)
     mica_handle_close(sse_done);
 }
 
+static mica_handle_t trap_done;
+
+static void breakpointer(uint64_t arg)
+{
+    (void)arg;
+    __asm__ volatile("int3");
+    mica_notify_signal(trap_done, 1);
+    mica_thread_exit();
+}
+
+/* `int3` in user mode is a breakpoint (vector 3) for the fault handler, with rip after it. */
+static void test_breakpoint(void)
+{
+    trap_done = (mica_handle_t)mica_notify_create();
+    mica_handle_t ep = (mica_handle_t)mica_endpoint_create();
+    int64_t t = new_thread(breakpointer, 0);
+    RT_EQ(mica_thread_set_fault_handler((mica_handle_t)t, ep), 0);
+    RT_EQ(mica_thread_start((mica_handle_t)t), 0);
+    struct mica_msg m = {0};
+    RT_EQ(mica_recv(ep, &m), 0);
+    RT_EQ(m.w[0], 3); /* breakpoint, not a general protection fault */
+    struct mica_msg answer = {0, 0, {MICA_FAULT_RESUME, 0, 0, 0}};
+    RT_EQ(mica_reply(&answer), 0); /* a trap: it resumes after the instruction */
+    RT_EQ(mica_notify_wait(trap_done), 1);
+    mica_handle_close((mica_handle_t)t);
+    mica_handle_close(ep);
+    mica_handle_close(trap_done);
+}
+
+static mica_handle_t fpu_done;
+
+/* Put a value in xmm0, stop at ud2 (its handler skips it and sets xmm1), report xmm1. */
+static void fpu_faulter(uint64_t value)
+{
+    __asm__ volatile("movq %0, %%xmm0" ::"r"(value));
+    __asm__ volatile("ud2");
+    uint64_t got;
+    __asm__ volatile("movq %%xmm1, %0" : "=r"(got));
+    mica_notify_signal(fpu_done, got);
+    mica_thread_exit();
+}
+
+#define FX_MXCSR 24  /* offsets in the FXSAVE area */
+#define FX_XMM0  160 /* XMM0, then XMM1 16 bytes later */
+
+/*
+ * The x87/SSE registers of a stopped thread can be read and written in the FXSAVE layout
+ * (SYS_THREAD_READ_FPU/WRITE_FPU), and a fault handler can resume a thread at another rip with
+ * rewritten registers: what a signal's delivery needs.
+ */
+static void test_fpu_registers(void)
+{
+    static uint8_t area[MICA_FPU_AREA_SIZE] __attribute__((aligned(16)));
+    fpu_done = (mica_handle_t)mica_notify_create();
+    mica_handle_t ep = (mica_handle_t)mica_endpoint_create();
+    int64_t t = new_thread(fpu_faulter, 0x1234567890abcdefull);
+    RT_EQ(mica_thread_read_fpu((mica_handle_t)t, area), 0); /* new: its initial state */
+    uint16_t fcw;
+    uint32_t mxcsr;
+    memcpy(&fcw, area, sizeof fcw);
+    memcpy(&mxcsr, area + FX_MXCSR, sizeof mxcsr);
+    RT_EQ(fcw, 0x37f);
+    RT_EQ(mxcsr, 0x1f80);
+    RT_EQ(mica_thread_set_fault_handler((mica_handle_t)t, ep), 0);
+    RT_EQ(mica_thread_start((mica_handle_t)t), 0);
+
+    struct mica_msg m = {0};
+    RT_EQ(mica_recv(ep, &m), 0);
+    RT_EQ(m.w[0], 6); /* invalid opcode */
+    struct mica_thread_info info;
+    RT_EQ(mica_thread_info((mica_handle_t)t, &info), 0);
+    RT_EQ(info.stopped, MICA_THREAD_IN_HANDLER);
+    RT_EQ(mica_thread_read_fpu((mica_handle_t)t, area), 0);
+    uint64_t xmm0;
+    memcpy(&xmm0, area + FX_XMM0, sizeof xmm0);
+    RT_EQ(xmm0, 0x1234567890abcdefull);
+    RT_EQ(mica_thread_read_fpu((mica_handle_t)t, 0), -MICA_EFAULT);
+    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, (void *)0x10), -MICA_EFAULT);
+    RT_EQ(mica_thread_read_fpu(0, area), -MICA_EBADF);
+    RT_EQ(mica_thread_read_fpu(MICA_THREAD_SELF, area), -MICA_EBUSY); /* running: not stopped */
+    uint32_t bad = 0xffffffffu; /* reserved MXCSR bits: restoring them would fault */
+    memcpy(area + FX_MXCSR, &bad, sizeof bad);
+    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, area), -MICA_EINVAL);
+    memcpy(area + FX_MXCSR, &mxcsr, sizeof mxcsr);
+    uint64_t xmm1 = 0x0fedcba987654321ull;
+    memcpy(area + FX_XMM0 + 16, &xmm1, sizeof xmm1);
+    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, area), 0);
+    struct mica_regs regs;
+    RT_EQ(mica_thread_read_regs((mica_handle_t)t, &regs), 0);
+    regs.rip += 2; /* past ud2: the answer resumes with the registers as written */
+    RT_EQ(mica_thread_write_regs((mica_handle_t)t, &regs), 0);
+    struct mica_msg answer = {0, 0, {MICA_FAULT_RESUME, 0, 0, 0}};
+    RT_EQ(mica_reply(&answer), 0);
+    RT_EQ(mica_notify_wait(fpu_done), (int64_t)xmm1);
+    RT_EQ(mica_thread_info((mica_handle_t)t, &info), 0);
+    RT_EQ(info.stopped, 0);
+    mica_handle_close((mica_handle_t)t);
+    mica_handle_close(ep);
+    mica_handle_close(fpu_done);
+}
+
 /* Suspend and the register calls check their handle like every call. */
 static void test_thread_control_bad_handles(void)
 {
@@ -218,6 +323,8 @@ const struct rt_test rt_thread_control_tests[] = {
     {"thread_tls_bases", test_tls_bases},
     {"thread_fault_handler", test_fault_handler},
     {"thread_sse_registers", test_sse_registers_per_thread},
+    {"thread_fpu_registers", test_fpu_registers},
+    {"thread_breakpoint", test_breakpoint},
     {"thread_control_bad_handles", test_thread_control_bad_handles},
 };
 const unsigned rt_thread_control_test_count =

@@ -29,6 +29,7 @@
  * costs more than XSAVE.
  */
 #include <stdbool.h>
+#include <mica/errno.h>
 #include <mica/kmalloc.h>
 #include <mica/log.h>
 #include <mica/panic.h>
@@ -53,7 +54,14 @@
 #define FCW_DEFAULT    0x037f /* all x87 exceptions masked, 64-bit precision */
 #define FXSAVE_SIZE    512
 
+#define FXSAVE_MXCSR      24 /* offsets in the FXSAVE area (Intel SDM vol. 1, table 10-2) */
+#define FXSAVE_MXCSR_MASK 28
+#define FXSAVE_ST         32  /* ST0..ST7 / MM0..MM7, 16 bytes each */
+#define FXSAVE_XMM        160 /* XMM0..XMM15, 16 bytes each */
+#define XSTATE_BV         512 /* XSAVE header: which components the area holds */
+
 static bool use_xsave;
+static uint32_t mxcsr_mask = 0xffbf; /* MXCSR bits this CPU accepts (from FXSAVE at boot) */
 static uint64_t xcr0;
 static uint32_t area_size = FXSAVE_SIZE;
 static struct kmem_cache fpu_cache;
@@ -78,6 +86,20 @@ void fpu_init_cpu(void)
     write_cr0(read_cr0() | CR0_TS); /* no thread has used the registers here yet */
 }
 
+/* The MXCSR bits the CPU accepts, as FXSAVE reports them (0 there means the default 0xffbf):
+ * loading any other bit faults (#GP), so SYS_THREAD_WRITE_FPU refuses them. */
+static void probe_mxcsr_mask(void)
+{
+    static uint8_t area[FXSAVE_SIZE] __attribute__((aligned(16)));
+    __asm__ volatile("clts" ::: "memory");
+    __asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory");
+    write_cr0(read_cr0() | CR0_TS);
+    uint32_t mask;
+    memcpy(&mask, area + FXSAVE_MXCSR_MASK, sizeof mask);
+    if (mask)
+        mxcsr_mask = mask;
+}
+
 static void *fpu_pages_alloc(unsigned order);
 static void fpu_pages_free(void *addr, unsigned order);
 static const struct slab_backend fpu_backend = {fpu_pages_alloc, fpu_pages_free};
@@ -90,6 +112,7 @@ void fpu_init_bsp(void)
         xcr0 = XCR0_X87 | XCR0_SSE | (supported & XCR0_AVX);
     }
     fpu_init_cpu();
+    probe_mxcsr_mask();
     if (use_xsave)
         area_size = cpuid(0xd, 0).ebx; /* size for the features now enabled in XCR0 */
     backend = &fpu_backend;
@@ -140,6 +163,50 @@ void fpu_restore(const void *area)
                          : "memory");
     else
         __asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
+}
+
+/*
+ * The x87/SSE part of a saved area in the FXSAVE layout, for SYS_THREAD_READ_FPU.  An XSAVE
+ * area may leave out a component that is in its initial state (its XSTATE_BV bit is clear):
+ * then the initial values are what the thread has, and what is given.
+ */
+void fpu_get_legacy(const void *area, uint8_t out[FXSAVE_SIZE])
+{
+    memcpy(out, area, FXSAVE_SIZE);
+    memcpy(out + FXSAVE_MXCSR_MASK, &mxcsr_mask, sizeof mxcsr_mask);
+    uint64_t bv = XCR0_X87 | XCR0_SSE;
+    if (use_xsave)
+        memcpy(&bv, (const uint8_t *)area + XSTATE_BV, sizeof bv);
+    if (!(bv & XCR0_X87)) {
+        uint16_t fcw = FCW_DEFAULT;
+        memset(out, 0, FXSAVE_MXCSR);
+        memcpy(out, &fcw, sizeof fcw);
+        memset(out + FXSAVE_ST, 0, FXSAVE_XMM - FXSAVE_ST);
+    }
+    if (!(bv & XCR0_SSE))
+        memset(out + FXSAVE_XMM, 0, 16 * 16);
+}
+
+/*
+ * Replace the x87/SSE part of a saved area (SYS_THREAD_WRITE_FPU): -EINVAL if MXCSR has a bit
+ * the CPU refuses (restoring it would fault in the kernel).  An XSAVE area then says that it
+ * holds both components, so XRSTOR loads them rather than their initial state.
+ */
+int fpu_set_legacy(void *area, const uint8_t in[FXSAVE_SIZE])
+{
+    uint32_t mxcsr;
+    memcpy(&mxcsr, in + FXSAVE_MXCSR, sizeof mxcsr);
+    if (mxcsr & ~mxcsr_mask)
+        return -EINVAL;
+    memcpy(area, in, FXSAVE_SIZE);
+    memcpy((uint8_t *)area + FXSAVE_MXCSR_MASK, &mxcsr_mask, sizeof mxcsr_mask);
+    if (use_xsave) {
+        uint64_t bv;
+        memcpy(&bv, (uint8_t *)area + XSTATE_BV, sizeof bv);
+        bv |= XCR0_X87 | XCR0_SSE;
+        memcpy((uint8_t *)area + XSTATE_BV, &bv, sizeof bv);
+    }
+    return 0;
 }
 
 static void clts(void)

@@ -3,8 +3,10 @@
  *
  * One table for all CPUs: entry n points at stub n in isr.S.  All gates are
  * interrupt gates (interrupts stay off in the handler until it enables them)
- * and reachable only from the kernel, except that later work opens chosen
- * vectors to user mode.  Double faults, NMIs and machine checks run on their
+ * and reachable only from the kernel with `int n`, except the breakpoint
+ * (vector 3): a debugger's `int3` in a user program must raise #BP, which the
+ * kernel reports to the thread's fault handler (a Linux program's SIGTRAP),
+ * not #GP.  Double faults, NMIs and machine checks run on their
  * own IST stacks, so that even a kernel stack overflow into a guard page is
  * reported.  (The boot CPU's first stack, in boot.S, has no guard page yet.)
  */
@@ -14,6 +16,7 @@
 
 #define ISR_STUB_SIZE  16
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_USER      0xee /* the same, DPL 3: the `int3` instruction may raise it */
 
 struct idt_gate {
     uint16_t offset_low;
@@ -52,6 +55,7 @@ void idt_init(void)
     set_gate(2, IST_NMI);
     set_gate(8, IST_DOUBLE_FAULT);
     set_gate(18, IST_MACHINE_CHECK);
+    idt[3].type = GATE_USER;
 }
 
 void idt_load(void)

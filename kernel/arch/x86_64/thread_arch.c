@@ -179,6 +179,31 @@ void arch_thread_set_regs(struct thread *t, const struct mica_regs *r)
     f->ss = GDT_UDATA | 3;
 }
 
+/*
+ * A stopped thread's saved FPU area is complete only once its CPU has finished switching away
+ * from it (fpu_switch saves it there): a thread that has just blocked may still be on its way.
+ * A new thread has never run: its area holds its initial state.
+ */
+static void wait_switched_out(struct thread *t)
+{
+    if (t->state == THREAD_NEW)
+        return;
+    while (atomic_load_explicit(&t->on_cpu, memory_order_acquire))
+        __asm__ volatile("pause");
+}
+
+void arch_thread_get_fpu(struct thread *t, uint8_t *area)
+{
+    wait_switched_out(t);
+    fpu_get_legacy(t->fpu, area);
+}
+
+int arch_thread_set_fpu(struct thread *t, const uint8_t *area)
+{
+    wait_switched_out(t);
+    return fpu_set_legacy(t->fpu, area);
+}
+
 void arch_thread_load_tls(struct thread *t)
 {
     load_tls(this_cpu(), t);

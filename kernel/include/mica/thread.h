@@ -144,6 +144,10 @@ void thread_get_info(struct thread *t, struct mica_thread_info *out); /* kernel 
 struct mica_regs;
 void arch_thread_get_regs(struct thread *t, struct mica_regs *r);
 void arch_thread_set_regs(struct thread *t, const struct mica_regs *r);
+/* A stopped thread's x87/SSE registers (MICA_FPU_AREA_SIZE bytes, FXSAVE layout); set: 0 or
+ * -EINVAL (an MXCSR the CPU refuses). */
+void arch_thread_get_fpu(struct thread *t, uint8_t *area);
+int arch_thread_set_fpu(struct thread *t, const uint8_t *area);
 /* The current thread's FS/GS bases into the CPU. */
 void arch_thread_load_tls(struct thread *t);
 /* After the current process's I/O ports changed: load its bitmap into this CPU's TSS. */

@@ -162,7 +162,11 @@ typedef uint32_t mica_handle_t;
         */
 #define SYS_VM_SHARE                                                                               \
     67 /* (src aspace, vaddr, size, dst aspace, dst vaddr or 0, prot) -> where dst maps it */
-#define SYS_COUNT 68
+#define SYS_THREAD_READ_FPU                                                                        \
+    68 /* (thread, uint8_t out[512]): its x87/SSE registers in the FXSAVE layout */
+#define SYS_THREAD_WRITE_FPU                                                                       \
+    69 /* (thread, const uint8_t in[512]): set them (FXSAVE layout; bad MXCSR bits: EINVAL) */
+#define SYS_COUNT 70
 
 #ifndef __ASSEMBLER__
 /*
@@ -239,7 +243,11 @@ struct mica_thread_info {
     uint64_t
         blocked_ns;    /* waiting for something else: a message, a signal, a timeout, resumption */
     uint64_t switches; /* times a CPU switched to it */
+    uint64_t stopped;  /* MICA_THREAD_SUSPENDED, MICA_THREAD_IN_HANDLER: why it is stopped */
 };
+
+#define MICA_THREAD_SUSPENDED  1u /* stopped by SYS_THREAD_SUSPEND on its way to user mode */
+#define MICA_THREAD_IN_HANDLER 2u /* stopped in a call to its fault or system-call handler */
 
 #define MICA_THREAD_STATE_NEW     0
 #define MICA_THREAD_STATE_READY   1
@@ -307,6 +315,11 @@ struct mica_ipc_buffer {
 #define MICA_MSG_SYSCALL    0xfa5cu
 #define MICA_SYSCALL_RETURN 2
 #define MICA_SYSCALL_REGS   3
+
+/* The x87 and SSE registers of a stopped thread (SYS_THREAD_READ_FPU/WRITE_FPU): the 512-byte
+ * area of the FXSAVE instruction (Intel SDM vol. 1, 10.5.1), which is also the start of Linux's
+ * signal frame's fpstate. */
+#define MICA_FPU_AREA_SIZE 512
 
 /* The name of an exception vector as fault messages and reports give it. */
 static inline const char *mica_vector_name(uint64_t vector)

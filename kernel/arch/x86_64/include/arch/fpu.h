@@ -3,6 +3,7 @@
 #define ARCH_FPU_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 void fpu_init_bsp(void);
 void fpu_init_cpu(void);
@@ -12,6 +13,11 @@ void fpu_save(void *area);
 void fpu_restore(const void *area);
 struct thread;
 void fpu_switch(struct thread *prev, struct thread *next); /* at every thread switch */
-bool fpu_first_use(void); /* #NM from user mode: true if it was the thread's first use */
+bool fpu_first_use(void);
+/* A stopped thread's x87/SSE registers in the 512-byte FXSAVE layout, from and into its area. */
+void fpu_get_legacy(const void *area, uint8_t out[512]);
+int fpu_set_legacy(void *area, const uint8_t in[512]);
+/* -EINVAL: MXCSR bits the CPU refuses */ /* #NM from user mode: true if it was the thread's
+                                             first use */
 
 #endif
