@@ -681,7 +681,8 @@ def interactive_cases():
     """The system `make run` boots (servers/system.manifest): Debian's busybox shell on the
     serial console, driven like a user at a terminal (the posix server's terminal,
     servers/posix/tty.c): commands, line editing with Delete and ^U, ^C interrupting a
-    sleep, and editing a file with vi."""
+    sleep, ^Z stopping one and fg continuing it, a background job and wait, and editing a
+    file with vi."""
     prompt = r"# (?:\x1b\[6n)?$"  # busybox asks the terminal where the cursor is (ESC [6n)
     dialog = [(prompt, b"echo one two\r"),
               (r"^one two\n", b"echo abX\x7fc\r"),  # Delete erases the X
@@ -689,7 +690,14 @@ def interactive_cases():
               (r"^right\n", b"echo started; sleep 100\r"),
               (r"^started\n", b"\x03", 2),  # ^C: SIGINT for the sleep's process group
               (prompt, b"echo status $?\r"),
-              (r"^status \d+\n", b"sleep 2\r"),
+              (r"^status \d+\n", b"sleep 100\r"),
+              (r"sleep 100\n", b"\x1a", 2),  # ^Z: SIGTSTP stops the job
+              (r"Stopped", b"jobs\r"),
+              (prompt, b"fg\r"),  # SIGCONT, and the job is in the foreground again
+              (r"^sleep 100\n", b"\x03", 2),
+              (prompt, b"echo status $?\r"),
+              (r"^status \d+\n", b"sleep 1 & wait; echo waited\r"),  # wait needs SIGCHLD
+              (r"^waited\n", b"sleep 2\r"),
               (r"sleep 2\n", b"echo typed ahead\r", 0.5),  # kept by the terminal meanwhile
               (r"^typed ahead\n(?:.*\n)*?[^\n]*# (?:\x1b\[6n)?$", b"vi /tmp/f\r"),
               (r"~", b"ihello from vi\x1b", 2),
@@ -702,7 +710,8 @@ def interactive_cases():
                  qemu_extra=vblk_disk() + ["-device", "virtio-rng-pci,disable-legacy=on"],
                  until=r"^init: posix exited$", dialog=dialog,
                  check=shell_output([r"^one two$", r"^abc$", r"^right$", r"^status 130$",
-                                     r"^typed ahead$",
+                                     r"^\[1\]\+ +Stopped +sleep 100$", r"^status 130$",
+                                     r"^waited$", r"^typed ahead$",
                                      r"^hello from vi$", r"^done$"]),
                  expect=[r"^posix: pid 1 exited with status 0$"],
                  forbid=[r"PANIC", r"^wrong$", r"posix: pid 1 killed", r"init: posix ended"])]
