@@ -47,6 +47,7 @@
 #define LINUX_NR_dup             32
 #define LINUX_NR_dup2            33
 #define LINUX_NR_getpid          39
+#define LINUX_NR_sendfile        40
 #define LINUX_NR_clone           56
 #define LINUX_NR_fork            57
 #define LINUX_NR_vfork           58

@@ -224,3 +224,18 @@ int64_t sys_ioctl(struct process *p, const uint64_t *a)
         return -LINUX_ENOTTY;
     return tty_ioctl(p, (uint32_t)a[1], a[2]);
 }
+
+/*
+ * sendfile(out_fd, in_fd, offset, count): the descriptors are checked (EBADF: in_fd not open
+ * for reading, out_fd not open for writing), then the call answers EINVAL - what Linux says
+ * when in_fd cannot be mapped - so that C libraries and busybox copy with read and write
+ * instead, which gives the same bytes.
+ */
+int64_t sys_sendfile(struct process *p, const uint64_t *a)
+{
+    struct ofile *out = fdtable_get(&p->files, (int32_t)a[0]);
+    struct ofile *in = fdtable_get(&p->files, (int32_t)a[1]);
+    if (!in || !readable(in) || !out || !writable(out))
+        return -LINUX_EBADF;
+    return -LINUX_EINVAL;
+}

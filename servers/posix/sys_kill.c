@@ -47,8 +47,8 @@ int64_t posix_signal_group(struct process *p, int pgid, int sig)
     bool sent = false;
     for (unsigned i = 0; i < PROC_MAX; i++) {
         struct process *t = proc_at(i); /* again each time: an ended process may free others */
-        if (!t || (pgid == -1 ? t->pid == 1 || t == p || t->state != PROC_RUNNING
-                              : t->pgid != pgid))
+        if (!t ||
+            (pgid == -1 ? t->pid == 1 || t == p || t->state != PROC_RUNNING : t->pgid != pgid))
             continue;
         int64_t r = kill_process(p, t, sig);
         if (r == 0 || (pgid == -1 && r == -LINUX_EPERM))

@@ -131,6 +131,7 @@ static const struct linux_syscall table[LINUX_NR_MAX] = {
     [LINUX_NR_dup3] = {"dup3", 3, sys_dup3},
     [LINUX_NR_pipe] = {"pipe", 1, sys_pipe},
     [LINUX_NR_pipe2] = {"pipe2", 2, sys_pipe2},
+    [LINUX_NR_sendfile] = {"sendfile", 4, sys_sendfile},
     [LINUX_NR_poll] = {"poll", 3, sys_poll},
     [LINUX_NR_ppoll] = {"ppoll", 5, sys_ppoll},
     [LINUX_NR_select] = {"select", 5, sys_select},

@@ -32,6 +32,7 @@ int64_t sys_pread64(struct process *p, const uint64_t *a);
 int64_t sys_pwrite64(struct process *p, const uint64_t *a);
 int64_t sys_lseek(struct process *p, const uint64_t *a);
 int64_t sys_ioctl(struct process *p, const uint64_t *a);
+int64_t sys_sendfile(struct process *p, const uint64_t *a);
 
 /* sys_pipe.c: pipes, and reading and writing their ends (which may wait). */
 int64_t sys_pipe(struct process *p, const uint64_t *a);

@@ -77,6 +77,7 @@ static void test_numbers(void)
     CHECK_EQ(LINUX_NR_madvise, __NR_madvise);
     CHECK_EQ(LINUX_NR_msync, __NR_msync);
     CHECK_EQ(LINUX_NR_poll, __NR_poll);
+    CHECK_EQ(LINUX_NR_sendfile, __NR_sendfile);
     CHECK_EQ(LINUX_NR_select, __NR_select);
     CHECK_EQ(LINUX_NR_pselect6, __NR_pselect6);
     CHECK_EQ(LINUX_NR_ppoll, __NR_ppoll);

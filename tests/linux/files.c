@@ -306,6 +306,9 @@ int main(void)
     listing();
     paths();
     unlinked_but_open();
+    /* sendfile's errors (Mica then answers EINVAL, and C libraries copy with read/write) */
+    result("sendfile from a closed descriptor", syscall(SYS_sendfile, 1, 99, 0, 10));
+    result("sendfile to a closed descriptor", syscall(SYS_sendfile, 99, 0, 0, 10));
     unlink("a");
     unlink("b");
     unlink("f");
