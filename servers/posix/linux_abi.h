@@ -54,6 +54,7 @@
 #define LINUX_NR_execve          59
 #define LINUX_NR_exit            60
 #define LINUX_NR_wait4           61
+#define LINUX_NR_waitid          247
 #define LINUX_NR_kill            62
 #define LINUX_NR_uname           63
 #define LINUX_NR_fcntl           72
@@ -391,34 +392,33 @@ struct linux_iovec {
 #define LINUX_VEOL2    16
 #define LINUX_NCCS     19
 
-/* The signals a terminal sends (asm/signal.h). */
-#define LINUX_SIGHUP   1
-#define LINUX_SIGINT   2
-#define LINUX_SIGQUIT  3
-#define LINUX_SIGCONT  18
-#define LINUX_SIGTSTP  20
-#define LINUX_SIGTTIN  21
-#define LINUX_SIGTTOU  22
-#define LINUX_SIGWINCH 28
-
 /* Clocks (linux/time.h). */
 #define LINUX_CLOCK_REALTIME  0
 #define LINUX_CLOCK_MONOTONIC 1
 #define LINUX_CLOCK_BOOTTIME  7
 #define LINUX_TIMER_ABSTIME   1 /* clock_nanosleep's flag */
 
-/* Signals (asm/signal.h): the numbers faults are reported as. */
-#define LINUX_SIGILL         4
-#define LINUX_SIGTRAP        5
-#define LINUX_SIGFPE         8
-#define LINUX_SIGKILL        9
-#define LINUX_SIGSEGV        11
-#define LINUX_SIGPIPE        13
-#define LINUX_SIGCHLD        17
-#define LINUX_SIGBUS         7
-#define LINUX_SIGALRM        14
-#define LINUX_SIGCONT        18
-#define LINUX_SIGSTOP        19
+/* Signals the server sends itself (asm/signal.h): faults, the terminal's, timers, children. */
+#define LINUX_SIGHUP   1
+#define LINUX_SIGINT   2
+#define LINUX_SIGQUIT  3
+#define LINUX_SIGILL   4
+#define LINUX_SIGTRAP  5
+#define LINUX_SIGBUS   7
+#define LINUX_SIGFPE   8
+#define LINUX_SIGKILL  9
+#define LINUX_SIGSEGV  11
+#define LINUX_SIGPIPE  13
+#define LINUX_SIGALRM  14
+#define LINUX_SIGCHLD  17
+#define LINUX_SIGCONT  18
+#define LINUX_SIGSTOP  19
+#define LINUX_SIGTSTP  20
+#define LINUX_SIGTTIN  21
+#define LINUX_SIGTTOU  22
+#define LINUX_SIGWINCH 28
+
+/* Interval timers (linux/time.h). */
 #define LINUX_ITIMER_REAL    0
 #define LINUX_ITIMER_VIRTUAL 1
 #define LINUX_ITIMER_PROF    2
@@ -427,6 +427,13 @@ struct linux_iovec {
 #define LINUX_WNOHANG    0x00000001
 #define LINUX_WUNTRACED  0x00000002
 #define LINUX_WCONTINUED 0x00000008
+#define LINUX_WSTOPPED   0x00000002 /* waitid's name for WUNTRACED */
+#define LINUX_WEXITED    0x00000004
+#define LINUX_WNOWAIT    0x01000000
+#define LINUX_P_ALL      0 /* waitid's idtype */
+#define LINUX_P_PID      1
+#define LINUX_P_PGID     2
+#define LINUX_P_PIDFD    3
 #define LINUX_WNOTHREAD  0x20000000
 #define LINUX_WALL       0x40000000
 #define LINUX_WCLONE     0x80000000u

@@ -59,16 +59,21 @@ void proc_reparent_children(const struct process *p, int reaper)
             table[i]->ppid = reaper;
 }
 
+bool proc_wait_means(const struct process *c, int parent, int64_t pid)
+{
+    const struct process *caller = proc_find(parent);
+    int group = caller ? caller->pgid : 0; /* pid 0: the caller's own process group */
+    return c->ppid == parent && (pid <= 0 || c->pid == pid) && (pid >= -1 || c->pgid == -pid) &&
+           (pid != 0 || c->pgid == group);
+}
+
 int proc_wait_match(int parent, int64_t pid, struct process **zombie)
 {
     bool any = false;
-    const struct process *caller = proc_find(parent);
-    int group = caller ? caller->pgid : 0; /* pid 0: the caller's own process group */
     *zombie = 0;
     for (unsigned i = 0; i < PROC_MAX; i++) {
         struct process *c = table[i];
-        if (!c || c->ppid != parent || (pid > 0 && c->pid != pid) ||
-            (pid < -1 && c->pgid != -pid) || (pid == 0 && c->pgid != group))
+        if (!c || !proc_wait_means(c, parent, pid))
             continue;
         any = true;
         if (c->state == PROC_ZOMBIE && !*zombie)

@@ -43,6 +43,9 @@ void proc_reparent_children(const struct process *p, int reaper);
  */
 int proc_wait_match(int parent, int64_t pid, struct process **zombie);
 
+/* Does wait4(pid) by parent mean its child c (as proc_wait_match counts them)? */
+bool proc_wait_means(const struct process *c, int parent, int64_t pid);
+
 /* Wait statuses as Linux encodes them (W_EXITCODE, and a killing signal). */
 static inline int proc_status_exited(int code)
 {

@@ -105,10 +105,9 @@ int64_t signal_wait_report(struct process *parent, int64_t pid, uint64_t options
 {
     for (unsigned i = 0; i < PROC_MAX; i++) {
         struct process *c = proc_at(i);
-        if (!c || c->ppid != parent->pid || c->state != PROC_RUNNING || !c->sig.report)
+        if (!c || c->state != PROC_RUNNING || !c->sig.report ||
+            !proc_wait_means(c, parent->pid, pid))
             continue;
-        if (pid > 0 && c->pid != pid)
-            continue; /* pid 0, -1 and below: any child, as proc_wait_match has it */
         bool stop = c->sig.report != SIG_STATUS_CONTINUED;
         if (!(options & (stop ? LINUX_WUNTRACED : LINUX_WCONTINUED)))
             continue;

@@ -28,6 +28,7 @@ static const struct linux_syscall table[LINUX_NR_MAX] = {
     [LINUX_NR_vfork] = {"vfork", 0, sys_vfork},
     [LINUX_NR_execve] = {"execve", 3, sys_execve},
     [LINUX_NR_wait4] = {"wait4", 4, sys_wait4},
+    [LINUX_NR_waitid] = {"waitid", 5, sys_waitid},
     [LINUX_NR_kill] = {"kill", 2, sys_kill},
     [LINUX_NR_setpgid] = {"setpgid", 2, sys_setpgid},
     [LINUX_NR_getpgid] = {"getpgid", 1, sys_getpgid},

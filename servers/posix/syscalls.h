@@ -116,6 +116,7 @@ int64_t sys_vfork(struct process *p, const uint64_t *a);
 int64_t sys_clone(struct process *p, const uint64_t *a);
 int64_t sys_execve(struct process *p, const uint64_t *a);
 int64_t sys_wait4(struct process *p, const uint64_t *a);
+int64_t sys_waitid(struct process *p, const uint64_t *a);
 
 /* sys_cred.c: user and group ids. */
 int64_t sys_getuid(struct process *p, const uint64_t *a);

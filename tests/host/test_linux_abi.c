@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <asm/termbits.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include "../../servers/posix/linux_abi.h"
 #include "unit.h"
 
@@ -78,6 +79,14 @@ static void test_numbers(void)
     CHECK_EQ(LINUX_NR_msync, __NR_msync);
     CHECK_EQ(LINUX_NR_poll, __NR_poll);
     CHECK_EQ(LINUX_NR_sendfile, __NR_sendfile);
+    CHECK_EQ(LINUX_NR_waitid, __NR_waitid);
+    CHECK_EQ(LINUX_WSTOPPED, WSTOPPED);
+    CHECK_EQ(LINUX_WEXITED, WEXITED);
+    CHECK_EQ(LINUX_WNOWAIT, WNOWAIT);
+    CHECK_EQ(LINUX_P_ALL, P_ALL);
+    CHECK_EQ(LINUX_P_PID, P_PID);
+    CHECK_EQ(LINUX_P_PGID, P_PGID);
+    CHECK_EQ(LINUX_P_PIDFD, P_PIDFD);
     CHECK_EQ(LINUX_NR_select, __NR_select);
     CHECK_EQ(LINUX_NR_pselect6, __NR_pselect6);
     CHECK_EQ(LINUX_NR_ppoll, __NR_ppoll);
