@@ -392,6 +392,15 @@ struct linux_iovec {
 #define LINUX_VEOL2    16
 #define LINUX_NCCS     19
 
+/* Times in system calls (linux/time_types.h, linux/time.h): struct __kernel_timespec and
+ * struct __kernel_old_timeval on x86-64. */
+struct linux_timespec {
+    int64_t sec, nsec;
+};
+struct linux_timeval {
+    int64_t sec, usec;
+};
+
 /* Clocks (linux/time.h). */
 #define LINUX_CLOCK_REALTIME  0
 #define LINUX_CLOCK_MONOTONIC 1

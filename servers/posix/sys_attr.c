@@ -117,10 +117,6 @@ int64_t sys_fchown(struct process *p, const uint64_t *a)
 /* ---- times ---- */
 
 /* struct timespec and struct timeval (64-bit fields on x86-64). */
-struct linux_timespec {
-    int64_t sec, nsec;
-};
-
 static bool nsec_valid(int64_t nsec)
 {
     return nsec == LINUX_UTIME_NOW || nsec == LINUX_UTIME_OMIT || (nsec >= 0 && nsec < (int64_t)NS);

@@ -32,10 +32,6 @@
 #include "syscalls.h"
 #include "usercopy.h"
 
-struct linux_timespec {
-    int64_t sec, nsec;
-};
-
 /* The key of the futex word at uaddr in p (its shadow address), or NULL if p cannot read it
  * (*err: -EINVAL if it is not 4-byte aligned, else -EFAULT). */
 static uint32_t *futex_key(struct process *p, uint64_t uaddr, int *err)

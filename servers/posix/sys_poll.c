@@ -26,10 +26,6 @@ struct linux_pollfd {
     int16_t events, revents;
 };
 
-struct linux_timespec {
-    int64_t sec, nsec;
-};
-
 /*
  * The deadline of the current call (mica_clock_ns() time) from a timeout of ns nanoseconds
  * (UINT64_MAX: none): computed at the first run, kept in the task for the later ones.  0 means

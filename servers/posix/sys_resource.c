@@ -133,10 +133,6 @@ void resource_reaped(struct process *parent, const struct process *child)
     parent->children_cpu_ns += child->cpu_ns + child->children_cpu_ns;
 }
 
-struct linux_timeval {
-    int64_t sec, usec;
-};
-
 /* struct rusage on x86-64: two timevals and fourteen longs. */
 struct linux_rusage {
     struct linux_timeval utime, stime;

@@ -23,10 +23,6 @@
 #define SIG_SETMASK 2
 #define SIGSET_SIZE 8 /* the kernel's sigset_t on x86-64 */
 
-struct timeout_spec { /* struct timespec */
-    int64_t sec, nsec;
-};
-
 /* rt_sigaction(sig, act, oldact, sigsetsize) */
 int64_t sys_rt_sigaction(struct process *p, const uint64_t *a)
 {
@@ -129,7 +125,7 @@ int64_t sys_rt_sigtimedwait(struct process *p, const uint64_t *a)
     if (a[3] != SIGSET_SIZE)
         return -LINUX_EINVAL;
     uint64_t set;
-    struct timeout_spec ts = {0, 0};
+    struct linux_timespec ts = {0, 0};
     if (user_read(&p->mem, &set, a[0], sizeof set) < 0)
         return -LINUX_EFAULT;
     if (a[2] && user_read(&p->mem, &ts, a[2], sizeof ts) < 0)

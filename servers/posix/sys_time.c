@@ -27,10 +27,6 @@
 #define CLOCK_REALTIME_COARSE  5
 #define CLOCK_MONOTONIC_COARSE 6
 
-struct linux_timespec {
-    int64_t sec, nsec;
-};
-
 static int clock_ns(struct process *p, uint64_t clock, uint64_t *ns)
 {
     struct mica_thread_info info;
