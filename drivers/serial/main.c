@@ -44,6 +44,7 @@
 /* The interrupt service loop gives up after this many rounds and polls instead. */
 #define SERVICE_ROUNDS 1000
 #define POLL_NS        1000000ull
+#define BACKUP_NS      100000000ull /* idle: look at the UART and the kernel's log this often */
 
 struct serial {
     struct uart uart;
@@ -409,13 +410,17 @@ int main(const struct mica_server_start *st)
     struct serial *s = &serial;
     if (start(s, st) < 0)
         return 1;
+    pull_log(s); /* the start-up line, and what the kernel logged before */
     for (;;) {
+        /* Even idle, the loop looks again every BACKUP_NS (as Linux's 8250 driver's backup
+         * timer does): an interrupt or a log notification that never comes - a transmitter
+         * that did not report empty - then costs a pause, not the console. */
         struct mica_msg msg;
-        int64_t r = s->device_busy ? mica_recv_timed(s->ep, &msg, POLL_NS) : mica_recv(s->ep, &msg);
+        int64_t r = mica_recv_timed(s->ep, &msg, s->device_busy ? POLL_NS : BACKUP_NS);
         if (r == 0 && mica_tag_label(msg.tag) == MICA_MSG_NOTIFY) {
             s->interrupts++;
             serve_device(s);
-        } else if (r == -MICA_ETIMEDOUT) { /* polling after a long service loop */
+        } else if (r == -MICA_ETIMEDOUT) { /* polling after a long service loop, or the backup */
             serve_device(s);
         } else if (r == 0) {
             serve_request(s, &msg);
