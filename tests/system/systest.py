@@ -931,6 +931,17 @@ def run_until(case, accel):
 
 
 def run_case(case, accel):
+    """Run one case: (case, why it failed or None, seconds, output).  Whatever goes wrong in
+    the harness itself - a host program of a differential check that times out, say - is the
+    case's failure, never a case that silently drops out of the count."""
+    start = time.monotonic()
+    try:
+        return run_case_inner(case, accel)
+    except Exception as e:  # noqa: BLE001 - every error of the harness is the case's failure
+        return case, f"the harness failed: {e!r}", time.monotonic() - start, ""
+
+
+def run_case_inner(case, accel):
     log = os.path.join(BUILD, "systest", case.name + ".log")
     start = time.monotonic()
     if case.until:
