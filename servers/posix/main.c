@@ -274,8 +274,19 @@ static int64_t on_syscall(struct task *t, const struct mica_msg *m)
     return s->fn(p, t->args);
 }
 
+/*
+ * The unknown system calls p made (its own and its ended descendants'): printed when a run-list
+ * program ends; a child's go to its parent, so that a shell's commands do not each print a line
+ * on the terminal.
+ */
 static void report_unknown(const struct process *p)
 {
+    struct process *parent = p->toplevel ? 0 : proc_find(p->ppid);
+    if (!p->toplevel) {
+        for (unsigned nr = 0; parent && parent->state == PROC_RUNNING && nr <= LINUX_NR_MAX; nr++)
+            parent->unknown[nr] += p->unknown[nr];
+        return;
+    }
     char line[256];
     int n = 0;
     for (unsigned nr = 0; nr <= LINUX_NR_MAX && n < (int)sizeof line - 24; nr++)
