@@ -174,17 +174,16 @@ static struct process *start(const struct command *c)
     resource_defaults(p);
     p->cwd = posix.vfs.root;
     vnode_get(p->cwd);
-    const char *path = c->argv[0], *why = "";
-    while (*path == '/')
-        path++;
-    struct cpio_entry image;
-    int err = cpio_find(posix.initrd, posix.initrd_size, path, &image, &why);
+    const char *why = "";
+    const uint8_t *image = 0;
+    uint64_t size = 0;
+    int err = exec_find_program(p, c->argv[0], &image, &size); /* through the VFS: links too */
     int64_t as = err < 0 ? err : mica_aspace_create();
     if (err < 0 || as < 0 || fdtable_init(&p->files, true) < 0) {
         posix_say("posix: %s: %s\n", c->argv[0],
-                  err == -MICA_ENOENT ? "no such program"
-                  : err < 0           ? why
-                                      : "no address space or no memory");
+                  err == -LINUX_ENOENT ? "no such program"
+                  : err < 0            ? "not a program it may run"
+                                       : "no address space or no memory");
         posix_release(p);
         proc_free(p);
         return 0;
@@ -200,7 +199,7 @@ static struct process *start(const struct command *c)
         task_set_comm_from_path(t, c->argv[0]);
     if (!t)
         err = -LINUX_EAGAIN, why = "the thread table is full";
-    else if ((err = posix_load(p, image.data, image.size, &args, &l, &why)) == 0)
+    else if ((err = posix_load(p, image, size, &args, &l, &why)) == 0)
         err =
             posix_task_start(t, &(struct mica_regs){.rip = l.entry, .rsp = l.sp, .rflags = 0x202});
     if (err < 0) {

@@ -97,6 +97,11 @@ static int find_file(struct process *p, const char *name, const uint8_t **image,
     return 0;
 }
 
+int exec_find_program(struct process *p, const char *path, const uint8_t **image, uint64_t *size)
+{
+    return find_file(p, path, image, size);
+}
+
 /* 0 if the loader can take the image: a static ELF program. */
 static int check_elf(const uint8_t *image, uint64_t size)
 {

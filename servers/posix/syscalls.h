@@ -115,6 +115,9 @@ int64_t sys_fork(struct process *p, const uint64_t *a);
 int64_t sys_vfork(struct process *p, const uint64_t *a);
 int64_t sys_clone(struct process *p, const uint64_t *a);
 int64_t sys_execve(struct process *p, const uint64_t *a);
+/* The program file at path (from p's working directory, links followed) that p may execute:
+ * its bytes, or a negative Linux error (ENOENT, EACCES, ...). */
+int exec_find_program(struct process *p, const char *path, const uint8_t **image, uint64_t *size);
 int64_t sys_wait4(struct process *p, const uint64_t *a);
 int64_t sys_waitid(struct process *p, const uint64_t *a);
 
