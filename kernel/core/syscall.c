@@ -305,20 +305,29 @@ static int64_t sys_thread_write_regs(struct syscall_regs *r)
     return err;
 }
 
-/* The x87/SSE registers of a stopped thread, as READ_REGS/WRITE_REGS do the general ones. */
+/* The size argument of READ_FPU/WRITE_FPU: the FXSAVE part or the whole XSAVE area. */
+static bool fpu_size_valid(uint64_t size)
+{
+    return size == MICA_FPU_AREA_SIZE || size == arch_fpu_area_size();
+}
+
+/* The FPU registers of a stopped thread, as READ_REGS/WRITE_REGS do the general ones. */
 static int64_t sys_thread_read_fpu(struct syscall_regs *r)
 {
     struct thread *t;
+    uint64_t size = r->arg[2];
+    if (!fpu_size_valid(size))
+        return -EINVAL;
     int err = managed_thread(r->arg[0], &t);
     if (err < 0)
         return err;
-    uint8_t area[MICA_FPU_AREA_SIZE];
+    uint8_t area[MICA_FPU_XSTATE_MAX];
     if (!thread_regs_accessible(t))
         err = -EBUSY;
     else
-        arch_thread_get_fpu(t, area);
+        arch_thread_get_fpu(t, area, (uint32_t)size);
     object_put(&t->obj);
-    if (err == 0 && copy_to_user(r->arg[1], area, sizeof area) < 0)
+    if (err == 0 && copy_to_user(r->arg[1], area, size) < 0)
         err = -EFAULT;
     return err;
 }
@@ -326,8 +335,11 @@ static int64_t sys_thread_read_fpu(struct syscall_regs *r)
 static int64_t sys_thread_write_fpu(struct syscall_regs *r)
 {
     struct thread *t;
-    uint8_t area[MICA_FPU_AREA_SIZE];
-    if (copy_from_user(area, r->arg[1], sizeof area) < 0)
+    uint8_t area[MICA_FPU_XSTATE_MAX];
+    uint64_t size = r->arg[2];
+    if (!fpu_size_valid(size))
+        return -EINVAL;
+    if (copy_from_user(area, r->arg[1], size) < 0)
         return -EFAULT;
     int err = managed_thread(r->arg[0], &t);
     if (err < 0)
@@ -335,7 +347,7 @@ static int64_t sys_thread_write_fpu(struct syscall_regs *r)
     if (!thread_regs_accessible(t))
         err = -EBUSY;
     else
-        err = arch_thread_set_fpu(t, area);
+        err = arch_thread_set_fpu(t, area, (uint32_t)size);
     object_put(&t->obj);
     return err;
 }
@@ -845,6 +857,8 @@ static int64_t sys_kernel_stats(struct syscall_regs *r)
     s.handles = handle_count(caller_handles());
     s.tsc_hz = arch_timestamp_hz();
     s.tsc_at_boot = arch_timestamp_at_boot();
+    s.fpu_size = arch_fpu_area_size();
+    s.fpu_features = arch_fpu_features();
     return copy_to_user(r->arg[0], &s, sizeof s) < 0 ? -EFAULT : 0;
 }
 

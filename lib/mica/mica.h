@@ -108,15 +108,16 @@ static inline int64_t mica_thread_write_regs(mica_handle_t t, const struct mica_
     return mica_syscall2(SYS_THREAD_WRITE_REGS, t, (uint64_t)r);
 }
 
-/* The x87/SSE registers of a stopped thread: MICA_FPU_AREA_SIZE bytes, FXSAVE layout. */
-static inline int64_t mica_thread_read_fpu(mica_handle_t t, void *area)
+/* The FPU registers of a stopped thread: size MICA_FPU_AREA_SIZE for the x87/SSE part (FXSAVE
+ * layout), mica_kernel_stats.fpu_size for the whole XSAVE area. */
+static inline int64_t mica_thread_read_fpu(mica_handle_t t, void *area, uint64_t size)
 {
-    return mica_syscall2(SYS_THREAD_READ_FPU, t, (uint64_t)area);
+    return mica_syscall3(SYS_THREAD_READ_FPU, t, (uint64_t)area, size);
 }
 
-static inline int64_t mica_thread_write_fpu(mica_handle_t t, const void *area)
+static inline int64_t mica_thread_write_fpu(mica_handle_t t, const void *area, uint64_t size)
 {
-    return mica_syscall2(SYS_THREAD_WRITE_FPU, t, (uint64_t)area);
+    return mica_syscall3(SYS_THREAD_WRITE_FPU, t, (uint64_t)area, size);
 }
 
 static inline int64_t mica_thread_set_tls(mica_handle_t t, unsigned which, uint64_t base)

@@ -48,9 +48,9 @@ MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LINUX_CFLAGS := -O2 -Wall -Wextra -Werror
 LINUX_TESTS := hello args memory clock fault files fork exec kill pipe threads resource poll links devices procfs vdso \
                cred isolation locks fifo pgrp sleep tty waitid \
-               signal sigfault sigchld alarm
+               signal sigfault sigchld alarm sigavx
 # A few also with glibc (gcc -static): its start-up, TLS and pthreads differ from musl's.
-LINUX_GLIBC_TESTS := threads vdso signal sigfault
+LINUX_GLIBC_TESTS := threads vdso signal sigfault sigavx
 LINUX_BINS  := $(patsubst %,$(BUILD)/linux/%,$(LINUX_TESTS)) $(BUILD)/linux/hello-pie \
                $(patsubst %,$(BUILD)/linux/%-glibc,$(LINUX_GLIBC_TESTS))
 $(BUILD)/linux/%-glibc: tests/linux/%.c

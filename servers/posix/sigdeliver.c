@@ -10,8 +10,7 @@
 #include "usercopy.h"
 #include <mica/string.h>
 
-#define FX_FCW     0 /* offsets in the FXSAVE area */
-#define FX_MXCSR   24
+#define FX_MXCSR   24 /* offset in the FXSAVE area */
 #define MAX_FRAMES 64 /* frames pushed at one delivery (each handler's mask may let more in) */
 
 enum outcome { NOTHING, FRAMES, ENDED, STOPPED };
@@ -22,13 +21,21 @@ static struct {
     uint64_t trapno, err, cr2;
 } fault;
 
-void signal_fpu_init(uint8_t area[SIGFRAME_FPU_SIZE])
+const struct sigframe_fpu *signal_fpu(void)
 {
-    uint16_t fcw = 0x37f;    /* x87 exceptions masked, 64-bit precision */
-    uint32_t mxcsr = 0x1f80; /* SIMD exceptions masked, round to nearest */
-    memset(area, 0, SIGFRAME_FPU_SIZE);
-    memcpy(area + FX_FCW, &fcw, sizeof fcw);
-    memcpy(area + FX_MXCSR, &mxcsr, sizeof mxcsr);
+    static struct sigframe_fpu k;
+    if (k.size)
+        return &k;
+    struct mica_kernel_stats s;
+    if (mica_kernel_stats(&s) == 0 && s.fpu_size >= SIGFRAME_FPU_SIZE &&
+        s.fpu_size <= MICA_FPU_XSTATE_MAX) {
+        k.size = (uint32_t)s.fpu_size;
+        k.features = s.fpu_features;
+    } else {
+        k.size = SIGFRAME_FPU_SIZE; /* the FXSAVE part, which every kernel gives */
+        k.features = 3;
+    }
+    return &k;
 }
 
 static bool has_handler(const struct linux_sigaction *act)
@@ -155,8 +162,9 @@ static void continue_process(struct process *p)
 
 /*
  * Push the frame of signal sig (its siginfo in *info) for t, whose registers are *r and whose
- * FPU registers are fpu: *r becomes the handler's start.  False if the frame cannot be written
- * (a bad stack, no restorer): Linux then kills with SIGSEGV.
+ * FPU registers are fpu (marked for the frame: sigframe_fpu_mark): *r becomes the handler's
+ * start.  False if the frame cannot be written (a bad stack, no restorer): Linux then kills
+ * with SIGSEGV.
  */
 static bool push_frame(struct task *t, struct mica_regs *r, const uint8_t *fpu, int sig,
                        const struct linux_siginfo *info)
@@ -168,13 +176,16 @@ static bool push_frame(struct task *t, struct mica_regs *r, const uint8_t *fpu, 
     uint64_t fpstate;
     bool onstack = (act->flags & LINUX_SA_ONSTACK) != 0;
     bool switching = onstack && t->sig.alt.size && !sigframe_on_altstack(&t->sig.alt, r->rsp);
-    uint64_t at = sigframe_place(r->rsp, &t->sig.alt, onstack, &fpstate);
+    const struct sigframe_fpu *k = signal_fpu();
+    uint32_t fpu_size = sigframe_fpu_frame_size(k);
+    uint64_t at = sigframe_place(r->rsp, &t->sig.alt, onstack, fpu_size, &fpstate);
     uint64_t mask = t->sig.mask_saved ? t->sig.saved_mask : t->sigmask;
     bool is_fault = fault.sig == sig;
     static struct linux_rt_sigframe f;
-    sigframe_build(&f, r, mask, info, &t->sig.alt, fpstate, act->restorer,
-                   is_fault ? fault.trapno : 0, is_fault ? fault.err : 0, is_fault ? fault.cr2 : 0);
-    if (user_write(&p->mem, fpstate, fpu, SIGFRAME_FPU_SIZE) < 0 ||
+    sigframe_build(&f, r, mask, info, &t->sig.alt, fpstate, k->size > SIGFRAME_FPU_SIZE,
+                   act->restorer, is_fault ? fault.trapno : 0, is_fault ? fault.err : 0,
+                   is_fault ? fault.cr2 : 0);
+    if (user_write(&p->mem, fpstate, fpu, fpu_size) < 0 ||
         user_write(&p->mem, at, &f, sizeof f) < 0)
         return false;
     if (is_fault)
@@ -198,7 +209,8 @@ static bool push_frame(struct task *t, struct mica_regs *r, const uint8_t *fpu, 
 static enum outcome deliver(struct task *t, struct mica_regs *r)
 {
     struct process *p = t->proc;
-    static uint8_t fpu[SIGFRAME_FPU_SIZE];
+    static uint8_t fpu[SIGFRAME_FPU_MAX];
+    const struct sigframe_fpu *k = signal_fpu();
     bool fpu_read = false;
     enum outcome out = NOTHING;
     for (int n = 0; n < MAX_FRAMES && !p->sig.stopped; n++) {
@@ -222,14 +234,17 @@ static enum outcome deliver(struct task *t, struct mica_regs *r)
             }
             continue; /* ignored by default, or SIGCONT (which acted when it was sent) */
         }
-        if (!fpu_read && mica_thread_read_fpu(t->thread, fpu) < 0)
-            signal_fpu_init(fpu);
+        if (!fpu_read && mica_thread_read_fpu(t->thread, fpu, k->size) < 0)
+            sigframe_fpu_init(fpu, k);
+        if (!fpu_read)
+            sigframe_fpu_mark(fpu, k);
         fpu_read = true;
         if (!push_frame(t, r, fpu, sig, &info)) {
             end_by(p, LINUX_SIGSEGV);
             return ENDED;
         }
-        signal_fpu_init(fpu); /* a frame on top of this one saves the handler's first state */
+        sigframe_fpu_init(fpu, k); /* a frame on top of this one: the handler's first state */
+        sigframe_fpu_mark(fpu, k);
         out = FRAMES;
     }
     if (out == NOTHING && t->sig.mask_saved) { /* rt_sigsuspend ends without a handler */
@@ -239,16 +254,18 @@ static enum outcome deliver(struct task *t, struct mica_regs *r)
     return out;
 }
 
-/* After frames were pushed: the registers to the thread, its FPU in the initial state.  A
+/* After frames were pushed: the registers to the thread, its FPU (all of it, the ymm upper
+ * halves too) in the initial state.  A
  * handler address the kernel refuses (not a user address) ends the process with SIGSEGV, the
  * fault Linux's thread would take there. */
 static int commit(struct task *t, const struct mica_regs *r)
 {
-    static uint8_t init[SIGFRAME_FPU_SIZE];
-    signal_fpu_init(init);
+    static uint8_t init[MICA_FPU_XSTATE_MAX];
+    const struct sigframe_fpu *k = signal_fpu();
+    sigframe_fpu_init(init, k);
     int64_t err = mica_thread_write_regs(t->thread, r);
     if (err == 0)
-        err = mica_thread_write_fpu(t->thread, init);
+        err = mica_thread_write_fpu(t->thread, init, k->size);
     if (err < 0)
         end_by(t->proc, LINUX_SIGSEGV);
     return (int)err;
@@ -288,7 +305,7 @@ static bool fault_to_handler(struct task *t, const struct mica_msg *m)
     uint32_t mxcsr = 0;
     if (vector == 19) {
         uint8_t area[SIGFRAME_FPU_SIZE];
-        if (mica_thread_read_fpu(t->thread, area) == 0)
+        if (mica_thread_read_fpu(t->thread, area, sizeof area) == 0)
             memcpy(&mxcsr, area + FX_MXCSR, sizeof mxcsr);
     }
     struct linux_siginfo si;

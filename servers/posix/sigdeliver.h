@@ -75,7 +75,7 @@ void signal_action_changed(struct process *p, int sig);
 /* p is going: its timer is disarmed. */
 void signal_release(struct process *p);
 
-/* The registers of FPU initial state (what a handler starts with), FXSAVE layout. */
-void signal_fpu_init(uint8_t area[SIGFRAME_FPU_SIZE]);
+/* The kernel's FPU area of a thread: its size and components (asked once). */
+const struct sigframe_fpu *signal_fpu(void);
 
 #endif

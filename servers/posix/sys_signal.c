@@ -192,31 +192,54 @@ int64_t sys_sigaltstack(struct process *p, const uint64_t *a)
     return 0;
 }
 
+/*
+ * The FPU registers a frame's area at fpstate holds, into area (the kernel's whole area, ready
+ * to write): all of it when its magic numbers are right, else the FXSAVE part with the rest in
+ * its initial state, as Linux's sigreturn.  -EFAULT if it cannot be read.
+ */
+static int frame_fpu(struct process *p, uint64_t fpstate, uint8_t *area)
+{
+    const struct sigframe_fpu *k = signal_fpu();
+    if (!fpstate) {
+        sigframe_fpu_init(area, k); /* Linux: no FPU context in the frame, the initial state */
+        return 0;
+    }
+    if (user_read(&p->mem, area, fpstate, SIGFRAME_FPU_SIZE) < 0)
+        return -LINUX_EFAULT;
+    uint32_t magic2_at = sigframe_fpu_magic2_at(area, k);
+    uint32_t magic2 = 0;
+    if (magic2_at && user_read(&p->mem, &magic2, fpstate + magic2_at, sizeof magic2) < 0)
+        return -LINUX_EFAULT;
+    int whole = magic2_at && magic2 == LINUX_FP_XSTATE_MAGIC2;
+    if (whole && user_read(&p->mem, area + SIGFRAME_FPU_SIZE, fpstate + SIGFRAME_FPU_SIZE,
+                           k->size - SIGFRAME_FPU_SIZE) < 0)
+        return -LINUX_EFAULT;
+    sigframe_fpu_unmark(area, whole, k);
+    return 0;
+}
+
 /* rt_sigreturn(): back from a handler, to the registers, mask, FPU state and alternate stack
- * its frame holds.  A frame that cannot be read ends the process with SIGSEGV, as on Linux. */
+ * its frame holds.  A frame that cannot be read, or whose FPU area the kernel refuses, ends the
+ * process with SIGSEGV, as on Linux. */
 int64_t sys_rt_sigreturn(struct process *p, const uint64_t *a)
 {
     (void)a;
     struct task *t = task_current();
     struct mica_regs r;
     static struct linux_rt_sigframe f;
-    static uint8_t fpu[SIGFRAME_FPU_SIZE];
+    static uint8_t fpu[MICA_FPU_XSTATE_MAX];
     if (mica_thread_read_regs(t->thread, &r) < 0)
         return -LINUX_EFAULT;
     uint64_t at = r.rsp - 8; /* the restorer's `ret` took pretcode off */
     uint64_t sp_now = r.rsp;
     if (user_read(&p->mem, &f, at, sizeof f) < 0)
         goto bad;
-    uint64_t fpstate = f.uc.mcontext.fpstate;
-    if (fpstate) {
-        if (user_read(&p->mem, fpu, fpstate, sizeof fpu) < 0)
-            goto bad;
-    } else {
-        signal_fpu_init(fpu); /* Linux: no FPU context in the frame, the initial state */
-    }
+    if (frame_fpu(p, f.uc.mcontext.fpstate, fpu) < 0)
+        goto bad;
     uint64_t mask;
     sigframe_restore(&f, &r, &mask);
-    if (mica_thread_write_fpu(t->thread, fpu) < 0 || mica_thread_write_regs(t->thread, &r) < 0)
+    if (mica_thread_write_fpu(t->thread, fpu, signal_fpu()->size) < 0 ||
+        mica_thread_write_regs(t->thread, &r) < 0)
         goto bad;
     t->sigmask = sig_mask_sanitize(mask);
     const struct linux_stack *s = &f.uc.stack; /* as Linux: errors here are ignored */

@@ -255,7 +255,8 @@ static void test_fpu_registers(void)
     fpu_done = (mica_handle_t)mica_notify_create();
     mica_handle_t ep = (mica_handle_t)mica_endpoint_create();
     int64_t t = new_thread(fpu_faulter, 0x1234567890abcdefull);
-    RT_EQ(mica_thread_read_fpu((mica_handle_t)t, area), 0); /* new: its initial state */
+    RT_EQ(mica_thread_read_fpu((mica_handle_t)t, area, sizeof area),
+          0); /* new: its initial state */
     uint16_t fcw;
     uint32_t mxcsr;
     memcpy(&fcw, area, sizeof fcw);
@@ -271,21 +272,22 @@ static void test_fpu_registers(void)
     struct mica_thread_info info;
     RT_EQ(mica_thread_info((mica_handle_t)t, &info), 0);
     RT_EQ(info.stopped, MICA_THREAD_IN_HANDLER);
-    RT_EQ(mica_thread_read_fpu((mica_handle_t)t, area), 0);
+    RT_EQ(mica_thread_read_fpu((mica_handle_t)t, area, sizeof area), 0);
     uint64_t xmm0;
     memcpy(&xmm0, area + FX_XMM0, sizeof xmm0);
     RT_EQ(xmm0, 0x1234567890abcdefull);
-    RT_EQ(mica_thread_read_fpu((mica_handle_t)t, 0), -MICA_EFAULT);
-    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, (void *)0x10), -MICA_EFAULT);
-    RT_EQ(mica_thread_read_fpu(0, area), -MICA_EBADF);
-    RT_EQ(mica_thread_read_fpu(MICA_THREAD_SELF, area), -MICA_EBUSY); /* running: not stopped */
+    RT_EQ(mica_thread_read_fpu((mica_handle_t)t, 0, sizeof area), -MICA_EFAULT);
+    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, (void *)0x10, sizeof area), -MICA_EFAULT);
+    RT_EQ(mica_thread_read_fpu(0, area, sizeof area), -MICA_EBADF);
+    RT_EQ(mica_thread_read_fpu(MICA_THREAD_SELF, area, sizeof area),
+          -MICA_EBUSY);         /* running: not stopped */
     uint32_t bad = 0xffffffffu; /* reserved MXCSR bits: restoring them would fault */
     memcpy(area + FX_MXCSR, &bad, sizeof bad);
-    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, area), -MICA_EINVAL);
+    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, area, sizeof area), -MICA_EINVAL);
     memcpy(area + FX_MXCSR, &mxcsr, sizeof mxcsr);
     uint64_t xmm1 = 0x0fedcba987654321ull;
     memcpy(area + FX_XMM0 + 16, &xmm1, sizeof xmm1);
-    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, area), 0);
+    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, area, sizeof area), 0);
     struct mica_regs regs;
     RT_EQ(mica_thread_read_regs((mica_handle_t)t, &regs), 0);
     regs.rip += 2; /* past ud2: the answer resumes with the registers as written */
@@ -295,6 +297,98 @@ static void test_fpu_registers(void)
     RT_EQ(mica_notify_wait(fpu_done), (int64_t)xmm1);
     RT_EQ(mica_thread_info((mica_handle_t)t, &info), 0);
     RT_EQ(info.stopped, 0);
+    mica_handle_close((mica_handle_t)t);
+    mica_handle_close(ep);
+    mica_handle_close(fpu_done);
+}
+
+/* Put a value in ymm2 (both halves), stop at ud2 (its handler skips it and writes ymm3 whole),
+ * report ymm2's and ymm3's upper halves (their first 8 bytes each, xor-ed). */
+static void avx_faulter(uint64_t value)
+{
+    uint64_t v[4] = {value, value + 1, value + 2, value + 3};
+    __asm__ volatile("vmovdqu (%0), %%ymm2" ::"r"(v) : "memory");
+    __asm__ volatile("ud2");
+    uint64_t y2[4], y3[4];
+    __asm__ volatile("vmovdqu %%ymm2, (%0)\n\tvmovdqu %%ymm3, (%1)" ::"r"(y2), "r"(y3) : "memory");
+    mica_notify_signal(fpu_done, (y2[2] == value + 2 && y2[3] == value + 3) ? y3[2] ^ y3[3] : 1);
+    mica_thread_exit();
+}
+
+#define XS_BV       512 /* the XSAVE header: XSTATE_BV, then 56 reserved bytes */
+#define XS_AVX      576 /* the AVX component: upper halves of YMM0-YMM15, 16 bytes each */
+#define XS_FEATURES 7   /* x87, SSE, AVX */
+
+/*
+ * With the size the kernel reports, SYS_THREAD_READ_FPU/WRITE_FPU transfer the whole XSAVE area:
+ * the upper halves of the ymm registers are read, written and survive the round trip; a header
+ * XRSTOR would fault on (a component not enabled, reserved bytes not zero) is -EINVAL, and so
+ * is a size that is neither.  QEMU's -cpu max has AVX.
+ */
+static void test_fpu_xstate(void)
+{
+    struct mica_kernel_stats ks;
+    rt_stats(&ks);
+    RT_EQ(ks.fpu_features, XS_FEATURES);
+    RT_EQ(ks.fpu_size, 832); /* 512 legacy + 64 header + 16 x 16 bytes of AVX */
+    static uint8_t area[MICA_FPU_XSTATE_MAX] __attribute__((aligned(64)));
+    uint64_t size = ks.fpu_size;
+    fpu_done = (mica_handle_t)mica_notify_create();
+    mica_handle_t ep = (mica_handle_t)mica_endpoint_create();
+    int64_t t = new_thread(avx_faulter, 0x1111222233334444ull);
+    RT_EQ(mica_thread_read_fpu((mica_handle_t)t, area, size - 1), -MICA_EINVAL);
+    RT_EQ(mica_thread_read_fpu((mica_handle_t)t, area, 4096), -MICA_EINVAL);
+    RT_EQ(mica_thread_read_fpu((mica_handle_t)t, area, size), 0); /* new: the initial state */
+    uint64_t bv, word;
+    memcpy(&bv, area + XS_BV, sizeof bv);
+    RT_EQ(bv & 4, 0); /* AVX in its initial state */
+    memcpy(&word, area + XS_AVX + 2 * 16, sizeof word);
+    RT_EQ(word, 0);
+    RT_EQ(mica_thread_set_fault_handler((mica_handle_t)t, ep), 0);
+    RT_EQ(mica_thread_start((mica_handle_t)t), 0);
+
+    struct mica_msg m = {0};
+    RT_EQ(mica_recv(ep, &m), 0);
+    RT_EQ(m.w[0], 6); /* invalid opcode */
+    RT_EQ(mica_thread_read_fpu((mica_handle_t)t, area, size), 0);
+    memcpy(&bv, area + XS_BV, sizeof bv);
+    RT_EQ(bv & 4, 4); /* ymm2's upper half is not zero: AVX is in use */
+    uint64_t up[2];
+    memcpy(up, area + XS_AVX + 2 * 16, sizeof up); /* ymm2 bits 128-255 */
+    RT_EQ(up[0], 0x1111222233334446ull);
+    RT_EQ(up[1], 0x1111222233334447ull);
+    static uint8_t bad[MICA_FPU_XSTATE_MAX] __attribute__((aligned(64)));
+    memcpy(bad, area, size);
+    bv = 1ull << 9; /* a component (PKRU) the kernel has not enabled */
+    memcpy(bad + XS_BV, &bv, sizeof bv);
+    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, bad, size), -MICA_EINVAL);
+    memcpy(bad, area, size);
+    bad[XS_BV + 8] = 0x80; /* XCOMP_BV bit 63: the compacted format */
+    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, bad, size), -MICA_EINVAL);
+    memcpy(bad, area, size);
+    bad[XS_BV + 63] = 1; /* the last reserved byte */
+    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, bad, size), -MICA_EINVAL);
+    memcpy(bad, area, size);
+    uint32_t mxcsr = 0xffffffffu;
+    memcpy(bad + FX_MXCSR, &mxcsr, sizeof mxcsr);
+    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, bad, size), -MICA_EINVAL);
+    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, bad, size + 1), -MICA_EINVAL);
+    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, (void *)0x10, size), -MICA_EFAULT);
+
+    uint64_t y3[2] = {0x5555666677778888ull, 0x0123012301230123ull}; /* ymm3 bits 128-255 */
+    memcpy(area + XS_AVX + 3 * 16, y3, sizeof y3);
+    RT_EQ(mica_thread_write_fpu((mica_handle_t)t, area, size), 0);
+    static uint8_t back[MICA_FPU_XSTATE_MAX] __attribute__((aligned(64)));
+    RT_EQ(mica_thread_read_fpu((mica_handle_t)t, back, size), 0); /* the round trip */
+    RT_EQ(memcmp(back + XS_BV, area + XS_BV, size - XS_BV), 0);
+    RT_EQ(memcmp(back + FX_XMM0, area + FX_XMM0, 16 * 16), 0);
+    struct mica_regs regs;
+    RT_EQ(mica_thread_read_regs((mica_handle_t)t, &regs), 0);
+    regs.rip += 2; /* past ud2 */
+    RT_EQ(mica_thread_write_regs((mica_handle_t)t, &regs), 0);
+    struct mica_msg answer = {0, 0, {MICA_FAULT_RESUME, 0, 0, 0}};
+    RT_EQ(mica_reply(&answer), 0);
+    RT_EQ(mica_notify_wait(fpu_done), (int64_t)(y3[0] ^ y3[1])); /* and ymm2 kept its value */
     mica_handle_close((mica_handle_t)t);
     mica_handle_close(ep);
     mica_handle_close(fpu_done);
@@ -324,6 +418,7 @@ const struct rt_test rt_thread_control_tests[] = {
     {"thread_fault_handler", test_fault_handler},
     {"thread_sse_registers", test_sse_registers_per_thread},
     {"thread_fpu_registers", test_fpu_registers},
+    {"thread_fpu_xstate", test_fpu_xstate},
     {"thread_breakpoint", test_breakpoint},
     {"thread_control_bad_handles", test_thread_control_bad_handles},
 };

@@ -36,6 +36,7 @@
 #include <mica/pmm.h>
 #include <mica/slab.h>
 #include <mica/string.h>
+#include <abi/mica/syscall.h>
 #include <arch/fpu.h>
 #include <mica/thread.h>
 #include <arch/layout.h>
@@ -59,11 +60,13 @@
 #define FXSAVE_ST         32  /* ST0..ST7 / MM0..MM7, 16 bytes each */
 #define FXSAVE_XMM        160 /* XMM0..XMM15, 16 bytes each */
 #define XSTATE_BV         512 /* XSAVE header: which components the area holds */
+#define XSAVE_HEADER_SIZE 64  /* XSTATE_BV, then 56 bytes (XCOMP_BV, reserved) that must be zero */
 
 static bool use_xsave;
 static uint32_t mxcsr_mask = 0xffbf; /* MXCSR bits this CPU accepts (from FXSAVE at boot) */
 static uint64_t xcr0;
 static uint32_t area_size = FXSAVE_SIZE;
+static uint32_t avx_offset, avx_size; /* where the AVX component lies in the standard format */
 static struct kmem_cache fpu_cache;
 static const struct slab_backend *backend;
 static void *init_area; /* the initial state: loaded to wipe a thread's values */
@@ -115,6 +118,12 @@ void fpu_init_bsp(void)
     probe_mxcsr_mask();
     if (use_xsave)
         area_size = cpuid(0xd, 0).ebx; /* size for the features now enabled in XCR0 */
+    if (xcr0 & XCR0_AVX) {
+        avx_size = cpuid(0xd, 2).eax; /* sub-leaf 2: the AVX component's size and offset */
+        avx_offset = cpuid(0xd, 2).ebx;
+    }
+    if (area_size > MICA_FPU_XSTATE_MAX || avx_offset + avx_size > area_size)
+        panic("fpu: unexpected %u-byte XSAVE area", area_size);
     backend = &fpu_backend;
     if (kmem_cache_init(&fpu_cache, "fpu-state", area_size, 64, backend) < 0)
         panic("fpu: cannot create the cache of %u-byte state areas", area_size);
@@ -206,6 +215,62 @@ int fpu_set_legacy(void *area, const uint8_t in[FXSAVE_SIZE])
         bv |= XCR0_X87 | XCR0_SSE;
         memcpy((uint8_t *)area + XSTATE_BV, &bv, sizeof bv);
     }
+    return 0;
+}
+
+uint32_t fpu_area_size(void)
+{
+    return area_size;
+}
+
+uint64_t fpu_features(void)
+{
+    return use_xsave ? xcr0 : XCR0_X87 | XCR0_SSE;
+}
+
+/*
+ * The whole saved area in the standard (non-compacted) XSAVE format, area_size bytes: the
+ * legacy part as fpu_get_legacy gives it, the header with XSTATE_BV as saved (a clear bit:
+ * that component is in its initial state) and the rest of it zero, then the AVX upper halves,
+ * zero (their initial state) when XSTATE_BV says they were left out.
+ */
+void fpu_get_all(const void *area, uint8_t *out)
+{
+    fpu_get_legacy(area, out);
+    if (area_size == FXSAVE_SIZE)
+        return;
+    uint64_t bv;
+    memcpy(&bv, (const uint8_t *)area + XSTATE_BV, sizeof bv);
+    bv &= xcr0;
+    memset(out + XSTATE_BV, 0, area_size - XSTATE_BV);
+    memcpy(out + XSTATE_BV, &bv, sizeof bv);
+    if (bv & XCR0_AVX)
+        memcpy(out + avx_offset, (const uint8_t *)area + avx_offset, avx_size);
+}
+
+/*
+ * Replace the whole area (SYS_THREAD_WRITE_FPU with the full size).  XRSTOR raises #GP for a
+ * header that sets a component the kernel has not enabled in XCR0 or whose reserved bytes are
+ * not zero, and for MXCSR bits the CPU refuses: all -EINVAL here, so the kernel's own XRSTOR
+ * can never fault.  The thread then has exactly what the area says, XSTATE_BV included.
+ */
+int fpu_set_all(void *area, const uint8_t *in)
+{
+    if (area_size == FXSAVE_SIZE)
+        return fpu_set_legacy(area, in);
+    uint32_t mxcsr;
+    memcpy(&mxcsr, in + FXSAVE_MXCSR, sizeof mxcsr);
+    if (mxcsr & ~mxcsr_mask)
+        return -EINVAL;
+    uint64_t bv;
+    memcpy(&bv, in + XSTATE_BV, sizeof bv);
+    if (bv & ~xcr0)
+        return -EINVAL;
+    for (unsigned i = sizeof bv; i < XSAVE_HEADER_SIZE; i++)
+        if (in[XSTATE_BV + i])
+            return -EINVAL;
+    memcpy(area, in, area_size);
+    memcpy((uint8_t *)area + FXSAVE_MXCSR_MASK, &mxcsr_mask, sizeof mxcsr_mask);
     return 0;
 }
 

@@ -192,16 +192,31 @@ static void wait_switched_out(struct thread *t)
         __asm__ volatile("pause");
 }
 
-void arch_thread_get_fpu(struct thread *t, uint8_t *area)
+void arch_thread_get_fpu(struct thread *t, uint8_t *area, uint32_t size)
 {
     wait_switched_out(t);
-    fpu_get_legacy(t->fpu, area);
+    if (size == fpu_area_size())
+        fpu_get_all(t->fpu, area);
+    else
+        fpu_get_legacy(t->fpu, area);
 }
 
-int arch_thread_set_fpu(struct thread *t, const uint8_t *area)
+int arch_thread_set_fpu(struct thread *t, const uint8_t *area, uint32_t size)
 {
     wait_switched_out(t);
+    if (size == fpu_area_size())
+        return fpu_set_all(t->fpu, area);
     return fpu_set_legacy(t->fpu, area);
+}
+
+uint32_t arch_fpu_area_size(void)
+{
+    return fpu_area_size();
+}
+
+uint64_t arch_fpu_features(void)
+{
+    return fpu_features();
 }
 
 void arch_thread_load_tls(struct thread *t)

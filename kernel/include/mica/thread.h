@@ -144,10 +144,13 @@ void thread_get_info(struct thread *t, struct mica_thread_info *out); /* kernel 
 struct mica_regs;
 void arch_thread_get_regs(struct thread *t, struct mica_regs *r);
 void arch_thread_set_regs(struct thread *t, const struct mica_regs *r);
-/* A stopped thread's x87/SSE registers (MICA_FPU_AREA_SIZE bytes, FXSAVE layout); set: 0 or
- * -EINVAL (an MXCSR the CPU refuses). */
-void arch_thread_get_fpu(struct thread *t, uint8_t *area);
-int arch_thread_set_fpu(struct thread *t, const uint8_t *area);
+/* A stopped thread's floating-point and vector registers: size MICA_FPU_AREA_SIZE gives the
+ * x87/SSE part (FXSAVE layout), size arch_fpu_area_size() the whole XSAVE area (standard
+ * format); set: 0 or -EINVAL (an MXCSR or XSAVE header XRSTOR would fault on). */
+void arch_thread_get_fpu(struct thread *t, uint8_t *area, uint32_t size);
+int arch_thread_set_fpu(struct thread *t, const uint8_t *area, uint32_t size);
+uint32_t arch_fpu_area_size(void); /* the whole area's size, at most MICA_FPU_XSTATE_MAX */
+uint64_t arch_fpu_features(void);  /* the state components it holds (XCR0's bits) */
 /* The current thread's FS/GS bases into the CPU. */
 void arch_thread_load_tls(struct thread *t);
 /* After the current process's I/O ports changed: load its bitmap into this CPU's TSS. */

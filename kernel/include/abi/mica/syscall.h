@@ -163,9 +163,9 @@ typedef uint32_t mica_handle_t;
 #define SYS_VM_SHARE                                                                               \
     67 /* (src aspace, vaddr, size, dst aspace, dst vaddr or 0, prot) -> where dst maps it */
 #define SYS_THREAD_READ_FPU                                                                        \
-    68 /* (thread, uint8_t out[512]): its x87/SSE registers in the FXSAVE layout */
+    68 /* (thread, out, size): 512: x87/SSE (FXSAVE layout); fpu_size: the whole XSAVE area */
 #define SYS_THREAD_WRITE_FPU                                                                       \
-    69 /* (thread, const uint8_t in[512]): set them (FXSAVE layout; bad MXCSR bits: EINVAL) */
+    69 /* (thread, in, size): set them (bad MXCSR bits or XSAVE header: EINVAL) */
 #define SYS_COUNT 70
 
 #ifndef __ASSEMBLER__
@@ -320,6 +320,12 @@ struct mica_ipc_buffer {
  * area of the FXSAVE instruction (Intel SDM vol. 1, 10.5.1), which is also the start of Linux's
  * signal frame's fpstate. */
 #define MICA_FPU_AREA_SIZE 512
+/* With the size the kernel reports in mica_kernel_stats.fpu_size, the same calls transfer the
+ * thread's whole XSAVE area in the standard (non-compacted) format (Intel SDM vol. 1, 13.4):
+ * the FXSAVE part, the 64-byte XSAVE header at byte 512 (XSTATE_BV, then zeros), and each
+ * enabled component at the offset CPUID leaf 0xd gives (AVX's upper halves of YMM0-YMM15 at
+ * byte 576).  fpu_size is at most MICA_FPU_XSTATE_MAX. */
+#define MICA_FPU_XSTATE_MAX 1024
 
 /* The name of an exception vector as fault messages and reports give it. */
 static inline const char *mica_vector_name(uint64_t vector)
@@ -347,11 +353,13 @@ static inline const char *mica_vector_name(uint64_t vector)
  */
 struct mica_kernel_stats {
     uint64_t free_pages;
-    uint64_t objects[16]; /* live objects per kernel object type */
-    uint64_t handles;     /* handles in the caller's table */
-    uint64_t tsc_hz;      /* time stamp counter ticks per second */
-    uint64_t tsc_at_boot; /* the counter when the kernel started */
-    uint64_t total_pages; /* pages the page allocator manages (free or used) */
+    uint64_t objects[16];  /* live objects per kernel object type */
+    uint64_t handles;      /* handles in the caller's table */
+    uint64_t tsc_hz;       /* time stamp counter ticks per second */
+    uint64_t tsc_at_boot;  /* the counter when the kernel started */
+    uint64_t total_pages;  /* pages the page allocator manages (free or used) */
+    uint64_t fpu_size;     /* bytes of a thread's whole FPU area (SYS_THREAD_READ_FPU) */
+    uint64_t fpu_features; /* its state components: XCR0's bits (1 x87, 2 SSE, 4 AVX) */
 };
 #endif
 
