@@ -30,6 +30,11 @@ int thread_call_handler(struct endpoint *ep, const struct ipc_msg *m, struct ipc
     t->in_fault = true;
     int err = ipc_send(ep, m, true);
     t->in_fault = false;
+    /* The handler may have given this thread new TLS bases (SYS_THREAD_SET_TLS, WRITE_REGS:
+     * a Linux program's arch_prctl) while it waited.  A switch back in loads them, but the
+     * answer can come so fast that the thread never switched out (schedule() found it ready
+     * again): load them here, or it would go on with the old FS base. */
+    arch_thread_load_tls(t);
     if (err == 0)
         *reply = t->msg;
     return err;

@@ -624,6 +624,56 @@ static void test_forward_many_threads(void)
     RT_EQ(mica_handle_close(many_note), 0);
 }
 
+/*
+ * A new TLS base given while the thread waits in its call - as a Linux program's arch_prctl
+ * gets it - is the one the thread runs with after the answer, every time: the answer can
+ * come before the waiting thread has even switched out, and then no switch loads it.  The
+ * thread, on another CPU than the handler, asks 2000 times for FS to point at one of two
+ * words that each hold their own address, and checks through %fs that it does.
+ */
+#define TLS_ROUNDS 2000
+static uint64_t tls_words[2];
+static volatile uint64_t tls_wrong;
+
+static void tls_thread(uint64_t arg)
+{
+    (void)arg;
+    for (uint64_t i = 0; i < TLS_ROUNDS; i++) {
+        uint64_t want = (uint64_t)&tls_words[i & 1], seen;
+        linux_call(LINUX_GETPID, want, 0, 0); /* "set my FS base to want" */
+        __asm__ volatile("movq %%fs:0, %0" : "=r"(seen));
+        if (seen != want)
+            tls_wrong++;
+    }
+    linux_exit();
+}
+
+static void test_forward_tls_at_answer(void)
+{
+    unsigned cpus = 1;
+    int64_t probe_t = mica_thread_create(rt_self, probe_thread, 0, 0);
+    while (cpus < 2 && mica_thread_set_cpu((mica_handle_t)probe_t, cpus) == 0)
+        cpus++;
+    mica_handle_close((mica_handle_t)probe_t);
+    tls_words[0] = (uint64_t)&tls_words[0];
+    tls_words[1] = (uint64_t)&tls_words[1];
+    tls_wrong = 0;
+    mica_handle_t ep = (mica_handle_t)mica_endpoint_create();
+    struct rt_thread t;
+    RT_EQ(spawn_forwarded(&t, tls_thread, 0, ep, cpus > 1 ? 1 : -1), 0);
+    struct mica_msg m;
+    for (unsigned i = 0; i < TLS_ROUNDS; i++) {
+        if (recv_syscall(ep, &m) < 0)
+            break;
+        RT_EQ(mica_thread_set_tls(t.handle, 0, m.w[1]), 0);
+        answer(MICA_SYSCALL_RETURN, 0);
+    }
+    finish(ep);
+    rt_reap(&t, 1);
+    RT_EQ(tls_wrong, 0);
+    RT_EQ(mica_handle_close(ep), 0);
+}
+
 const struct rt_test rt_forward_tests[] = {
     {"forward_registers", test_forward_registers},
     {"forward_regs_reply", test_forward_regs_reply},
@@ -636,5 +686,6 @@ const struct rt_test rt_forward_tests[] = {
     {"forward_handler_removed", test_forward_handler_removed},
     {"forward_bad_arguments", test_forward_bad_arguments},
     {"forward_many_threads", test_forward_many_threads},
+    {"forward_tls_at_answer", test_forward_tls_at_answer},
 };
 const unsigned rt_forward_test_count = sizeof rt_forward_tests / sizeof rt_forward_tests[0];
