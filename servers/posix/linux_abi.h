@@ -400,6 +400,11 @@ struct linux_timespec {
 struct linux_timeval {
     int64_t sec, usec;
 };
+/* struct rusage on x86-64 (linux/resource.h): two timevals and fourteen longs, 144 bytes. */
+struct linux_rusage {
+    struct linux_timeval utime, stime;
+    int64_t rest[14];
+};
 
 /* Clocks (linux/time.h). */
 #define LINUX_CLOCK_REALTIME  0

@@ -133,12 +133,6 @@ void resource_reaped(struct process *parent, const struct process *child)
     parent->children_cpu_ns += child->cpu_ns + child->children_cpu_ns;
 }
 
-/* struct rusage on x86-64: two timevals and fourteen longs. */
-struct linux_rusage {
-    struct linux_timeval utime, stime;
-    int64_t rest[14];
-};
-
 static struct linux_timeval timeval_of(uint64_t ns)
 {
     return (struct linux_timeval){(int64_t)(ns / 1000000000ull),

@@ -16,7 +16,8 @@
 #include "usercopy.h"
 #include <mica/string.h>
 
-#define RUSAGE_SIZE 144 /* struct rusage on x86-64: no accounting yet, all zero */
+/* wait4's and waitid's rusage: no accounting of the reaped child yet, all zero. */
+static const struct linux_rusage no_rusage;
 
 /* Reap zombie z for parent: its status and rusage to the parent, then it is gone. */
 static int64_t reap(struct process *parent, struct process *z, uint64_t status_addr,
@@ -26,10 +27,9 @@ static int64_t reap(struct process *parent, struct process *z, uint64_t status_a
     int status = z->wait_status;
     resource_reaped(parent, z);
     proc_free(z); /* as on Linux, the child is reaped even if the status cannot be stored */
-    static const uint8_t zero[RUSAGE_SIZE];
     if (status_addr && user_write(&parent->mem, status_addr, &status, sizeof status) < 0)
         return -LINUX_EFAULT;
-    if (rusage_addr && user_write(&parent->mem, rusage_addr, zero, sizeof zero) < 0)
+    if (rusage_addr && user_write(&parent->mem, rusage_addr, &no_rusage, sizeof no_rusage) < 0)
         return -LINUX_EFAULT;
     return pid;
 }
@@ -137,8 +137,7 @@ int64_t sys_waitid(struct process *p, const uint64_t *a)
         si.u.proc.pid = c->pid;
         si.u.proc.uid = c->cred.ruid;
     }
-    static const uint8_t zero[RUSAGE_SIZE];
-    if (a[4] && user_write(&p->mem, a[4], zero, sizeof zero) < 0)
+    if (a[4] && user_write(&p->mem, a[4], &no_rusage, sizeof no_rusage) < 0)
         return -LINUX_EFAULT;
     if (c && !(options & LINUX_WNOWAIT)) { /* collected: reaped, or its report taken */
         if (c == z)

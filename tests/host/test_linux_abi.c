@@ -112,6 +112,8 @@ static void test_numbers(void)
     CHECK_EQ(LINUX_RLIM_NLIMITS, RLIM_NLIMITS);
     CHECK_EQ(LINUX_RLIM_INFINITY, (unsigned long long)RLIM_INFINITY);
     CHECK_EQ(LINUX_RUSAGE_SELF, RUSAGE_SELF);
+    CHECK_EQ(sizeof(struct linux_rusage), sizeof(struct rusage));
+    CHECK_EQ(sizeof(struct linux_timespec), sizeof(struct timespec));
     CHECK_EQ(LINUX_RUSAGE_CHILDREN, RUSAGE_CHILDREN);
     CHECK_EQ(LINUX_RUSAGE_THREAD, RUSAGE_THREAD);
     CHECK_EQ(LINUX_PR_SET_PDEATHSIG, PR_SET_PDEATHSIG);
