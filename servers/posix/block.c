@@ -49,12 +49,13 @@ void posix_wakeup(const void *chan)
     }
 }
 
-struct task *block_first_waiter(const void *chan, bool (*match)(const struct task *t))
+struct task *block_first_waiter(const void *chan, bool (*match)(const struct task *t, uint64_t arg),
+                                uint64_t arg)
 {
     struct task *first = 0;
     for (unsigned i = 0; i < task_slots(); i++) {
         struct task *t = task_at(i);
-        if (t && t->reply && t->chan == chan && !t->ready && (!match || match(t)) &&
+        if (t && t->reply && t->chan == chan && !t->ready && (!match || match(t, arg)) &&
             (!first || t->since < first->since))
             first = t;
     }

@@ -39,9 +39,10 @@ void posix_wakeup(const void *chan);
 extern const char block_any;
 #define BLOCK_ANY ((const void *)&block_any)
 
-/* The call that has waited longest for chan (and is not woken yet) among those match accepts
- * (match NULL: all), or NULL - to wake waiters one by one (futexes). */
-struct task *block_first_waiter(const void *chan, bool (*match)(const struct task *t));
+/* The call that has waited longest for chan (and is not woken yet) among those match(t, arg)
+ * accepts (match NULL: all), or NULL - to wake waiters one by one (futexes, FIFO opens). */
+struct task *block_first_waiter(const void *chan, bool (*match)(const struct task *t, uint64_t arg),
+                                uint64_t arg);
 
 /* In a call's run: it runs because its deadline passed. */
 bool posix_timed_out(struct process *p);

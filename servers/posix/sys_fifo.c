@@ -33,14 +33,10 @@ static const void *channel(const struct vnode *n)
     return &n->fifo;
 }
 
-static bool waits_to_read(const struct task *t)
+/* Does t wait to open the FIFO for writing (write 1) or for reading (write 0)? */
+static bool waits_to(const struct task *t, uint64_t write)
 {
-    return !t->fifo_write;
-}
-
-static bool waits_to_write(const struct task *t)
-{
-    return t->fifo_write;
+    return t->fifo_write == (write != 0);
 }
 
 /* Readers (writers) of n: the open files, and the opens waiting for the other side. */
@@ -49,7 +45,7 @@ static bool has_end(const struct vnode *n, bool write)
     const struct pipe *pp = n->fifo;
     if (pp && (write ? pp->writers : pp->readers))
         return true;
-    return block_first_waiter(channel(n), write ? waits_to_write : waits_to_read) != 0;
+    return block_first_waiter(channel(n), waits_to, write) != 0;
 }
 
 int64_t fifo_open(struct process *p, struct vnode *n, uint32_t flags, bool cloexec)

@@ -53,20 +53,18 @@ static uint32_t waiter_bits(const struct task *t)
     return op == LINUX_FUTEX_WAIT_BITSET ? (uint32_t)t->args[5] : LINUX_FUTEX_BITSET_ANY;
 }
 
-static uint32_t wake_bits; /* the bitset of the wake being done (is_waiter's argument) */
-
-static bool is_waiter(const struct task *t)
+/* Is t a futex wait that a wake with bitset bits wakes? */
+static bool is_waiter(const struct task *t, uint64_t bits)
 {
-    return t->call == sys_futex && (waiter_bits(t) & wake_bits);
+    return t->call == sys_futex && (waiter_bits(t) & bits);
 }
 
 /* Wake up to n sleepers on key whose bitset meets bits: how many woke. */
 static int64_t wake(const uint32_t *key, int64_t n, uint32_t bits)
 {
     int64_t woken = 0;
-    wake_bits = bits;
     struct task *t;
-    while (woken < n && (t = block_first_waiter(key, is_waiter)) != 0) {
+    while (woken < n && (t = block_first_waiter(key, is_waiter, bits)) != 0) {
         block_interrupt(t, 0);
         woken++;
     }
@@ -77,9 +75,8 @@ static int64_t wake(const uint32_t *key, int64_t n, uint32_t bits)
 static int64_t requeue(const uint32_t *key, const uint32_t *key2, int64_t n)
 {
     int64_t moved = 0;
-    wake_bits = LINUX_FUTEX_BITSET_ANY;
     struct task *t;
-    while (moved < n && (t = block_first_waiter(key, is_waiter)) != 0) {
+    while (moved < n && (t = block_first_waiter(key, is_waiter, LINUX_FUTEX_BITSET_ANY)) != 0) {
         t->chan = key2;
         moved++;
     }
